@@ -1,0 +1,64 @@
+// The GPU catalog: specs as data (data/hardware/gpus.json, from shared/catalog/gpus.csv with its
+// sources), short ids with aliases, user overrides from a JSON file.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "capplan/dtype.h"
+#include "capplan/error.h"
+#include "capplan/units.h"
+
+namespace capplan {
+
+struct GpuSpec {
+  std::string id;                 // "h100-sxm"
+  std::string name;               // "NVIDIA H100 SXM5 80GB"
+  std::string vendor;             // "NVIDIA"
+  std::vector<std::string> aliases;  // "h100", "h100-80gb", ...
+  Bytes memory_marketed;          // 80 GB (decimal, as sold)
+  Bytes memory_usable;            // what the driver exposes: H100 81,559 MiB; H200 143,771 MiB
+  std::string memory_usable_source;
+  BytesPerSec hbm_bandwidth;      // peak
+  /// Dense peak tensor throughput per compute class; a missing class falls back as
+  /// PeakFlops() documents.
+  std::map<ComputeClass, FlopsPerSec> dense_peak;
+  std::string interconnect;       // "NVLink 4 (18 links)"
+  BytesPerSec scale_up_bandwidth; // per GPU per direction; 0 when PCIe only
+  int pcie_gen = 0;
+  BytesPerSec pcie_bandwidth;     // per direction, from the generation (x16)
+  int gpus_per_node = 8;
+  BytesPerSec scale_out_bandwidth;  // network per GPU per direction (400 Gb/s IB = 50 GB/s)
+  double tdp_watts = 0;
+  std::string source;
+  friend bool operator==(const GpuSpec&, const GpuSpec&) = default;
+};
+
+/// Peak dense FLOP/s for a compute class; a GPU without FP8 (A100) or FP4 units falls back to the
+/// next wider class it has (FP4 -> FP8 -> BF16), as engines then run those weights dequantized.
+FlopsPerSec PeakFlops(const GpuSpec& g, ComputeClass c);
+/// True when the GPU has native units for the class (no fallback).
+bool HasNativeCompute(const GpuSpec& g, ComputeClass c);
+
+class GpuCatalog {
+ public:
+  /// The built-in catalog (embedded data/hardware).
+  static const GpuCatalog& BuiltIn();
+  /// Parses a catalog JSON document (an array of GPU objects, or {"gpus": [...]}); `source_name`
+  /// names the file in errors.
+  static Result<GpuCatalog> FromJson(std::string_view json_text, std::string_view source_name);
+
+  /// By id or alias, case-insensitive. NotFound lists the known ids.
+  Result<GpuSpec> Find(std::string_view id_or_alias) const;
+  const std::vector<GpuSpec>& All() const { return gpus_; }
+  /// Adds GPUs or overrides fields of existing ones (matched by id) from a user JSON file.
+  Status Merge(std::string_view json_text, std::string_view source_name);
+
+ private:
+  std::vector<GpuSpec> gpus_;
+};
+
+}  // namespace capplan

@@ -1,0 +1,97 @@
+// A deployment (GPU, count, precision, parallel layout, engine) and its per-GPU memory budget:
+// does it fit, and with how much KV room.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "capplan/dtype.h"
+#include "capplan/error.h"
+#include "capplan/hardware.h"
+#include "capplan/model.h"
+#include "capplan/units.h"
+
+namespace capplan {
+
+/// GPUs per replica = tp * pp (experts are split over ep ranks drawn from the same tp*pp GPUs, as
+/// vLLM's --enable-expert-parallel does: ep must divide tp * pp... see docs/memory.md). Replicas
+/// multiply the replica.
+struct Parallelism {
+  int tp = 1;        // tensor parallel degree (attention heads and dense MLPs split tp ways)
+  int ep = 1;        // expert parallel degree (routed experts split ep ways; 1 = experts TP-sharded)
+  int pp = 1;        // pipeline stages (layers split pp ways)
+  int replicas = 1;  // data-parallel copies of the whole replica
+  int GpusPerReplica() const { return tp * pp; }
+  int TotalGpus() const { return tp * pp * replicas; }
+  friend bool operator==(const Parallelism&, const Parallelism&) = default;
+};
+
+enum class Engine { kVllm, kSglang, kTrtllm };
+std::string_view EngineName(Engine e);
+Result<Engine> ParseEngine(std::string_view text, std::string_view field);
+
+/// What an engine reserves, with the source of each default in docs/memory.md.
+struct EngineProfile {
+  Engine engine = Engine::kVllm;
+  double memory_fraction = 0.90;     // vLLM --gpu-memory-utilization default
+  Bytes cuda_graph_bytes;            // captured graphs' private pools
+  Bytes runtime_overhead_bytes;      // CUDA context, NCCL buffers, allocator fragmentation
+  int max_num_batched_tokens = 8192; // largest prefill chunk the activations are sized for
+  int kv_block_tokens = 16;          // paged-KV block size
+  bool per_layer_type_kv = true;     // hybrid KV allocation (sliding/chunked layers keep a window)
+};
+EngineProfile DefaultEngineProfile(Engine e);
+
+struct Deployment {
+  GpuSpec gpu;
+  Parallelism parallel;
+  WeightPrecision weights;
+  DType kv_dtype = DType::kBF16;
+  EngineProfile engine;
+  int64_t max_model_len = 0;    // 0 = not set (the model's max context applies; warned when long)
+  int max_num_seqs = 0;         // 0 = not set
+};
+
+/// Checks a layout against the model and engine rules (heads divisible by TP, experts by EP,
+/// layers >= PP, ...). The error names the flag and the rule.
+Status ValidateLayout(const ModelSpec& m, const Parallelism& p);
+
+/// A sensible layout for `gpus` GPUs of this type: TP within a node as far as heads allow, EP for
+/// MoE models when TP would over-shard small experts, PP across nodes.
+Result<Parallelism> DefaultLayout(const ModelSpec& m, const GpuSpec& g, int gpus);
+
+struct Warning {
+  std::string code;     // "low_headroom", "batch_ceiling", "unbounded_context", "fp8_halves_gpus", "simple_total_missing"
+  std::string message;  // with its numbers
+};
+
+struct MemoryBudget {
+  // Per GPU (the busiest rank: stage 0 holds the embedding; the last stage the LM head).
+  WeightBytes weights;        // this GPU's shard of each component
+  Bytes weights_total;
+  Bytes kv_cache;             // the pool left for KV blocks (0 when it does not fit)
+  Bytes activations;
+  Bytes overhead;             // runtime + CUDA graphs
+  Bytes capacity;             // usable memory x engine memory fraction
+  Bytes free;                 // capacity - everything, may be negative
+  bool fits = false;
+  std::string reason;         // why not, with numbers; empty when it fits
+  // From the pool (whole replica view):
+  Bytes kv_bytes_per_token_per_gpu;  // at this layout, averaged over layer kinds at `context`
+  int64_t kv_tokens = 0;             // tokens the pool holds at `context` per sequence
+  int max_concurrent_sequences = 0;  // at `context`
+  int64_t max_context_at_batch = 0;  // the longest context each of `batch` sequences can have
+  int64_t context = 0;
+  int batch = 0;
+  std::vector<Warning> warnings;
+};
+
+struct BudgetQuery {
+  int64_t context = 8192;  // tokens per sequence (input + output)
+  int batch = 1;           // concurrent sequences the workload needs
+};
+
+Result<MemoryBudget> ComputeMemoryBudget(const ModelSpec& m, const Deployment& d, const BudgetQuery& q);
+
+}  // namespace capplan

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# The main job: set up, build, and size the default scenario.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+bash scripts/build.sh
+./build/capplan model llama-4-scout "$@"

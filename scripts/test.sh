@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Every test: set up, build, run the unit/golden tests (CTest) and the end-to-end tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+bash scripts/build.sh
+ctest --test-dir build --output-on-failure -j"$(nproc)"

@@ -1,0 +1,12 @@
+// One Register* per subcommand, each in its own cmd_*.cc. A subcommand binds its flags to its own
+// options struct and, when chosen, runs and sets the process exit code through `exit_code`.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace capplan::cli {
+
+void RegisterModel(CLI::App& app, int& exit_code);
+void RegisterModels(CLI::App& app, int& exit_code);
+
+}  // namespace capplan::cli

@@ -1,0 +1,24 @@
+// capplan: GPU capacity planner for serving LLMs. This file only registers the subcommands and
+// parses; each subcommand lives in its own cmd_*.cc.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "capplan: how many of which GPUs to serve an LLM (MoE-aware), what it delivers and what it costs.\n"
+      "Run `capplan COMMAND --help` for a command's flags and defaults."};
+  app.set_version_flag("--version", std::string("capplan ") + CAPPLAN_VERSION);
+  app.require_subcommand(1);
+  int exit_code = 0;
+  // capplan::cli::RegisterModel(app, exit_code);
+  // capplan::cli::RegisterModels(app, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  return exit_code;
+}
