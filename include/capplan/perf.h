@@ -147,6 +147,14 @@ struct PerfPrediction {
   MemoryBudget memory;
 };
 
+/// The steady state at `concurrency` sequences per replica: each step carries D decodes and P prefill
+/// tokens with P / D = input / output, within the engine's per-step token budget. Throughput counts
+/// every replica of the model's deployment.
+MaxLoad SteadyState(const RooflineStepTimeModel& model, int concurrency, int64_t input_tokens, int64_t output_tokens);
+
+/// Time to prefill one prompt of `input_tokens` on an idle replica, chunked by the engine's token budget.
+Seconds PrefillTime(const RooflineStepTimeModel& model, int64_t input_tokens);
+
 /// Full prediction for a deployment. Fails when the deployment does not fit (the error says why).
 Result<PerfPrediction> PredictPerformance(const ModelSpec& m, const Deployment& d, const PerfQuery& q);
 /// Same with an explicit calibration (validation and fitting).

@@ -10,7 +10,7 @@ namespace {
 
 // Time to prefill `input` tokens alone, chunk by chunk under the engine's token budget; the first
 // token comes out of the step that finishes the prompt.
-Seconds PrefillTime(const RooflineStepTimeModel& model, int64_t input, int64_t chunk) {
+Seconds PrefillTimeChunked(const RooflineStepTimeModel& model, int64_t input, int64_t chunk) {
   Seconds t{0};
   chunk = std::max<int64_t>(chunk, 1);
   for (int64_t done = 0; done < input; done += chunk) t += model.StepTime(PrefillShape(std::min(chunk, input - done), done));
@@ -20,7 +20,7 @@ Seconds PrefillTime(const RooflineStepTimeModel& model, int64_t input, int64_t c
 // Steady state under maximum load: `concurrency` sequences per replica; each step carries D decodes
 // and P prefill tokens with P / D = input / output (every request prefills `input` tokens for the
 // `output` tokens it decodes), within the engine's per-step token budget.
-MaxLoad SteadyStateMaxLoad(const RooflineStepTimeModel& model, int concurrency, std::string limit, int64_t input,
+MaxLoad SteadyStateWithLimit(const RooflineStepTimeModel& model, int concurrency, std::string limit, int64_t input,
                            int64_t output, int budget, int replicas) {
   MaxLoad ml;
   ml.concurrency = concurrency;
@@ -73,6 +73,16 @@ double DenseTokensPerSecond(const ModelSpec& m, const Deployment& d, const PerfC
 
 }  // namespace
 
+MaxLoad SteadyState(const RooflineStepTimeModel& model, int concurrency, int64_t input_tokens, int64_t output_tokens) {
+  const Deployment& d = model.deployment();
+  return SteadyStateWithLimit(model, concurrency, "", input_tokens, output_tokens, d.engine.max_num_batched_tokens,
+                              std::max(1, d.parallel.replicas));
+}
+
+Seconds PrefillTime(const RooflineStepTimeModel& model, int64_t input_tokens) {
+  return PrefillTimeChunked(model, input_tokens, model.deployment().engine.max_num_batched_tokens);
+}
+
 Result<PerfPrediction> PredictPerformance(const ModelSpec& m, const Deployment& d, const PerfQuery& q) {
   return PredictPerformance(m, d, q, CalibrationFor(d.gpu));
 }
@@ -96,7 +106,7 @@ Result<PerfPrediction> PredictPerformance(const ModelSpec& m, const Deployment& 
   p.tpot = p.decode.total;
   p.bound = p.decode.bound;
   p.decode_tokens_per_second = q.batch / p.decode.total.v * replicas;
-  p.ttft = PrefillTime(model, q.input_tokens, d.engine.max_num_batched_tokens);
+  p.ttft = PrefillTime(model, q.input_tokens);
 
   // Concurrency under maximum load: what the KV pool holds at full context, capped by the engine.
   int cap = d.max_num_seqs > 0 ? d.max_num_seqs : c.max_batch;
@@ -107,7 +117,7 @@ Result<PerfPrediction> PredictPerformance(const ModelSpec& m, const Deployment& 
     limit = "kv_cache";
   }
   concurrency = std::max(1, concurrency);
-  p.max_load = SteadyStateMaxLoad(model, concurrency, limit, q.input_tokens, q.output_tokens,
+  p.max_load = SteadyStateWithLimit(model, concurrency, limit, q.input_tokens, q.output_tokens,
                                   d.engine.max_num_batched_tokens, replicas);
 
   for (int b = 1;; b *= 2) {
