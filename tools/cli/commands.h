@@ -8,5 +8,6 @@ namespace capplan::cli {
 
 void RegisterModel(CLI::App& app, int& exit_code);
 void RegisterModels(CLI::App& app, int& exit_code);
+void RegisterPrices(CLI::App& app, int& exit_code);
 
 }  // namespace capplan::cli
