@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   // capplan::cli::RegisterModels(app, exit_code);
   capplan::cli::RegisterPerf(app, exit_code);
   capplan::cli::RegisterValidate(app, exit_code);
+  capplan::cli::RegisterPrices(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
