@@ -34,6 +34,8 @@ struct PerfCalibration {
   Seconds layer_overhead{20e-6};      // per layer per step (kernel launches not hidden by CUDA graphs)
   Seconds step_overhead{2e-3};        // per step (scheduler, sampling, host work)
   double routing_skew = 0.2;          // busiest EP rank's excess load over uniform routing (0 = uniform)
+  double expert_matmul_scale = 1.0;   // grouped expert GEMMs' efficiency relative to a dense GEMM of the same rows
+  Seconds moe_layer_overhead{0};      // per MoE layer per step: routing, token permutation and un-permutation kernels
   int max_batch = 1024;               // the engine's largest running batch when --max-num-seqs is not set
 };
 

@@ -131,9 +131,10 @@ StepBreakdown RooflineStepTimeModel::Breakdown(const BatchShape& s) const {
       const double w = static_cast<double>(layer.expert_params) / etp;
       const double tokens_per_expert = load.distinct_experts > 0 ? load.assignments / load.distinct_experts : 0;
       add({Flops{2.0 * load.assignments * w}, Bytes{load.distinct_experts * w * expert_b},
-           expert_peak * MatmulEfficiency(c, tokens_per_expert)});
+           expert_peak * (MatmulEfficiency(c, tokens_per_expert) * c.expert_matmul_scale)});
       add({Flops{2.0 * tokens * layer.router_params}, Bytes{layer.router_params * linear_b}, linear_peak * dense_eff});
       out.distinct_experts = load.distinct_experts;  // the same for every MoE layer of a model
+      out.overhead += c.moe_layer_overhead;
     }
 
     // Communication: two all-reduces of the activations per layer across TP, all-to-all for EP.

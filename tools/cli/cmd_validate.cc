@@ -76,7 +76,9 @@ int RunValidate(const ValidateOptions& o) {
                      {"matmul_half_tokens", c.matmul_half_tokens}, {"attention_efficiency", c.attention_efficiency},
                      {"comm_efficiency", c.comm_efficiency}, {"collective_latency_seconds", c.collective_latency.v},
                      {"layer_overhead_seconds", c.layer_overhead.v}, {"step_overhead_seconds", c.step_overhead.v},
-                     {"routing_skew", c.routing_skew}, {"max_batch", c.max_batch}});
+                     {"routing_skew", c.routing_skew}, {"max_batch", c.max_batch},
+                     {"expert_matmul_scale", c.expert_matmul_scale},
+                     {"moe_layer_overhead_seconds", c.moe_layer_overhead.v}});
     }
     PrintJson({{"calibrations", out}});
     return 0;
