@@ -40,6 +40,13 @@ struct EngineProfile {
   int max_num_batched_tokens = 8192; // largest prefill chunk the activations are sized for
   int kv_block_tokens = 16;          // paged-KV block size
   bool per_layer_type_kv = true;     // hybrid KV allocation (sliding/chunked layers keep a window)
+  int default_max_num_seqs = 256;    // sequences a step may hold when --max-num-seqs is not given
+  /// TensorRT-LLM: the KV pool is memory_fraction of what is free after weights and activations
+  /// (KvCacheConfig.free_gpu_memory_fraction); capacity is then the whole usable memory.
+  bool fraction_of_free = false;
+  /// SGLang: memory_fraction (--mem-fraction-static) covers weights + KV pool only; activations,
+  /// CUDA graphs and runtime overhead must fit in the (1 - fraction) left outside it.
+  bool reserves_outside_fraction = false;
 };
 EngineProfile DefaultEngineProfile(Engine e);
 
@@ -85,6 +92,10 @@ struct MemoryBudget {
   int64_t context = 0;
   int batch = 0;
   std::vector<Warning> warnings;
+  // Additions (see docs/memory.md):
+  Bytes kv_bytes_per_sequence;  // one sequence of `context` tokens on the busiest-KV GPU, paged blocks rounded up
+  Bytes kv_needed;              // batch x kv_bytes_per_sequence
+  int busiest_stage = 0;        // the pipeline stage whose GPU the per-GPU fields describe
 };
 
 struct BudgetQuery {
@@ -92,6 +103,42 @@ struct BudgetQuery {
   int batch = 1;           // concurrent sequences the workload needs
 };
 
+/// REQUIRES nothing: input errors (context < 1, batch < 1, an invalid layout, context above
+/// --max-model-len or the model's window) come back as Error; "does not fit" is a result.
 Result<MemoryBudget> ComputeMemoryBudget(const ModelSpec& m, const Deployment& d, const BudgetQuery& q);
+
+/// KV bytes one sequence of `context` tokens holds on one GPU of the busiest pipeline stage:
+/// KV heads split by TP (one whole head per GPU when TP exceeds them), an MLA latent whole on
+/// every rank, sliding/chunked layers capped at their window when the engine allocates per layer
+/// type, each layer rounded up to whole KV blocks.
+Bytes KvBytesPerSequencePerGpu(const ModelSpec& m, const Parallelism& p, DType kv, const EngineProfile& e,
+                               int64_t context);
+
+/// The weight formats `capplan fit` tries on a GPU: the model's native scheme, bf16, fp8 (GPUs
+/// with FP8 units), int4 (weights-only, any GPU) and nvfp4 (GPUs with FP4 units).
+struct PrecisionChoice {
+  std::string name;  // "native (mxfp4 experts)", "bf16", "fp8", "int4", "nvfp4"
+  WeightPrecision weights;
+};
+std::vector<PrecisionChoice> CandidatePrecisions(const ModelSpec& m, const GpuSpec& g);
+
+struct FitQuery {
+  BudgetQuery workload;
+  Engine engine = Engine::kVllm;
+  DType kv_dtype = DType::kBF16;
+  int max_gpus = 64;  // counts tried: 1, 2, 4, ... up to this
+};
+struct FitConfig {
+  GpuSpec gpu;
+  int gpus = 0;
+  PrecisionChoice precision;
+  Parallelism parallel;
+  MemoryBudget budget;
+};
+/// For every GPU and precision, the smallest power-of-two GPU count whose default layout fits
+/// the workload; ordered cheapest-looking first: by total TDP (gpus x tdp_watts), then by total
+/// usable memory.
+std::vector<FitConfig> MinimumViableConfigurations(const ModelSpec& m, const std::vector<GpuSpec>& gpus,
+                                                   const FitQuery& q);
 
 }  // namespace capplan

@@ -8,5 +8,8 @@ namespace capplan::cli {
 
 void RegisterModel(CLI::App& app, int& exit_code);
 void RegisterModels(CLI::App& app, int& exit_code);
+void RegisterPerf(CLI::App& app, int& exit_code);
+void RegisterValidate(CLI::App& app, int& exit_code);
+void RegisterPrices(CLI::App& app, int& exit_code);
 
 }  // namespace capplan::cli

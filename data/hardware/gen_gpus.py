@@ -1,0 +1,145 @@
+#!/usr/bin/env python3
+"""Generates data/hardware/gpus.json from the shared catalog (gpus.csv) plus the facts the csv
+does not carry: the capacity the driver exposes, aliases, node shape and networks.
+
+Usage: python3 data/hardware/gen_gpus.py /work/shared/catalog/gpus.csv > data/hardware/gpus.json
+
+Every added fact carries its source below; docs/hardware.md explains the rules.
+"""
+import csv
+import json
+import sys
+
+MIB = 1024 * 1024
+GIB = 1024 * MIB
+
+# NVIDIA and AMD HBM capacities are marketed in "GB" but the parts hold that many GiB: an H100
+# 80GB has 80 GiB = 81,920 MiB and exposes 81,559 MiB (nvidia-smi), an H200 141GB has 141 GiB =
+# 144,384 MiB and exposes 143,771 MiB. Both lose ~0.44% to the driver; for HBM parts without a
+# reading we apply that reserve to the marketed figure read as GiB.
+HBM_DRIVER_RESERVE = 1 - 81559 / 81920  # 0.44%, H100 SXM reading
+# GDDR parts (L4, L40S, RTX) hold ECC/driver reservations that vary by part: without a
+# reading we assume 6% (an upper bound of the GDDR6 ECC carve-out), documented as an estimate.
+GDDR_DRIVER_RESERVE = 0.06
+
+MEASURED = {
+    "h100-sxm": (81559 * MIB, "nvidia-smi memory.total on H100 SXM5 80GB: 81,559 MiB"),
+    "h100-pcie": (81559 * MIB, "same 80 GiB HBM3 part as H100 SXM: 81,559 MiB (nvidia-smi, H100 reading)"),
+    "h200-sxm": (143771 * MIB, "nvidia-smi memory.total on H200 SXM 141GB: 143,771 MiB"),
+    "b200-hgx": (179 * GIB, "docs.vultr.com HGX B200 overview: 179 GB usable per GPU (read as GiB as nvidia-smi "
+                 "reports MiB; agrees with 180 GiB less the 0.44% H100 reserve = 179.2 GiB)"),
+}
+
+HBM = {"a100-40gb-sxm", "a100-80gb-sxm", "h100-sxm", "h100-pcie", "h100-nvl", "h200-sxm", "b200-hgx", "b300-hgx",
+       "gb200-gpu", "mi300x", "mi325x", "mi355x", "gaudi3"}
+
+ALIASES = {
+    "a100-40gb-sxm": ["a100-40gb", "a100-sxm4-40gb"],
+    "a100-80gb-sxm": ["a100", "a100-80gb", "a100-sxm", "a100-sxm4-80gb"],
+    "h100-sxm": ["h100", "h100-80gb", "h100-sxm5", "h100-sxm5-80gb"],
+    "h100-pcie": ["h100-pcie-80gb"],
+    "h100-nvl": ["h100-94gb", "h100-nvl-94gb"],
+    "h200-sxm": ["h200", "h200-141gb"],
+    "b200-hgx": ["b200", "dgx-b200", "hgx-b200"],
+    "b300-hgx": ["b300", "hgx-b300"],
+    "gb200-gpu": ["gb200", "gb200-nvl72"],
+    "l40s": ["l40s-48gb"],
+    "l4": ["l4-24gb"],
+    "rtx-4090": ["4090", "rtx4090"],
+    "rtx-5090": ["5090", "rtx5090"],
+    "mi300x": ["amd-mi300x"],
+    "mi325x": ["amd-mi325x"],
+    "mi355x": ["amd-mi355x"],
+    "gaudi3": ["gaudi-3", "hl-325l"],
+}
+
+GB_PER_S = 1e9
+# Scale-out network per GPU per direction and GPUs per node (or NVLink domain).
+# (gpus_per_node, scale_out_gbit_per_gpu, source)
+NODES = {
+    "a100-40gb-sxm": (8, 200, "DGX A100: 8x ConnectX-6 200 Gb/s HDR InfiniBand, one per GPU"),
+    "a100-80gb-sxm": (8, 200, "DGX A100: 8x ConnectX-6 200 Gb/s HDR InfiniBand, one per GPU"),
+    "h100-sxm": (8, 400, "DGX/HGX H100: 8x ConnectX-7 400 Gb/s NDR InfiniBand, one per GPU"),
+    "h100-pcie": (8, 200, "assumption: PCIe server with 8 cards and one 200 Gb/s NIC per GPU"),
+    "h100-nvl": (8, 200, "assumption: PCIe server with 8 cards and one 200 Gb/s NIC per GPU"),
+    "h200-sxm": (8, 400, "HGX H200: 8x ConnectX-7 400 Gb/s, one per GPU"),
+    "b200-hgx": (8, 400, "DGX B200: 8x ConnectX-7 400 Gb/s, one per GPU"),
+    "b300-hgx": (8, 800, "HGX B300: 8x ConnectX-8 800 Gb/s SuperNIC, one per GPU"),
+    "gb200-gpu": (72, 400, "GB200 NVL72: 72 GPUs in one NVLink domain; ConnectX-7 400 Gb/s per GPU for scale-out"),
+    "l40s": (8, 200, "assumption: PCIe server with 8 cards and one 200 Gb/s NIC per GPU"),
+    "l4": (8, 100, "assumption: PCIe server with 8 cards and 100 Gb/s Ethernet per GPU"),
+    "rtx-4090": (8, 100, "assumption: 8-card PCIe server, 100 Gb/s Ethernet per GPU"),
+    "rtx-5090": (8, 100, "assumption: 8-card PCIe server, 100 Gb/s Ethernet per GPU"),
+    "mi300x": (8, 400, "AMD MI300X platform: 8 OAM GPUs, one 400 Gb/s NIC per GPU"),
+    "mi325x": (8, 400, "AMD MI325X platform: 8 OAM GPUs, one 400 Gb/s NIC per GPU"),
+    "mi355x": (8, 400, "AMD MI355X platform: 8 GPUs, one 400 Gb/s NIC per GPU"),
+    "gaudi3": (8, 600, "Intel Gaudi 3 white paper: 3 of the 24 on-chip 200GbE ports per card for scale-out"),
+}
+
+# Cards whose only GPU-to-GPU link is PCIe (or a 2-way bridge that pairs cards): no all-to-all
+# scale-up fabric, so collectives beyond a pair run over PCIe.
+PCIE_ONLY = {"h100-pcie", "h100-nvl", "l40s", "l4", "rtx-4090", "rtx-5090"}
+
+# PCIe x16 per direction, raw signalling rate (GT/s x 16 lanes / 8), before encoding overhead.
+PCIE_GBPS = {4: 32, 5: 64, 6: 128}
+
+
+def num(text):
+    return float(text) if text.strip() else None
+
+
+def main(path):
+    gpus = []
+    with open(path, newline="") as f:
+        for row in csv.DictReader(f):
+            gid = row["id"]
+            marketed = float(row["memory_gb"]) * 1e9
+            if gid in MEASURED:
+                usable, usable_src = MEASURED[gid]
+            elif gid in HBM:
+                usable = round(float(row["memory_gb"]) * GIB * (1 - HBM_DRIVER_RESERVE))
+                usable_src = (f"estimate: {row['memory_gb']} GiB of HBM less the 0.44% driver reserve measured on "
+                              "H100 (81,559 of 81,920 MiB)")
+            else:
+                usable = round(marketed * (1 - GDDR_DRIVER_RESERVE))
+                usable_src = (f"estimate: {row['memory_gb']} GB of GDDR less a 6% ECC/driver reserve (no reading)")
+            peak = {}
+            for key, col in (("bf16", "bf16_dense_tflops"), ("fp8", "fp8_dense_tflops"),
+                             ("int8", "int8_dense_tops"), ("fp4", "fp4_dense_tflops")):
+                v = num(row[col])
+                if v:
+                    peak[key] = v
+            pcie_gen = int(row["pcie_gen"]) if row["pcie_gen"].strip() else 0
+            per_node, scale_out_gbit, node_src = NODES[gid]
+            scale_up = 0.0 if gid in PCIE_ONLY else float(row["interconnect_gbs_unidirectional"])
+            gpus.append({
+                "id": gid,
+                "name": row["name"],
+                "vendor": row["vendor"],
+                "aliases": ALIASES.get(gid, []),
+                "memory_marketed_gb": float(row["memory_gb"]),
+                "memory_usable_bytes": int(usable),
+                "memory_usable_source": usable_src,
+                "hbm_bandwidth_tb_per_s": float(row["memory_bandwidth_tbs"]),
+                "dense_peak_tflops": peak,
+                "interconnect": row["interconnect"],
+                "scale_up_gb_per_s": scale_up,
+                "pcie_gen": pcie_gen,
+                "pcie_gb_per_s": PCIE_GBPS.get(pcie_gen, 0),
+                "gpus_per_node": per_node,
+                "scale_out_gb_per_s": scale_out_gbit / 8,
+                "node_source": node_src,
+                "tdp_watts": float(row["tdp_w"]),
+                "source": row["source"],
+            })
+    doc = {
+        "_about": "Generated by data/hardware/gen_gpus.py from shared/catalog/gpus.csv; see docs/hardware.md. "
+                  "Dense peaks (sparse figures halved); bandwidths per direction; GB = 1e9 bytes.",
+        "gpus": gpus,
+    }
+    json.dump(doc, sys.stdout, indent=2)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

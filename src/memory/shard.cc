@@ -1,0 +1,144 @@
+#include "memory/shard.h"
+
+#include <algorithm>
+
+#include "memory/engine_defaults.h"
+
+namespace capplan {
+namespace {
+
+// Bytes per parameter of each component, as WeightBytesOf prices it (one dtype per component).
+struct BytesPerParam {
+  double embedding = 0, attention = 0, dense_mlp = 0, routed = 0, shared = 0, router = 0, norms = 0, lm_head = 0,
+         vision = 0;
+};
+
+double Ratio(Bytes b, int64_t params) { return params > 0 ? b.v / static_cast<double>(params) : 0; }
+
+BytesPerParam PriceOf(const ModelSpec& m, const WeightPrecision& w) {
+  const WeightBytes b = WeightBytesOf(m, w);
+  const ParamBreakdown& n = m.params;
+  return {.embedding = Ratio(b.embedding, n.embedding),
+          .attention = Ratio(b.attention, n.attention),
+          .dense_mlp = Ratio(b.dense_mlp, n.dense_mlp),
+          .routed = Ratio(b.routed_experts, n.routed_experts),
+          .shared = Ratio(b.shared_experts, n.shared_experts),
+          .router = Ratio(b.router, n.router),
+          .norms = Ratio(b.norms, n.norms),
+          .lm_head = Ratio(b.lm_head, n.lm_head),
+          .vision = Ratio(b.vision, n.vision)};
+}
+
+// Attention parameters one TP rank holds in one layer.
+double AttentionParamsPerRank(const ModelSpec& m, const LayerSpec& l, int tp) {
+  const AttentionSpec& a = m.attention;
+  const double total = static_cast<double>(l.attention_params);
+  if (a.mla) {
+    // q_a / kv_a down-projections are ReplicatedLinear in vLLM's DeepseekV2 attention.
+    const double replicated =
+        static_cast<double>(m.hidden_size) * (a.q_lora_rank + a.kv_lora_rank + a.qk_rope_head_dim);
+    return std::min(total, replicated) + std::max(0.0, total - replicated) / tp;
+  }
+  const double kv_proj = 2.0 * static_cast<double>(m.hidden_size) * a.num_kv_heads * a.head_dim;
+  const int kv_shards = std::min(tp, a.num_kv_heads);  // beyond kv heads, whole heads are replicated
+  return (total - kv_proj) / tp + kv_proj / kv_shards;
+}
+
+}  // namespace
+
+std::vector<StageRange> PipelineStages(int num_layers, int pp) {
+  std::vector<int> sizes(pp, num_layers / pp);
+  for (int i = 2; i < num_layers % pp + 2; ++i) sizes[pp - i] += 1;
+  std::vector<StageRange> out;
+  int first = 0;
+  for (int s : sizes) {
+    out.push_back({.first_layer = first, .num_layers = s});
+    first += s;
+  }
+  return out;
+}
+
+WeightBytes StageWeightsPerGpu(const ModelSpec& m, const WeightPrecision& w, const Parallelism& p,
+                               const std::vector<StageRange>& stages, int stage) {
+  const BytesPerParam price = PriceOf(m, w);
+  const double tp = p.tp;
+  const StageRange& r = stages[stage];
+  double attention = 0, dense = 0, routed = 0, shared = 0, router = 0, norms = 0;
+  int64_t layer_norms_all = 0;
+  for (const auto& l : m.layers) layer_norms_all += l.norm_params;
+  for (int i = r.first_layer; i < r.first_layer + r.num_layers; ++i) {
+    const LayerSpec& l = m.layers[i];
+    attention += AttentionParamsPerRank(m, l, p.tp);
+    dense += l.dense_mlp_params / tp;
+    // ep expert groups x (tp / ep) shards per expert = tp GPUs, each with 1/tp of the experts' bytes.
+    routed += static_cast<double>(l.num_experts) * l.expert_params / tp;
+    shared += l.shared_expert_params / tp;
+    router += l.router_params;
+    norms += l.norm_params;
+  }
+  WeightBytes b;
+  b.attention = Bytes{attention * price.attention};
+  b.dense_mlp = Bytes{dense * price.dense_mlp};
+  b.routed_experts = Bytes{routed * price.routed};
+  b.shared_experts = Bytes{shared * price.shared};
+  b.router = Bytes{router * price.router};
+  const bool first = stage == 0;
+  const bool last = stage + 1 == static_cast<int>(stages.size());
+  // The final norm is what m.params.norms holds beyond the layers' own norms.
+  const double final_norm = last ? static_cast<double>(m.params.norms - layer_norms_all) : 0;
+  b.norms = Bytes{(norms + final_norm) * price.norms};
+  // VocabParallelEmbedding / ParallelLMHead split the vocabulary across TP.
+  if (first) b.embedding = Bytes{m.params.embedding / tp * price.embedding};
+  if (last) b.lm_head = Bytes{m.params.lm_head / tp * price.lm_head};
+  // The vision tower runs on the first stage; vLLM shards its linear layers by TP.
+  if (first) b.vision = Bytes{m.params.vision / tp * price.vision};
+  return b;
+}
+
+Bytes StageKvBytesPerSequence(const ModelSpec& m, const Parallelism& p, DType kv, const EngineProfile& e,
+                              const StageRange& stage, int64_t context) {
+  const AttentionSpec& a = m.attention;
+  double elements = static_cast<double>(KvElementsPerTokenPerLayer(m));
+  if (!a.mla && a.num_kv_heads > 0) {
+    // KV heads split across TP; when TP exceeds them each GPU keeps one whole (replicated) head.
+    const int heads_per_gpu = std::max(1, a.num_kv_heads / p.tp);
+    elements = elements * heads_per_gpu / a.num_kv_heads;
+  }  // MLA: the latent is not split by heads; every TP rank keeps all of it (as vLLM does).
+  const int64_t block = std::max(1, e.kv_block_tokens);
+  int64_t tokens = 0;
+  for (int i = stage.first_layer; i < stage.first_layer + stage.num_layers; ++i) {
+    const LayerSpec& l = m.layers[i];
+    int64_t held = context;
+    if (e.per_layer_type_kv && l.attention != AttentionKind::kFull && l.window > 0) held = std::min(context, l.window);
+    tokens += (held + block - 1) / block * block;  // paged: whole blocks
+  }
+  return Bytes{static_cast<double>(tokens) * elements * BytesPerElement(kv)};
+}
+
+Bytes ActivationBytesPerGpu(const ModelSpec& m, const Parallelism& p, const EngineProfile& e, int max_num_seqs) {
+  const double t = e.max_num_batched_tokens;
+  const double h = static_cast<double>(m.hidden_size);
+  const AttentionSpec& a = m.attention;
+  const int kv_per_gpu = a.mla ? 1 : std::max(1, a.num_kv_heads / p.tp);
+  // Attention temporaries: q and output (heads/tp x head_dim each), k and v of this GPU's heads.
+  const double attention = t * (2.0 * a.num_heads / p.tp * std::max(a.head_dim, a.v_head_dim) +
+                                2.0 * kv_per_gpu * a.head_dim);
+  // MLP temporaries: a gated MLP of `params` holds ~params/hidden elements per token
+  // (gate_up output 2i + activation i = 3i = 3*i*h/h). Fused MoE kernels hold that per routed
+  // copy (top-k) plus a hidden-size output per copy.
+  double mlp = 0;
+  for (const auto& l : m.layers) {
+    const double dense = t * l.dense_mlp_params / h / p.tp;
+    const double shared = t * l.shared_expert_params / h / p.tp;
+    const double moe = l.is_moe() ? t * l.experts_per_token * (l.expert_params / h / p.tp + h) : 0;
+    mlp = std::max(mlp, dense + shared + moe);
+  }
+  const double hidden = kLiveHiddenTensors * t * h;
+  const double layer_peak = (hidden + std::max(attention, mlp)) * kActivationBytesPerElement;
+  // The sampler: FP32 logits over the whole vocabulary for every running sequence.
+  const double sampler =
+      static_cast<double>(kLiveLogitTensors) * max_num_seqs * m.vocab_size * kLogitBytesPerElement;
+  return Bytes{layer_peak + sampler};
+}
+
+}  // namespace capplan
