@@ -30,8 +30,8 @@ void BM_Simulate100kRequestsOneReplica(benchmark::State& state) {
   }
   state.counters["events"] = static_cast<double>(events);
   state.counters["steps"] = static_cast<double>(steps);
-  state.counters["events_per_second"] =
-      benchmark::Counter(static_cast<double>(events) * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["events_per_second"] = benchmark::Counter(
+      static_cast<double>(events) * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
   state.counters["sequences_per_step"] = 100'000.0 * 128 / static_cast<double>(steps);
 }
 BENCHMARK(BM_Simulate100kRequestsOneReplica)->Arg(100)->Arg(180)->Unit(benchmark::kMillisecond);

@@ -47,19 +47,20 @@ struct LengthSpec {
 /// stream, except with kTrace arrivals, where both are optional and truncate the trace.
 struct WorkloadSpec {
   ArrivalProcess arrival = ArrivalProcess::kPoisson;
-  double rate_per_second = 1.0;     // mean arrival rate (ignored for kTrace)
-  double gamma_cv = 1.0;            // kGamma: coefficient of variation of inter-arrival times
+  double rate_per_second = 1.0;  // mean arrival rate (ignored for kTrace)
+  double gamma_cv = 1.0;         // kGamma: coefficient of variation of inter-arrival times
   LengthSpec input{.value = 512};
   LengthSpec output{.value = 128, .mean = 128};
   std::optional<Seconds> duration;
   std::optional<int64_t> num_requests;
-  std::vector<Request> trace;       // source for kTrace arrivals or lengths (see ParseTrace)
+  std::vector<Request> trace;  // source for kTrace arrivals or lengths (see ParseTrace)
 };
 
 /// Bounds that keep one simulation small enough for a server to accept.
 struct SimLimits {
   int64_t max_requests = 2'000'000;
   int64_t max_steps = 200'000'000;
+  int64_t max_time_series_points = 1'000'000;
 };
 
 /// The requests of `spec`, sorted by arrival, deterministic for `seed`.
@@ -95,10 +96,10 @@ struct SimConfig {
   int replicas = 1;
   LoadBalancer load_balancer = LoadBalancer::kRoundRobin;
   SchedulerConfig scheduler;
-  uint64_t seed = 0;                          // seeds workload generation
+  uint64_t seed = 0;  // seeds workload generation
   SimLimits limits;
-  Slo slo;                                    // for goodput
-  bool record_requests = false;               // fill SimResult::requests
+  Slo slo;                                      // for goodput
+  bool record_requests = false;                 // fill SimResult::requests
   std::optional<Seconds> time_series_interval;  // fill SimResult::time_series at this spacing
 };
 
@@ -157,16 +158,16 @@ struct SimMetrics {
 /// State of the whole deployment at one instant.
 struct TimeSeriesPoint {
   Seconds time;
-  int running = 0;                 // sequences in the replicas' running sets
-  int waiting = 0;                 // queued or preempted requests
+  int running = 0;                  // sequences in the replicas' running sets
+  int waiting = 0;                  // queued or preempted requests
   double kv_cache_utilization = 0;  // used blocks / total blocks, all replicas
   int64_t completed_requests = 0;
 };
 
 struct SimResult {
   SimMetrics metrics;
-  std::vector<RequestRecord> requests;         // when SimConfig::record_requests
-  std::vector<TimeSeriesPoint> time_series;    // when SimConfig::time_series_interval
+  std::vector<RequestRecord> requests;       // when SimConfig::record_requests
+  std::vector<TimeSeriesPoint> time_series;  // when SimConfig::time_series_interval
 };
 
 // ---------------------------------------------------------------- running
@@ -186,7 +187,7 @@ struct SloTargets {
 };
 
 struct LoadSweepSpec {
-  WorkloadSpec workload;            // rate_per_second is what the sweep varies
+  WorkloadSpec workload;  // rate_per_second is what the sweep varies
   SloTargets targets;
   double initial_rate_per_second = 1.0;
   double relative_tolerance = 0.01;  // stop when (high - low) <= tolerance * high
@@ -200,9 +201,9 @@ struct LoadSweepPoint {
 };
 
 struct LoadSweepResult {
-  bool found = false;                    // false when even the lowest rate tried misses a target
-  double max_rate_per_second = 0;        // highest rate that met every target
-  std::vector<LoadSweepPoint> points;    // every simulation, in the order run
+  bool found = false;                  // false when even the lowest rate tried misses a target
+  double max_rate_per_second = 0;      // highest rate that met every target
+  std::vector<LoadSweepPoint> points;  // every simulation, in the order run
 };
 
 /// Finds the highest arrival rate meeting `spec.targets` by doubling/halving from the initial

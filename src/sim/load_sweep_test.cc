@@ -42,3 +42,21 @@ TEST(LoadSweep, ReportsNotFoundWhenEvenOneRequestMissesTheTarget) {
 
 }  // namespace
 }  // namespace capplan::sim
+
+namespace capplan::sim {
+namespace {
+
+TEST(LoadSweep, RejectsATraceWorkloadAndBadTolerance) {
+  LoadSweepSpec spec;
+  spec.workload.arrival = ArrivalProcess::kTrace;
+  const ConstantStepTimeModel model{Seconds{0.01}};
+  auto trace = LoadSweep(SimConfig{}, spec, model);
+  ASSERT_FALSE(trace.ok());
+  EXPECT_EQ(trace.error().message, "LoadSweepSpec: a load sweep varies the rate, so arrivals cannot come from a trace");
+  spec.workload.arrival = ArrivalProcess::kPoisson;
+  spec.relative_tolerance = 0;
+  EXPECT_EQ(LoadSweep(SimConfig{}, spec, model).error().message, "LoadSweepSpec: relative_tolerance must be in (0, 1)");
+}
+
+}  // namespace
+}  // namespace capplan::sim

@@ -39,8 +39,8 @@ struct Sequence {
 
 /// Counters the replicas add to, owned by the simulator.
 struct StepStats {
-  std::vector<WeightedValue> itl;     // inter-token latencies, one entry per step for the common case
-  std::vector<int64_t> batch_sizes;   // histogram: steps per batch size
+  std::vector<WeightedValue> itl;    // inter-token latencies, one entry per step for the common case
+  std::vector<int64_t> batch_sizes;  // histogram: steps per batch size
   int64_t preemptions = 0;
   int64_t completed = 0;
 };
@@ -49,13 +49,16 @@ class Replica {
  public:
   explicit Replica(const SchedulerConfig& config);
 
-  void Enqueue(int64_t id) { waiting_.push_back(id); ++outstanding_; }
+  void Enqueue(int64_t id) {
+    waiting_.push_back(id);
+    ++outstanding_;
+  }
   /// Forms the step starting at `now` and describes it in `shape`. False when there is no work.
   bool FormBatch(std::vector<Sequence>& seqs, Seconds now, BatchShape& shape, StepStats& stats);
   /// Applies the step formed last, which ran from `start` to `end`: emits tokens, finishes requests.
   void CompleteStep(std::vector<Sequence>& seqs, Seconds start, Seconds end, StepStats& stats);
 
-  bool busy = false;         // a step is in flight
+  bool busy = false;          // a step is in flight
   bool wake_pending = false;  // a wake-up event is queued
 
   int outstanding() const { return outstanding_; }

@@ -29,17 +29,15 @@ struct Event {
 
 // The one definition of event order; std::priority_queue pops the greatest, so "later" is greater.
 struct Later {
-  bool operator()(const Event& a, const Event& b) const {
-    return a.time != b.time ? a.time > b.time : a.seq > b.seq;
-  }
+  bool operator()(const Event& a, const Event& b) const { return a.time != b.time ? a.time > b.time : a.seq > b.seq; }
 };
 
 Status ValidateConfig(const SimConfig& c) {
   auto at_least = [](int64_t value, int64_t min, const char* field) -> Status {
     if (value >= min) return Ok{};
-    return Error::InvalidArgument("SimConfig: " + std::string(field) + "=" + std::to_string(value) +
-                                      " must be at least " + std::to_string(min),
-                                  field);
+    return Error::InvalidArgument(
+        "SimConfig: " + std::string(field) + "=" + std::to_string(value) + " must be at least " + std::to_string(min),
+        field);
   };
   CAPPLAN_RETURN_IF_ERROR(at_least(c.replicas, 1, "replicas"));
   CAPPLAN_RETURN_IF_ERROR(at_least(c.scheduler.max_num_seqs, 1, "max_num_seqs"));
@@ -70,10 +68,10 @@ Status ValidateRequest(const Request& r, size_t index, const SchedulerConfig& s)
   const int64_t peak = r.input_tokens + r.output_tokens - 1;
   const int64_t blocks = (peak + s.kv_block_tokens - 1) / s.kv_block_tokens;
   if (blocks > s.kv_capacity_tokens / s.kv_block_tokens) {
-    return Error::InvalidArgument(where + "input_tokens + output_tokens - 1 = " + std::to_string(peak) +
-                                      " tokens do not fit in kv_capacity_tokens=" +
-                                      std::to_string(s.kv_capacity_tokens),
-                                  "kv_capacity_tokens");
+    return Error::InvalidArgument(
+        where + "input_tokens + output_tokens - 1 = " + std::to_string(peak) +
+            " tokens do not fit in kv_capacity_tokens=" + std::to_string(s.kv_capacity_tokens),
+        "kv_capacity_tokens");
   }
   return Ok{};
 }
@@ -106,7 +104,7 @@ class Simulator {
       const Event e = queue_.top();
       queue_.pop();
       ++events_;
-      Sample(e.time, /*inclusive=*/false);
+      CAPPLAN_RETURN_IF_ERROR(Sample(e.time, /*inclusive=*/false));
       now_ = e.time;
       if (e.kind == EventKind::kArrival) {
         Arrive(e.index);
@@ -120,7 +118,7 @@ class Simulator {
       }
       CAPPLAN_RETURN_IF_ERROR(StartStep(static_cast<int>(e.index)));
     }
-    Sample(now_, /*inclusive=*/true);
+    CAPPLAN_RETURN_IF_ERROR(Sample(now_, /*inclusive=*/true));
     return Finish();
   }
 
@@ -168,9 +166,15 @@ class Simulator {
 
   // Records the state at every sample time before `t` (or at it, when inclusive); the state is
   // constant between events, so a sample at time s shows the state after every event before s.
-  void Sample(Seconds t, bool inclusive) {
-    if (!config_.time_series_interval) return;
+  Status Sample(Seconds t, bool inclusive) {
+    if (!config_.time_series_interval) return Ok{};
     while (next_sample_ < t || (inclusive && next_sample_ == t)) {
+      if (static_cast<int64_t>(series_.size()) >= config_.limits.max_time_series_points) {
+        return Error::ResourceLimit("time series exceeds the limit of " +
+                                        std::to_string(config_.limits.max_time_series_points) +
+                                        " points (SimConfig.limits.max_time_series_points); raise the interval",
+                                    "max_time_series_points");
+      }
       TimeSeriesPoint p{.time = next_sample_, .completed_requests = stats_.completed};
       int64_t used = 0, total = 0;
       for (const Replica& replica : replicas_) {
@@ -181,8 +185,9 @@ class Simulator {
       }
       p.kv_cache_utilization = static_cast<double>(used) / static_cast<double>(total);
       series_.push_back(p);
-      next_sample_ += *config_.time_series_interval;
+      next_sample_ = *config_.time_series_interval * static_cast<double>(series_.size());
     }
+    return Ok{};
   }
 
   SimResult Finish() {

@@ -23,7 +23,7 @@ TEST(Simulate, OneRequestAloneTakesOnePrefillStepThenOneStepPerToken) {
   const SimMetrics& m = r->metrics;
   EXPECT_EQ(m.completed_requests, 1);
   EXPECT_NEAR(m.ttft.mean.v, kDt, 1e-12);
-  EXPECT_NEAR(m.e2e.mean.v, 10 * kDt, 1e-12);   // 1 prefill step + 9 decode steps
+  EXPECT_NEAR(m.e2e.mean.v, 10 * kDt, 1e-12);  // 1 prefill step + 9 decode steps
   EXPECT_NEAR(m.tpot.mean.v, kDt, 1e-12);
   EXPECT_NEAR(m.queueing_delay.mean.v, 0, 1e-12);
   EXPECT_EQ(m.itl.count, 9);
@@ -100,6 +100,7 @@ TEST(Simulate, LittlesLawHoldsOnAStableRun) {
   ASSERT_TRUE(r.ok());
   double in_system = 0;
   for (const TimeSeriesPoint& p : r->time_series) in_system += p.running + p.waiting;
+  EXPECT_DOUBLE_EQ(r->time_series[10].time.v, 0.05);
   const double samples = static_cast<double>(r->time_series.size());
   const double L = in_system / samples;
   const double lambda = 5000 / (samples * 0.005);
@@ -227,13 +228,18 @@ TEST(Simulate, RefusesSimulationsOverTheLimits) {
   auto many = Simulate(c, Fixed(11, 0.1, 1, 1), kConstant);
   ASSERT_FALSE(many.ok());
   EXPECT_EQ(many.error().code, ErrorCode::kResourceLimit);
-  EXPECT_EQ(many.error().message,
-            "simulation has 11 requests, over the limit of 10 (SimConfig.limits.max_requests)");
+  EXPECT_EQ(many.error().message, "simulation has 11 requests, over the limit of 10 (SimConfig.limits.max_requests)");
   c.limits.max_steps = 5;
   auto steps = Simulate(c, Fixed(1, 0, 1, 10), kConstant);
   ASSERT_FALSE(steps.ok());
   EXPECT_EQ(steps.error().code, ErrorCode::kResourceLimit);
   EXPECT_EQ(steps.error().message, "simulation exceeds the limit of 5 engine steps (SimConfig.limits.max_steps)");
+  c.limits.max_time_series_points = 3;
+  c.time_series_interval = Seconds{0.001};
+  auto series = Simulate(c, Fixed(1, 0, 1, 1), kConstant);
+  ASSERT_FALSE(series.ok());
+  EXPECT_EQ(series.error().message,
+            "time series exceeds the limit of 3 points (SimConfig.limits.max_time_series_points); raise the interval");
 }
 
 }  // namespace

@@ -34,7 +34,8 @@ LatencySummary SummarizeLatency(std::vector<WeightedValue> values) {
     sum += w.value * static_cast<double>(w.weight);
   }
   if (s.count == 0) return s;
-  std::sort(values.begin(), values.end(), [](const WeightedValue& a, const WeightedValue& b) { return a.value < b.value; });
+  std::sort(values.begin(), values.end(),
+            [](const WeightedValue& a, const WeightedValue& b) { return a.value < b.value; });
   s.mean = Seconds{sum / static_cast<double>(s.count)};
   s.p50 = Seconds{Quantile(values, s.count, 0.50)};
   s.p90 = Seconds{Quantile(values, s.count, 0.90)};

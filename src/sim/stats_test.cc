@@ -10,7 +10,7 @@ TEST(Stats, PercentilesInterpolateLinearlyBetweenClosestRanks) {
   EXPECT_EQ(s.count, 5);
   EXPECT_DOUBLE_EQ(s.mean.v, 3);
   EXPECT_DOUBLE_EQ(s.p50.v, 3);
-  EXPECT_DOUBLE_EQ(s.p90.v, 4.6);   // rank 3.6: 4 + 0.6 * (5 - 4)
+  EXPECT_DOUBLE_EQ(s.p90.v, 4.6);  // rank 3.6: 4 + 0.6 * (5 - 4)
   EXPECT_DOUBLE_EQ(s.p95.v, 4.8);
   EXPECT_DOUBLE_EQ(s.p99.v, 4.96);
 }

@@ -21,9 +21,10 @@ TEST(ParseTrace, ReadsCsvWithColumnsInAnyOrderAndExtraColumns) {
 }
 
 TEST(ParseTrace, ReadsJsonl) {
-  auto r = ParseTrace("{\"arrival_seconds\": 0, \"input_tokens\": 5, \"output_tokens\": 6}\n"
-                      "{\"arrival_seconds\": 1.5, \"input_tokens\": 7, \"output_tokens\": 8, \"id\": \"x\"}\n",
-                      "t.jsonl");
+  auto r = ParseTrace(
+      "{\"arrival_seconds\": 0, \"input_tokens\": 5, \"output_tokens\": 6}\n"
+      "{\"arrival_seconds\": 1.5, \"input_tokens\": 7, \"output_tokens\": 8, \"id\": \"x\"}\n",
+      "t.jsonl");
   ASSERT_TRUE(r.ok()) << r.error().message;
   ASSERT_EQ(r->size(), 2u);
   EXPECT_DOUBLE_EQ((*r)[1].arrival.v, 1.5);

@@ -29,14 +29,15 @@ Status ValidateLengths(const LengthSpec& l, const char* name, bool trace_empty) 
       break;
     case LengthDistribution::kUniform:
       if (l.min < 1 || l.max < l.min) {
-        return invalid("min=" + std::to_string(l.min) + ", max=" + std::to_string(l.max) +
-                           " must satisfy 1 <= min <= max",
-                       "min");
+        return invalid(
+            "min=" + std::to_string(l.min) + ", max=" + std::to_string(l.max) + " must satisfy 1 <= min <= max", "min");
       }
       break;
     case LengthDistribution::kLognormal:
-      if (!(l.mean >= 1) || !std::isfinite(l.mean)) return invalid("mean=" + Num(l.mean) + " must be at least 1", "mean");
-      if (!(l.sigma >= 0) || !std::isfinite(l.sigma)) return invalid("sigma=" + Num(l.sigma) + " must be >= 0", "sigma");
+      if (!(l.mean >= 1) || !std::isfinite(l.mean))
+        return invalid("mean=" + Num(l.mean) + " must be at least 1", "mean");
+      if (!(l.sigma >= 0) || !std::isfinite(l.sigma))
+        return invalid("sigma=" + Num(l.sigma) + " must be >= 0", "sigma");
       break;
     case LengthDistribution::kTrace:
       if (trace_empty) return invalid("kind is trace but the trace is empty", "kind");
@@ -66,9 +67,8 @@ Status ValidateSpec(const WorkloadSpec& w) {
     return Error::InvalidArgument("WorkloadSpec: duration must be positive", "duration");
   }
   if (w.num_requests && *w.num_requests < 1) {
-    return Error::InvalidArgument("WorkloadSpec: num_requests=" + std::to_string(*w.num_requests) +
-                                      " must be at least 1",
-                                  "num_requests");
+    return Error::InvalidArgument(
+        "WorkloadSpec: num_requests=" + std::to_string(*w.num_requests) + " must be at least 1", "num_requests");
   }
   CAPPLAN_RETURN_IF_ERROR(ValidateLengths(w.input, "input", w.trace.empty()));
   return ValidateLengths(w.output, "output", w.trace.empty());
@@ -139,7 +139,8 @@ Result<std::vector<Request>> GenerateWorkload(const WorkloadSpec& spec, uint64_t
   std::vector<Request> out;
   if (spec.arrival == ArrivalProcess::kTrace) {
     std::vector<Request> trace = spec.trace;
-    std::stable_sort(trace.begin(), trace.end(), [](const Request& a, const Request& b) { return a.arrival < b.arrival; });
+    std::stable_sort(trace.begin(), trace.end(),
+                     [](const Request& a, const Request& b) { return a.arrival < b.arrival; });
     for (size_t i = 0; i < trace.size(); ++i) {
       if (spec.num_requests && static_cast<int64_t>(i) >= *spec.num_requests) break;
       if (spec.duration && !(trace[i].arrival < *spec.duration)) break;
