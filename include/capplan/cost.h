@@ -158,6 +158,8 @@ class PriceCatalog {
   /// Every row for `gpu_id`, cheapest per GPU-hour first (ties: larger instance first, then provider name).
   std::vector<GpuPrice> GpuPrices(std::string_view gpu_id) const;
   /// Per provider, the cheapest way to rent `gpu_count` GPUs (comparing whole-instance cost), cheapest first.
+  /// Assumes GPUs of one row can be combined into the multi-GPU nodes a layout needs at the row's per-GPU price (true
+  /// of the per-GPU rows of RunPod, Nebius, Crusoe; not of single-GPU VM shapes such as GCP a3-highgpu-1g).
   /// Empty when no row of an allowed kind prices `gpu_id`. REQUIRES: gpu_count >= 1.
   std::vector<GpuQuote> QuoteGpus(std::string_view gpu_id, int gpu_count, const QuoteFilter& filter = {}) const;
   /// API prices for a preset; when none exist, the nearest priced equivalent, named as such (see api_models.cc).
