@@ -19,8 +19,10 @@
 //   1. catalog = PriceCatalog::BuiltIn(), then .Merge(PriceCatalog::FromCsv(file)) and .WithOverride(flag row).
 //   2. per candidate (gpu, gpu_count): quotes = catalog.QuoteGpus(gpu, gpu_count, filter); rank by quotes[0].
 //   3. CostOf({.usd_per_gpu_hour = quote.usd_per_gpu_hour, .gpu_count = quote.billed_gpus, ...}) for the report.
-//   4. catalog.ApiPrices(preset) -> ApiCost per row at the user's volume, CrossoverTokensPerMonth (fixed deployment),
-//      TrafficTiers for 1B / 10B / 100B tokens a month (replicas scaled per tier).
+//   4. match = catalog.ApiPrices(preset) (exact, or the nearest equivalent: print match.equivalent and match.why);
+//      CompareWithApis(cost.usd_per_month_24x7, cost.tokens_per_month_24x7, match.rows, volume, r) gives per API
+//      its $/month at the user's volume and the fixed-deployment crossover; TrafficTiers(...) the 1B / 10B / 100B
+//      tokens-a-month table with replicas scaled per tier.
 #pragma once
 
 #include <optional>
@@ -156,6 +158,8 @@ class PriceCatalog {
   /// Every row for `gpu_id`, cheapest per GPU-hour first (ties: larger instance first, then provider name).
   std::vector<GpuPrice> GpuPrices(std::string_view gpu_id) const;
   /// Per provider, the cheapest way to rent `gpu_count` GPUs (comparing whole-instance cost), cheapest first.
+  /// Assumes GPUs of one row can be combined into the multi-GPU nodes a layout needs at the row's per-GPU price (true
+  /// of the per-GPU rows of RunPod, Nebius, Crusoe; not of single-GPU VM shapes such as GCP a3-highgpu-1g).
   /// Empty when no row of an allowed kind prices `gpu_id`. REQUIRES: gpu_count >= 1.
   std::vector<GpuQuote> QuoteGpus(std::string_view gpu_id, int gpu_count, const QuoteFilter& filter = {}) const;
   /// API prices for a preset; when none exist, the nearest priced equivalent, named as such (see api_models.cc).
@@ -240,6 +244,21 @@ ScaledSelfHost ScaledSelfHostCost(Dollars replica_usd_per_month, double replica_
 /// costs more per token than the API (replica_usd_per_month / replica_tokens_per_month * 1e6 > api blended).
 std::optional<double> ScaledCrossoverTokensPerMonth(Dollars replica_usd_per_month, double replica_tokens_per_month,
                                                     Dollars api_blended_per_million);
+
+/// One API against the deployment, at the user's volume: what `capplan plan` prints as its API comparison.
+struct ApiComparison {
+  ApiPrice price;
+  Dollars usd_per_month;                   // ApiCost at the user's volume
+  Dollars usd_per_million_tokens_blended;  // at the workload's ratio
+  double crossover_tokens_per_month = 0;   // CrossoverTokensPerMonth(self-host $/month, blended)
+  bool crossover_within_capacity = false;  // crossover <= the deployment's monthly capacity
+  bool api_cheaper = false;                // at the user's volume, the API costs less than the deployment
+};
+/// Per API row, in the order given. `self_host_usd_per_month` is the deployment's bill (24x7 or at utilisation,
+/// whichever the caller reports) and `self_host_tokens_per_month` its monthly capacity (tokens_per_month_24x7).
+std::vector<ApiComparison> CompareWithApis(Dollars self_host_usd_per_month, double self_host_tokens_per_month,
+                                           const std::vector<ApiPrice>& apis, double tokens_per_month,
+                                           double input_output_ratio);
 
 struct TierApiCost {
   std::string provider;

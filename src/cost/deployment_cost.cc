@@ -68,6 +68,22 @@ double CrossoverTokensPerMonth(Dollars self_host_usd_per_month, Dollars api_blen
   return self_host_usd_per_month / api_blended_per_million * kMillion;
 }
 
+std::vector<ApiComparison> CompareWithApis(Dollars self_host_usd_per_month, double self_host_tokens_per_month,
+                                           const std::vector<ApiPrice>& apis, double tokens_per_month, double r) {
+  std::vector<ApiComparison> out;
+  for (const ApiPrice& p : apis) {
+    const ApiMonthlyCost api = ApiCost(p, tokens_per_month, r);
+    const double crossover = CrossoverTokensPerMonth(self_host_usd_per_month, api.usd_per_million_tokens_blended);
+    out.push_back({.price = p,
+                   .usd_per_month = api.usd_per_month,
+                   .usd_per_million_tokens_blended = api.usd_per_million_tokens_blended,
+                   .crossover_tokens_per_month = crossover,
+                   .crossover_within_capacity = crossover <= self_host_tokens_per_month,
+                   .api_cheaper = api.usd_per_month < self_host_usd_per_month});
+  }
+  return out;
+}
+
 ScaledSelfHost ScaledSelfHostCost(Dollars replica_usd_per_month, double replica_tokens_per_month,
                                   double tokens_per_month) {
   // At least one replica: a deployment serving no traffic still costs its rent.

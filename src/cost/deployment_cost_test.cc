@@ -121,6 +121,21 @@ TEST(Crossover, ScaledNeverWhenAFullReplicaCostsMoreThanTheApi) {
   EXPECT_FALSE(ScaledCrossoverTokensPerMonth({250}, 1e9, {0.2}).has_value());  // $0.25/M at full load > $0.20/M
 }
 
+TEST(CompareWithApis, PricesEachApiAtTheVolumeWithItsCrossover) {
+  // Deployment: $23,301.60/month, capacity 78.84B tokens/month (8 x $3.99, 10,000 out tok/s, r = 2).
+  // Groq Scout at 10B tokens: 10 x $186.67 = $1,866.67; crossover 124.83B > capacity.
+  // API X $1.00 / $1.00: $10,000 at 10B; crossover 23.30B tokens, within capacity.
+  const auto rows = CompareWithApis({23301.60}, 78.84e9, {Api("Groq", 0.11, 0.34), Api("X", 1.0, 1.0)}, 10e9, 2.0);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_NEAR(rows[0].usd_per_month.v, 1866.667, 1e-3);
+  EXPECT_NEAR(rows[0].crossover_tokens_per_month, 124.830e9, 1e3);
+  EXPECT_FALSE(rows[0].crossover_within_capacity);
+  EXPECT_TRUE(rows[0].api_cheaper);
+  EXPECT_NEAR(rows[1].crossover_tokens_per_month, 23.3016e9, 1e3);
+  EXPECT_TRUE(rows[1].crossover_within_capacity);
+  EXPECT_TRUE(rows[1].api_cheaper);  // $10,000 < $23,301.60 at 10B
+}
+
 TEST(ScaledSelfHostCost, ReplicasAreVolumeOverCapacityRoundedUpAndAtLeastOne) {
   EXPECT_EQ(ScaledSelfHostCost({100}, 1e9, 0).replicas, 1);
   EXPECT_EQ(ScaledSelfHostCost({100}, 1e9, 1e9).replicas, 1);
