@@ -74,14 +74,6 @@ struct Candidate {
   std::string note;                    // e.g. "simulated p95 TPOT 52 ms > 50 ms with 3 replicas; added one"
 };
 
-struct ApiComparison {
-  ApiPrice price;
-  Dollars usd_per_month;               // at the workload's monthly volume
-  Dollars usd_per_million_blended;
-  double crossover_tokens_per_month = 0;  // above it, the recommended deployment is cheaper
-  Staleness staleness = Staleness::kUnknown;
-};
-
 struct PlanResult {
   std::vector<Candidate> candidates;   // feasible, cheapest first; [0] is the recommendation
   std::vector<size_t> pareto;          // indices on the front of $/month against p95 E2E
@@ -89,7 +81,8 @@ struct PlanResult {
   int fitting = 0;                     // of which fit in memory
   double tokens_per_month = 0;         // the workload's volume (input + output, 730 h)
   ApiPriceMatch api_match;
-  std::vector<ApiComparison> api_comparison;
+  std::vector<ApiComparison> api_comparison;  // against the recommendation (cost.h)
+  std::vector<Staleness> api_staleness;       // per api_comparison row, judged on `today`
   std::vector<TrafficTier> tiers;
   /// When no candidate is feasible: why, and what would make it feasible.
   std::string infeasible_reason;
@@ -100,6 +93,13 @@ struct PlanResult {
 /// Runs the search. `progress` (optional) gets a fraction in [0, 1].
 Result<PlanResult> Plan(const PlanRequest& request, const GpuCatalog& gpus, const PriceCatalog& prices, Date today,
                         const std::function<void(double)>& progress = {});
+
+/// KV-cache tokens one replica holds: the per-GPU pool over the per-GPU bytes per token (at the
+/// budget's context, per-layer-type allocation included).
+int64_t ReplicaKvTokens(const MemoryBudget& b);
+/// A replica's scheduler as the engine would run this deployment: its token budget, KV blocks and
+/// `max_num_seqs` running sequences.
+SchedulerConfig SchedulerFor(const Deployment& d, const MemoryBudget& b, int max_num_seqs);
 
 /// Monthly token volume (input + output) -> request rate, and back, for a workload's lengths.
 double RateFromMonthlyTokens(double tokens_per_month, int64_t input_tokens, int64_t output_tokens);

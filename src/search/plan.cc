@@ -52,11 +52,6 @@ std::vector<Parallelism> LayoutOptions(const ModelSpec& m, const GpuSpec& g, int
   return out;
 }
 
-int64_t ReplicaKvTokens(const MemoryBudget& b) {
-  if (b.kv_bytes_per_token_per_gpu.v <= 0) return 0;
-  return static_cast<int64_t>(b.kv_cache.v / b.kv_bytes_per_token_per_gpu.v);
-}
-
 // Little's law fixed point: the running batch N at a per-replica rate, N = rate x output x step(N).
 int ConcurrencyAtRate(const RooflineStepTimeModel& model, double rate, const PlanRequest& r, int cap) {
   double n = 1;
@@ -93,18 +88,13 @@ void Confirm(Candidate& c, const ModelSpec& m, const PlanRequest& r, const Price
     SimConfig cfg;
     cfg.replicas = c.deployment.parallel.replicas;
     cfg.load_balancer = LoadBalancer::kLeastOutstandingRequests;
-    cfg.scheduler.max_num_seqs = std::max(1, c.slo_concurrency);
-    cfg.scheduler.max_num_batched_tokens = c.deployment.engine.max_num_batched_tokens;
-    cfg.scheduler.kv_capacity_tokens = std::max<int64_t>(ReplicaKvTokens(c.memory), r.input_tokens + r.output_tokens);
-    cfg.scheduler.kv_block_tokens = c.deployment.engine.kv_block_tokens;
+    cfg.scheduler = SchedulerFor(c.deployment, c.memory, c.slo_concurrency);
     cfg.seed = r.seed;
     WorkloadSpec w;
     w.arrival = ArrivalProcess::kPoisson;
     w.rate_per_second = r.rate_per_second;
-    w.input.kind = LengthDistribution::kFixed;
-    w.input.mean = static_cast<double>(r.input_tokens);
-    w.output.kind = LengthDistribution::kFixed;
-    w.output.mean = static_cast<double>(r.output_tokens);
+    w.input = {.kind = LengthDistribution::kFixed, .value = r.input_tokens};
+    w.output = {.kind = LengthDistribution::kFixed, .value = r.output_tokens};
     w.num_requests = r.sim_requests;
     auto res = Simulate(cfg, w, model);
     if (!res.ok()) {
@@ -132,6 +122,20 @@ void Confirm(Candidate& c, const ModelSpec& m, const PlanRequest& r, const Price
 }
 
 }  // namespace
+
+int64_t ReplicaKvTokens(const MemoryBudget& b) {
+  if (b.kv_bytes_per_token_per_gpu.v <= 0) return 0;
+  return static_cast<int64_t>(b.kv_cache.v / b.kv_bytes_per_token_per_gpu.v);
+}
+
+SchedulerConfig SchedulerFor(const Deployment& d, const MemoryBudget& b, int max_num_seqs) {
+  SchedulerConfig s;
+  s.max_num_seqs = std::max(1, max_num_seqs);
+  s.max_num_batched_tokens = d.engine.max_num_batched_tokens;
+  s.kv_capacity_tokens = ReplicaKvTokens(b);
+  s.kv_block_tokens = d.engine.kv_block_tokens;
+  return s;
+}
 
 double MonthlyTokensFromRate(double rate_per_second, int64_t input_tokens, int64_t output_tokens) {
   return rate_per_second * static_cast<double>(input_tokens + output_tokens) * 3600.0 * kHoursPerMonth;
@@ -297,14 +301,9 @@ Result<PlanResult> Plan(const PlanRequest& r, const GpuCatalog& gpus, const Pric
   const Candidate& best = out.candidates.front();
   const double ratio = static_cast<double>(r.input_tokens) / r.output_tokens;
   out.api_match = prices.ApiPrices(r.preset.empty() ? r.model.name : r.preset);
-  for (const auto& p : out.api_match.rows) {
-    const ApiMonthlyCost api = ApiCost(p, out.tokens_per_month, ratio);
-    out.api_comparison.push_back({.price = p,
-                                  .usd_per_month = api.usd_per_month,
-                                  .usd_per_million_blended = api.usd_per_million_tokens_blended,
-                                  .crossover_tokens_per_month = CrossoverTokensPerMonth(best.usd_per_month, api.usd_per_million_tokens_blended),
-                                  .staleness = IsStale(p.as_of, today)});
-  }
+  out.api_comparison = CompareWithApis(best.usd_per_month, best.cost.tokens_per_month_24x7, out.api_match.rows,
+                                       out.tokens_per_month, ratio);
+  for (const auto& a : out.api_comparison) out.api_staleness.push_back(IsStale(a.price.as_of, today));
   const int replicas = best.deployment.parallel.replicas;
   const Dollars replica_month = best.usd_per_month / replicas;
   const double replica_tokens = TokensPerMonth24x7(best.replica_capacity_rps * r.output_tokens, ratio);
