@@ -96,6 +96,7 @@ struct MemoryBudget {
   Bytes kv_bytes_per_sequence;  // one sequence of `context` tokens on the busiest-KV GPU, paged blocks rounded up
   Bytes kv_needed;              // batch x kv_bytes_per_sequence
   int busiest_stage = 0;        // the pipeline stage whose GPU the per-GPU fields describe
+  int64_t max_single_sequence = 0;  // the longest context one sequence can have: the largest --max-model-len that starts
 };
 
 struct BudgetQuery {

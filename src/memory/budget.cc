@@ -119,6 +119,7 @@ MemoryBudget BudgetOf(const ModelSpec& m, const Deployment& d, const BudgetQuery
   if (d.max_num_seqs > 0) seqs = std::min<int64_t>(seqs, d.max_num_seqs);
   b.max_concurrent_sequences = static_cast<int>(std::min<int64_t>(seqs, std::numeric_limits<int>::max()));
   b.max_context_at_batch = MaxContextAtBatch(m, d, ranges, stages, q.batch, ContextLimit(m, d));
+  b.max_single_sequence = MaxContextAtBatch(m, d, ranges, stages, 1, ContextLimit(m, d));
   b.free = (e.fraction_of_free ? usable : capacity) - st.fixed - b.kv_needed;
   if (e.reserves_outside_fraction) b.free = capacity - st.weights.Total() - b.kv_needed;
 

@@ -23,7 +23,8 @@ std::vector<Warning> BudgetWarnings(const ModelSpec& m, const Deployment& d, con
                                     const MemoryBudget& b) {
   std::vector<Warning> out;
   // low_headroom: the KV pool is a small slice of what the engine may use.
-  if (b.capacity.v > 0 && b.kv_cache / b.capacity < kLowHeadroomFraction) {
+  // (No pool at all is not a warning but the reason it does not fit.)
+  if (b.kv_cache.v > 0 && b.kv_cache / b.capacity < kLowHeadroomFraction) {
     out.push_back({"low_headroom", "the KV pool is " + FormatBytes(b.kv_cache) + ", " +
                                        Percent(b.kv_cache / b.capacity) + " of the " + FormatBytes(b.capacity) +
                                        " capacity per GPU (under " + Percent(kLowHeadroomFraction) +
@@ -34,14 +35,14 @@ std::vector<Warning> BudgetWarnings(const ModelSpec& m, const Deployment& d, con
       max_context > 0 ? KvBytesPerSequencePerGpu(m, d.parallel, d.kv_dtype, d.engine, max_context) : Bytes{};
   // unbounded_context: without --max-model-len the engine reserves for the model's whole window.
   bool unbounded = false;
-  if (d.max_model_len == 0 && m.max_context > q.context && kv_at_max > b.kv_cache) {
+  if (b.kv_cache.v > 0 && d.max_model_len == 0 && m.max_context > q.context && kv_at_max > b.kv_cache) {
     unbounded = true;
     out.push_back({"unbounded_context",
                    "no --max-model-len: the engine sizes for the model's " + Thousands(m.max_context) +
                        "-token context, and one such sequence needs " + FormatBytes(kv_at_max) +
                        " of KV per GPU while the pool holds " + FormatBytes(b.kv_cache) +
-                       " (vLLM refuses to start); set --max-model-len (the pool gives one sequence up to " +
-                       Thousands(b.batch == 1 ? b.max_context_at_batch : 0) + " tokens at batch 1)" +
+                       " (the engine refuses to start); set --max-model-len (at most " + Thousands(b.max_single_sequence) +
+                       " tokens fit in one sequence)" +
                        (d.max_num_seqs == 0 ? " and --max-num-seqs" : "")});
   }
   // batch_ceiling: at the longest allowed context, fewer sequences fit than the workload runs.
@@ -66,13 +67,15 @@ std::vector<Warning> BudgetWarnings(const ModelSpec& m, const Deployment& d, con
   }
   // simple_total_missing: a simple-mode model without its total was sized as if active were total.
   if (m.mode == InputMode::kSimple) {
-    for (const auto& l : m.limitations) {
-      if (l.find("total") != std::string::npos && l.find("active") != std::string::npos) {
-        out.push_back({"simple_total_missing",
-                       "total parameters not given: weights sized from the " + FormatCount(TotalParams(m)) +
-                           " active parameters; an MoE model holds all experts, so the real weights are larger"});
-        break;
-      }
+    bool moe = false;
+    for (const auto& l : m.layers) moe = moe || l.is_moe();
+    bool noted = false;
+    for (const auto& l : m.limitations)
+      noted = noted || (l.find("total") != std::string::npos && l.find("active") != std::string::npos);
+    if (noted || (moe && TotalParams(m) <= ActiveParams(m))) {
+      out.push_back({"simple_total_missing",
+                     "total parameters not given: weights sized from the " + FormatCount(ActiveParams(m)) +
+                         " active parameters; an MoE model holds all of its experts, so its weights are larger"});
     }
   }
   return out;
