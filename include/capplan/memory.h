@@ -68,6 +68,17 @@ Status ValidateLayout(const ModelSpec& m, const Parallelism& p);
 /// MoE models when TP would over-shard small experts, PP across nodes.
 Result<Parallelism> DefaultLayout(const ModelSpec& m, const GpuSpec& g, int gpus);
 
+/// A layout from the flags a user gave: none -> DefaultLayout(gpus); --tp [--pp] -> that replica,
+/// repeated gpus / (tp x pp) times (data parallel); --ep alone -> the default layout with that ep.
+/// Errors name the flags: "--gpus=6 is not a multiple of --tp x --pp = 4".
+struct LayoutRequest {
+  int gpus = 0;
+  std::optional<int> tp = std::nullopt;
+  std::optional<int> ep = std::nullopt;
+  std::optional<int> pp = std::nullopt;
+};
+Result<Parallelism> ResolveLayout(const ModelSpec& m, const GpuSpec& g, const LayoutRequest& r);
+
 struct Warning {
   std::string code;     // "low_headroom", "batch_ceiling", "unbounded_context", "fp8_halves_gpus", "simple_total_missing"
   std::string message;  // with its numbers

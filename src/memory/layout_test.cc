@@ -117,3 +117,20 @@ TEST(StageWeights, ReplicatedKvHeadsCostMoreThanAnEvenSplit) {
 
 }  // namespace
 }  // namespace capplan
+
+namespace capplan {
+namespace {
+
+TEST(ResolveLayout, FlagsMakeAReplicaAndTheRestDataParallel) {
+  const ModelSpec m = testing::Model("llama-3.1-70b");
+  const GpuSpec g = testing::Gpu("h100");
+  EXPECT_EQ(*ResolveLayout(m, g, {.gpus = 8, .tp = 4}), (Parallelism{.tp = 4, .ep = 1, .pp = 1, .replicas = 2}));
+  EXPECT_EQ(*ResolveLayout(m, g, {.gpus = 8}), (Parallelism{.tp = 8}));
+  EXPECT_EQ(ResolveLayout(m, g, {.gpus = 6, .tp = 4}).error().message, "--gpus=6 is not a multiple of --tp x --pp = 4");
+  EXPECT_EQ(ResolveLayout(m, g, {.gpus = 0}).error().message, "--gpus=0 must be at least 1");
+  EXPECT_EQ(ResolveLayout(m, g, {.gpus = 8, .ep = 2}).error().message,
+            "--ep=2 needs a mixture-of-experts model; llama-3.1-70b is dense");
+}
+
+}  // namespace
+}  // namespace capplan
