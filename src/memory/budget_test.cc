@@ -163,11 +163,12 @@ TEST(Warnings, BatchCeilingAtMaxContext) {
   EXPECT_TRUE(b.fits);
   EXPECT_FALSE(HasWarning(b, "unbounded_context"));
   ASSERT_TRUE(HasWarning(b, "batch_ceiling"));
-  for (const auto& w : b.warnings)
-    if (w.code == "batch_ceiling")
-      EXPECT_EQ(w.message,
+  for (const auto& w : b.warnings) {
+    if (w.code != "batch_ceiling") continue;
+    EXPECT_EQ(w.message,
                 "at the 131,072-token max context the KV pool holds 9 sequences, below the 16 the workload runs; "
                 "long requests will queue or be preempted");
+  }
 }
 
 TEST(Warnings, Fp8WouldHalveTheGpus) {

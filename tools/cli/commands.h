@@ -8,5 +8,8 @@ namespace capplan::cli {
 
 void RegisterModel(CLI::App& app, int& exit_code);
 void RegisterModels(CLI::App& app, int& exit_code);
+void RegisterGpus(CLI::App& app, int& exit_code);
+void RegisterMemory(CLI::App& app, int& exit_code);
+void RegisterFit(CLI::App& app, int& exit_code);
 
 }  // namespace capplan::cli

@@ -15,6 +15,9 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   // capplan::cli::RegisterModel(app, exit_code);
   // capplan::cli::RegisterModels(app, exit_code);
+  capplan::cli::RegisterGpus(app, exit_code);
+  capplan::cli::RegisterMemory(app, exit_code);
+  capplan::cli::RegisterFit(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
