@@ -30,7 +30,11 @@ std::vector<PrecisionChoice> CandidatePrecisions(const ModelSpec& m, const GpuSp
   out.push_back({"bf16", UniformWeightPrecision(DType::kBF16)});
   if (HasNativeCompute(g, ComputeClass::kFP8)) out.push_back({"fp8", UniformWeightPrecision(DType::kFP8)});
   out.push_back({"int4", UniformWeightPrecision(DType::kINT4)});
-  if (HasNativeCompute(g, ComputeClass::kFP4)) out.push_back({"nvfp4", UniformWeightPrecision(DType::kNVFP4)});
+  // FP4 units: NVIDIA's format is NVFP4, AMD's (MI355X) the OCP MXFP4.
+  if (HasNativeCompute(g, ComputeClass::kFP4)) {
+    const DType fp4 = g.vendor == "AMD" ? DType::kMXFP4 : DType::kNVFP4;
+    out.push_back({std::string(DTypeName(fp4)), UniformWeightPrecision(fp4)});
+  }
   return out;
 }
 
