@@ -195,3 +195,32 @@ TEST(Warnings, LowHeadroom) {
 
 }  // namespace
 }  // namespace capplan
+
+namespace capplan {
+namespace {
+
+TEST(Warnings, SimpleModelWithoutItsTotalIsSizedAtActive) {
+  SimpleModelInput in;
+  in.active_params = 17e9;
+  in.num_layers = 48;
+  in.num_kv_heads = 8;
+  in.head_dim = 128;
+  in.num_experts = 16;
+  in.experts_per_token = 1;
+  auto without = BuildSimpleModel(in);
+  ASSERT_TRUE(without.ok()) << without.error().message;
+  MemoryBudget b = testing::Budget(*without, testing::Deploy(*without, "h100", 1, UniformWeightPrecision(DType::kBF16)),
+                                   8192, 1);
+  ASSERT_TRUE(testing::HasWarning(b, "simple_total_missing"));
+  EXPECT_TRUE(b.warnings.back().message.starts_with("total parameters not given: weights sized from the 17.00B active"))
+      << b.warnings.back().message;
+  in.total_params = 109e9;
+  auto with = BuildSimpleModel(in);
+  ASSERT_TRUE(with.ok());
+  EXPECT_FALSE(testing::HasWarning(
+      testing::Budget(*with, testing::Deploy(*with, "h100", 4, UniformWeightPrecision(DType::kBF16)), 8192, 1),
+      "simple_total_missing"));
+}
+
+}  // namespace
+}  // namespace capplan

@@ -71,7 +71,7 @@ std::vector<Warning> BudgetWarnings(const ModelSpec& m, const Deployment& d, con
     for (const auto& l : m.layers) moe = moe || l.is_moe();
     bool noted = false;
     for (const auto& l : m.limitations)
-      noted = noted || (l.find("total") != std::string::npos && l.find("active") != std::string::npos);
+      noted = noted || l.starts_with("total parameters not given");  // BuildSimpleModel's note
     if (noted || (moe && TotalParams(m) <= ActiveParams(m))) {
       out.push_back({"simple_total_missing",
                      "total parameters not given: weights sized from the " + FormatCount(ActiveParams(m)) +
