@@ -41,10 +41,10 @@ TEST(GpuCatalog, NodeFacts) {
   EXPECT_EQ(Gpu("h100").gpus_per_node, 8);
   EXPECT_EQ(Gpu("h100").scale_out_bandwidth, GBps(50));  // 400 Gb/s NDR per GPU
   EXPECT_EQ(Gpu("h100").scale_up_bandwidth, GBps(450));
-  EXPECT_EQ(Gpu("h100").pcie_bandwidth, GBps(64));       // gen5 x16
+  EXPECT_EQ(Gpu("h100").pcie_bandwidth, GBps(64));  // gen5 x16
   EXPECT_EQ(Gpu("gb200").gpus_per_node, 72);
   EXPECT_EQ(Gpu("l40s").scale_up_bandwidth, BytesPerSec{});
-  EXPECT_EQ(Gpu("l40s").pcie_bandwidth, GBps(32));       // gen4 x16
+  EXPECT_EQ(Gpu("l40s").pcie_bandwidth, GBps(32));  // gen4 x16
 }
 
 TEST(GpuCatalog, UnknownGpuListsTheKnownIds) {

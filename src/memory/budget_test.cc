@@ -62,8 +62,7 @@ TEST(MemoryBudget, PipelineStagesSplitTheKvLayers) {
   // Llama 3.1 405B, 126 layers over 2 stages: 63 layers each; TP 8 keeps one KV head per GPU.
   const ModelSpec m = Model("llama-3.1-405b");
   const EngineProfile e = DefaultEngineProfile(Engine::kVllm);
-  EXPECT_EQ(KvBytesPerSequencePerGpu(m, {.tp = 8, .pp = 2}, DType::kBF16, e, 1024),
-            Bytes{63.0 * 2 * 128 * 2 * 1024});
+  EXPECT_EQ(KvBytesPerSequencePerGpu(m, {.tp = 8, .pp = 2}, DType::kBF16, e, 1024), Bytes{63.0 * 2 * 128 * 2 * 1024});
 }
 
 TEST(MemoryBudget, MaxContextAtBatchAndSingleSequence) {
@@ -166,8 +165,8 @@ TEST(Warnings, BatchCeilingAtMaxContext) {
   for (const auto& w : b.warnings) {
     if (w.code != "batch_ceiling") continue;
     EXPECT_EQ(w.message,
-                "at the 131,072-token max context the KV pool holds 9 sequences, below the 16 the workload runs; "
-                "long requests will queue or be preempted");
+              "at the 131,072-token max context the KV pool holds 9 sequences, below the 16 the workload runs; "
+              "long requests will queue or be preempted");
   }
 }
 
@@ -209,8 +208,8 @@ TEST(Warnings, SimpleModelWithoutItsTotalIsSizedAtActive) {
   in.experts_per_token = 1;
   auto without = BuildSimpleModel(in);
   ASSERT_TRUE(without.ok()) << without.error().message;
-  MemoryBudget b = testing::Budget(*without, testing::Deploy(*without, "h100", 1, UniformWeightPrecision(DType::kBF16)),
-                                   8192, 1);
+  MemoryBudget b =
+      testing::Budget(*without, testing::Deploy(*without, "h100", 1, UniformWeightPrecision(DType::kBF16)), 8192, 1);
   ASSERT_TRUE(testing::HasWarning(b, "simple_total_missing"));
   EXPECT_TRUE(b.warnings.back().message.starts_with("total parameters not given: weights sized from the 17.00B active"))
       << b.warnings.back().message;

@@ -25,8 +25,8 @@ std::vector<PrecisionChoice> CandidatePrecisions(const ModelSpec& m, const GpuSp
   const WeightPrecision native = NativeWeightPrecision(m);
   const bool native_is_bf16 = native.base == DType::kBF16 && !native.linear && !native.routed_experts;
   if (!native_is_bf16)
-    out.push_back({"native (" + (m.native.description.empty() ? std::string("checkpoint") : m.native.description) + ")",
-                   native});
+    out.push_back(
+        {"native (" + (m.native.description.empty() ? std::string("checkpoint") : m.native.description) + ")", native});
   out.push_back({"bf16", UniformWeightPrecision(DType::kBF16)});
   if (HasNativeCompute(g, ComputeClass::kFP8)) out.push_back({"fp8", UniformWeightPrecision(DType::kFP8)});
   out.push_back({"int4", UniformWeightPrecision(DType::kINT4)});

@@ -110,9 +110,9 @@ Result<Parallelism> ResolveLayout(const ModelSpec& m, const GpuSpec& g, const La
     p.ep = r.ep.value_or(1);
     CAPPLAN_RETURN_IF_ERROR(ValidateLayout(m, p));
     if (r.gpus % p.GpusPerReplica() != 0)
-      return Error::InvalidArgument("--gpus=" + to_string(r.gpus) + " is not a multiple of --tp x --pp = " +
-                                        to_string(p.GpusPerReplica()),
-                                    "gpus");
+      return Error::InvalidArgument(
+          "--gpus=" + to_string(r.gpus) + " is not a multiple of --tp x --pp = " + to_string(p.GpusPerReplica()),
+          "gpus");
     p.replicas = r.gpus / p.GpusPerReplica();
   }
   CAPPLAN_RETURN_IF_ERROR(ValidateLayout(m, p));

@@ -37,21 +37,21 @@ std::vector<Warning> BudgetWarnings(const ModelSpec& m, const Deployment& d, con
   bool unbounded = false;
   if (b.kv_cache.v > 0 && d.max_model_len == 0 && m.max_context > q.context && kv_at_max > b.kv_cache) {
     unbounded = true;
-    out.push_back({"unbounded_context",
-                   "no --max-model-len: the engine sizes for the model's " + Thousands(m.max_context) +
-                       "-token context, and one such sequence needs " + FormatBytes(kv_at_max) +
-                       " of KV per GPU while the pool holds " + FormatBytes(b.kv_cache) +
-                       " (the engine refuses to start); set --max-model-len (at most " + Thousands(b.max_single_sequence) +
-                       " tokens fit in one sequence)" +
-                       (d.max_num_seqs == 0 ? " and --max-num-seqs" : "")});
+    out.push_back({"unbounded_context", "no --max-model-len: the engine sizes for the model's " +
+                                            Thousands(m.max_context) + "-token context, and one such sequence needs " +
+                                            FormatBytes(kv_at_max) + " of KV per GPU while the pool holds " +
+                                            FormatBytes(b.kv_cache) +
+                                            " (the engine refuses to start); set --max-model-len (at most " +
+                                            Thousands(b.max_single_sequence) + " tokens fit in one sequence)" +
+                                            (d.max_num_seqs == 0 ? " and --max-num-seqs" : "")});
   }
   // batch_ceiling: at the longest allowed context, fewer sequences fit than the workload runs.
   if (!unbounded && max_context > q.context && kv_at_max.v > 0) {
     const int64_t at_max = static_cast<int64_t>(std::floor(b.kv_cache / kv_at_max));
     if (at_max < q.batch)
       out.push_back({"batch_ceiling", "at the " + Thousands(max_context) + "-token max context the KV pool holds " +
-                                          Thousands(at_max) + " sequence" + (at_max == 1 ? "" : "s") +
-                                          ", below the " + Thousands(q.batch) +
+                                          Thousands(at_max) + " sequence" + (at_max == 1 ? "" : "s") + ", below the " +
+                                          Thousands(q.batch) +
                                           " the workload runs; long requests will queue or be preempted"});
   }
   // fp8_halves_gpus: 16-bit weights on a GPU with FP8 units, where FP8 needs half the GPUs or fewer.
@@ -59,9 +59,9 @@ std::vector<Warning> BudgetWarnings(const ModelSpec& m, const Deployment& d, con
   if (gpus >= 2 && LinearWeightsAreSixteenBit(d.weights) && HasNativeCompute(d.gpu, ComputeClass::kFP8)) {
     auto fp8 = MinGpusThatFit(m, d, UniformWeightPrecision(DType::kFP8), q, gpus / 2);
     if (fp8) {
-      out.push_back({"fp8_halves_gpus", std::string(DTypeName(d.weights.base)) + " weights on " +
-                                            std::to_string(gpus) + "x " + d.gpu.id + "; FP8 weights fit on " +
-                                            std::to_string(*fp8) + "x (" + d.gpu.id +
+      out.push_back({"fp8_halves_gpus", std::string(DTypeName(d.weights.base)) + " weights on " + std::to_string(gpus) +
+                                            "x " + d.gpu.id + "; FP8 weights fit on " + std::to_string(*fp8) + "x (" +
+                                            d.gpu.id +
                                             " has FP8 tensor cores; check the quality of an FP8 checkpoint)"});
     }
   }

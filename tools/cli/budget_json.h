@@ -12,10 +12,14 @@ namespace capplan::cli {
 inline int64_t WholeBytes(Bytes b) { return static_cast<int64_t>(std::llround(b.v)); }
 
 inline nlohmann::json WeightsJson(const WeightBytes& w) {
-  return {{"embedding_bytes", WholeBytes(w.embedding)},       {"attention_bytes", WholeBytes(w.attention)},
-          {"dense_mlp_bytes", WholeBytes(w.dense_mlp)},       {"routed_experts_bytes", WholeBytes(w.routed_experts)},
-          {"shared_experts_bytes", WholeBytes(w.shared_experts)}, {"router_bytes", WholeBytes(w.router)},
-          {"norms_bytes", WholeBytes(w.norms)},               {"lm_head_bytes", WholeBytes(w.lm_head)},
+  return {{"embedding_bytes", WholeBytes(w.embedding)},
+          {"attention_bytes", WholeBytes(w.attention)},
+          {"dense_mlp_bytes", WholeBytes(w.dense_mlp)},
+          {"routed_experts_bytes", WholeBytes(w.routed_experts)},
+          {"shared_experts_bytes", WholeBytes(w.shared_experts)},
+          {"router_bytes", WholeBytes(w.router)},
+          {"norms_bytes", WholeBytes(w.norms)},
+          {"lm_head_bytes", WholeBytes(w.lm_head)},
           {"vision_bytes", WholeBytes(w.vision)}};
 }
 

@@ -32,7 +32,8 @@ int Run(const FitOptions& opt) {
   auto kv = ParseDType(opt.kv_dtype, "--kv-dtype");
   if (!kv.ok()) return ReportError(kv.error());
   if (opt.context < 1)
-    return ReportError(Error::InvalidArgument("--context=" + std::to_string(opt.context) + " must be at least 1 token"));
+    return ReportError(
+        Error::InvalidArgument("--context=" + std::to_string(opt.context) + " must be at least 1 token"));
   if (opt.batch < 1)
     return ReportError(Error::InvalidArgument("--batch=" + std::to_string(opt.batch) + " must be at least 1 sequence"));
   if (opt.max_gpus < 1)
@@ -42,7 +43,9 @@ int Run(const FitOptions& opt) {
     return ReportError(Error::InvalidArgument("--context=" + std::to_string(opt.context) +
                                               " exceeds the model's context of " + std::to_string(m.max_context) +
                                               " tokens (max_position_embeddings)"));
-  FitQuery q{.workload = {.context = opt.context, .batch = opt.batch}, .engine = *engine, .kv_dtype = *kv,
+  FitQuery q{.workload = {.context = opt.context, .batch = opt.batch},
+             .engine = *engine,
+             .kv_dtype = *kv,
              .max_gpus = opt.max_gpus};
   auto rows = MinimumViableConfigurations(m, catalog->All(), q);
 
@@ -58,14 +61,17 @@ int Run(const FitOptions& opt) {
       j["total_memory_usable_bytes"] = r.gpus * r.gpu.memory_usable.v;
       out.push_back(j);
     }
-    PrintJson({{"model", m.name}, {"context_tokens", opt.context}, {"batch", opt.batch},
-               {"engine", EngineName(*engine)}, {"configurations", out}});
+    PrintJson({{"model", m.name},
+               {"context_tokens", opt.context},
+               {"batch", opt.batch},
+               {"engine", EngineName(*engine)},
+               {"configurations", out}});
     return 0;
   }
   fmt::print("{}: minimum viable configurations for {} sequence{} of {} tokens ({}, KV {}), lowest total TDP first\n",
              m.name, opt.batch, opt.batch > 1 ? "s" : "", opt.context, EngineName(*engine), DTypeName(*kv));
-  fmt::print("{:<14} {:>4} {:<34} {:<14} {:>10} {:>10} {:>8} {:>7}\n", "gpu", "n", "weights", "tp/ep/pp",
-             "weights/GPU", "KV pool", "max seqs", "TDP");
+  fmt::print("{:<14} {:>4} {:<34} {:<14} {:>10} {:>10} {:>8} {:>7}\n", "gpu", "n", "weights", "tp/ep/pp", "weights/GPU",
+             "KV pool", "max seqs", "TDP");
   for (const auto& r : rows) {
     fmt::print("{:<14} {:>4} {:<34} {:<14} {:>10} {:>10} {:>8} {:>6.0f}W\n", r.gpu.id, r.gpus, r.precision.name,
                fmt::format("{}/{}/{}", r.parallel.tp, r.parallel.ep, r.parallel.pp),

@@ -19,8 +19,10 @@ struct GpusOptions {
 nlohmann::json ToJson(const GpuSpec& g) {
   nlohmann::json peaks = nlohmann::json::object();
   for (const auto& [c, rate] : g.dense_peak) {
-    const char* name = c == ComputeClass::kBF16 ? "bf16" : c == ComputeClass::kFP8 ? "fp8"
-                     : c == ComputeClass::kINT8 ? "int8" : "fp4";
+    const char* name = c == ComputeClass::kBF16   ? "bf16"
+                       : c == ComputeClass::kFP8  ? "fp8"
+                       : c == ComputeClass::kINT8 ? "int8"
+                                                  : "fp4";
     peaks[name] = rate.v;
   }
   return {{"id", g.id},
@@ -55,19 +57,20 @@ int Run(const GpusOptions& opt) {
     PrintJson(out);
     return 0;
   }
-  fmt::print("{:<14} {:>10} {:>10} {:>14} {:>14} {:>14} {:>10} {:>5} {:>10} {:>6}  {}\n", "id", "usable",
-             "HBM BW", "BF16 dense", "FP8 dense", "FP4 dense", "scale-up", "node", "scale-out", "TDP", "aliases");
+  fmt::print("{:<14} {:>10} {:>10} {:>14} {:>14} {:>14} {:>10} {:>5} {:>10} {:>6}  {}\n", "id", "usable", "HBM BW",
+             "BF16 dense", "FP8 dense", "FP4 dense", "scale-up", "node", "scale-out", "TDP", "aliases");
   for (const auto& g : catalog->All()) {
     std::string aliases;
     for (const auto& a : g.aliases) aliases += (aliases.empty() ? "" : ", ") + a;
     fmt::print("{:<14} {:>10} {:>10} {:>14} {:>14} {:>14} {:>10} {:>5} {:>10} {:>5.0f}W  {}\n", g.id,
                FormatBytes(g.memory_usable), FormatBandwidth(g.hbm_bandwidth), Peak(g, ComputeClass::kBF16),
                Peak(g, ComputeClass::kFP8), Peak(g, ComputeClass::kFP4),
-               g.scale_up_bandwidth.v > 0 ? FormatBandwidth(g.scale_up_bandwidth) : "PCIe",
-               g.gpus_per_node, FormatBandwidth(g.scale_out_bandwidth), g.tdp_watts, aliases);
+               g.scale_up_bandwidth.v > 0 ? FormatBandwidth(g.scale_up_bandwidth) : "PCIe", g.gpus_per_node,
+               FormatBandwidth(g.scale_out_bandwidth), g.tdp_watts, aliases);
   }
-  fmt::print("\nBandwidths per direction per GPU; peaks dense (datasheet sparse figures halved); usable memory is\n"
-             "what the driver exposes (sources: capplan gpus --json, docs/hardware.md).\n");
+  fmt::print(
+      "\nBandwidths per direction per GPU; peaks dense (datasheet sparse figures halved); usable memory is\n"
+      "what the driver exposes (sources: capplan gpus --json, docs/hardware.md).\n");
   return 0;
 }
 

@@ -48,10 +48,15 @@ void PrintText(const ModelSpec& m, const Deployment& d, const std::string& weigh
              d.engine.fraction_of_free ? "" : fmt::format(" x {:.2f}", d.engine.memory_fraction));
   fmt::print("  weights      {:>10}\n", FormatBytes(b.weights_total));
   const WeightBytes& w = b.weights;
-  for (auto [name, bytes] : {std::pair{"attention", w.attention}, {"dense MLP", w.dense_mlp},
-                             {"routed experts", w.routed_experts}, {"shared experts", w.shared_experts},
-                             {"router", w.router}, {"norms", w.norms}, {"embedding", w.embedding},
-                             {"LM head", w.lm_head}, {"vision", w.vision}}) {
+  for (auto [name, bytes] : {std::pair{"attention", w.attention},
+                             {"dense MLP", w.dense_mlp},
+                             {"routed experts", w.routed_experts},
+                             {"shared experts", w.shared_experts},
+                             {"router", w.router},
+                             {"norms", w.norms},
+                             {"embedding", w.embedding},
+                             {"LM head", w.lm_head},
+                             {"vision", w.vision}}) {
     if (bytes.v > 0) fmt::print("    {:<16} {:>10}\n", name, FormatBytes(bytes));
   }
   fmt::print("  activations  {:>10}  (largest prefill chunk: {} tokens)\n", FormatBytes(b.activations),
@@ -94,11 +99,11 @@ int Run(const MemoryOptions& opt) {
   d.max_model_len = opt.max_model_len.value_or(0);
   d.max_num_seqs = opt.max_num_seqs.value_or(0);
   if (opt.max_model_len && *opt.max_model_len < 1)
-    return ReportError(Error::InvalidArgument("--max-model-len=" + std::to_string(*opt.max_model_len) +
-                                              " must be at least 1 token"));
+    return ReportError(
+        Error::InvalidArgument("--max-model-len=" + std::to_string(*opt.max_model_len) + " must be at least 1 token"));
   if (opt.max_num_seqs && *opt.max_num_seqs < 1)
-    return ReportError(Error::InvalidArgument("--max-num-seqs=" + std::to_string(*opt.max_num_seqs) +
-                                              " must be at least 1"));
+    return ReportError(
+        Error::InvalidArgument("--max-num-seqs=" + std::to_string(*opt.max_num_seqs) + " must be at least 1"));
   auto budget = ComputeMemoryBudget(m, d, {.context = opt.context, .batch = opt.batch});
   if (!budget.ok()) return ReportError(budget.error());
 
@@ -131,8 +136,10 @@ void RegisterMemory(CLI::App& app, int& exit_code) {
   cmd->add_option("--tp", opt->tp, "Tensor-parallel degree (default: widest within a node)");
   cmd->add_option("--ep", opt->ep, "Expert-parallel degree (default: tp for MoE models when experts divide)");
   cmd->add_option("--pp", opt->pp, "Pipeline stages (default: across nodes)");
-  cmd->add_option("--weights", opt->weights, "Weights: native (the checkpoint's scheme), bf16, fp8, int8, int4, "
-                                             "mxfp4, nvfp4")->capture_default_str();
+  cmd->add_option("--weights", opt->weights,
+                  "Weights: native (the checkpoint's scheme), bf16, fp8, int8, int4, "
+                  "mxfp4, nvfp4")
+      ->capture_default_str();
   cmd->add_option("--kv-dtype", opt->kv_dtype, "KV-cache dtype: bf16 or fp8")->capture_default_str();
   cmd->add_option("--context", opt->context, "Tokens per sequence (input + output)")->capture_default_str();
   cmd->add_option("--batch", opt->batch, "Concurrent sequences the workload needs")->capture_default_str();
