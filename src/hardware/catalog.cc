@@ -192,7 +192,12 @@ Status GpuCatalog::Merge(std::string_view json_text, std::string_view source_nam
     }
     std::string id = Lower(obj["id"].get<std::string>());
     GpuReader reader(obj, source_name, id);
-    auto it = std::find_if(merged.begin(), merged.end(), [&](const GpuSpec& g) { return g.id == id; });
+    // An entry overrides the GPU it names by id or alias ("h100" edits h100-sxm).
+    auto named = [&](const GpuSpec& g) {
+      return g.id == id || std::any_of(g.aliases.begin(), g.aliases.end(),
+                                       [&](const std::string& a) { return Lower(a) == id; });
+    };
+    auto it = std::find_if(merged.begin(), merged.end(), named);
     if (it != merged.end()) {
       CAPPLAN_RETURN_IF_ERROR(reader.ApplyTo(*it));
       continue;

@@ -74,6 +74,13 @@ TEST(GpuCatalog, MergeOverridesFieldsOfAnExistingGpu) {
   EXPECT_EQ(g.hbm_bandwidth, TBps(3.35));  // untouched
 }
 
+TEST(GpuCatalog, MergeByAliasOverridesTheAliasedGpu) {
+  GpuCatalog c = GpuCatalog::BuiltIn();
+  ASSERT_TRUE(c.Merge(R"([{"id": "h100", "memory_usable_gib": 78}])", "mine.json").ok());
+  EXPECT_EQ(c.All().size(), GpuCatalog::BuiltIn().All().size());
+  EXPECT_EQ(c.Find("h100-sxm")->memory_usable, GiB(78));
+}
+
 TEST(GpuCatalog, MergeAddsANewGpu) {
   GpuCatalog c = GpuCatalog::BuiltIn();
   ASSERT_TRUE(c.Merge(R"({"gpus": [{"id": "x1", "aliases": ["xone"], "memory_marketed_gb": 100,
