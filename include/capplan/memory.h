@@ -14,9 +14,9 @@
 
 namespace capplan {
 
-/// GPUs per replica = tp * pp (experts are split over ep ranks drawn from the same tp*pp GPUs, as
-/// vLLM's --enable-expert-parallel does: ep must divide tp * pp... see docs/memory.md). Replicas
-/// multiply the replica.
+/// GPUs per replica = tp * pp. A layer's routed experts are split over ep groups drawn from the tp
+/// GPUs of its pipeline stage, each expert sharded tp/ep ways, so ep must divide tp (vLLM's
+/// --enable-expert-parallel is ep = tp; see docs/memory.md). Replicas multiply the replica.
 struct Parallelism {
   int tp = 1;        // tensor parallel degree (attention heads and dense MLPs split tp ways)
   int ep = 1;        // expert parallel degree (routed experts split ep ways; 1 = experts TP-sharded)
