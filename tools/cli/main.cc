@@ -20,6 +20,9 @@ int main(int argc, char** argv) {
   capplan::cli::RegisterValidate(app, exit_code);
   capplan::cli::RegisterSimulate(app, exit_code);
   capplan::cli::RegisterPrices(app, exit_code);
+  capplan::cli::RegisterGpus(app, exit_code);
+  capplan::cli::RegisterMemory(app, exit_code);
+  capplan::cli::RegisterFit(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
