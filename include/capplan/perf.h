@@ -32,7 +32,8 @@ struct PerfCalibration {
   double comm_efficiency = 0.70;      // fraction of link bandwidth collectives reach
   Seconds collective_latency{10e-6};  // per all-reduce / all-to-all call
   Seconds layer_overhead{20e-6};      // per layer per step (kernel launches not hidden by CUDA graphs)
-  Seconds step_overhead{2e-3};        // per step (scheduler, sampling, host work)
+  Seconds step_overhead{2e-3};        // per step, fixed (scheduler, launch of the step)
+  Seconds sequence_overhead{0};       // per sequence in the step (sampling, detokenization, bookkeeping)
   double routing_skew = 0.2;          // busiest EP rank's excess load over uniform routing (0 = uniform)
   double expert_matmul_scale = 1.0;   // grouped expert GEMMs' efficiency relative to a dense GEMM of the same rows
   Seconds moe_layer_overhead{0};      // per MoE layer per step: routing, token permutation and un-permutation kernels

@@ -108,6 +108,11 @@ int64_t PlanMaxModelLen(const PlanRequest& r);
 double RateFromMonthlyTokens(double tokens_per_month, int64_t input_tokens, int64_t output_tokens);
 double MonthlyTokensFromRate(double rate_per_second, int64_t input_tokens, int64_t output_tokens);
 
+/// Online-serving rows of the published measurements (TTFT / ITL means and throughput at a Poisson request
+/// rate) predicted by the simulator over the roofline model: `requests` requests per row, same seed.
+std::vector<ValidationPoint> ValidateOnline(const std::vector<MeasurementRow>& rows,
+                                            const std::vector<PerfCalibration>& calibrations, int64_t requests = 1000);
+
 /// `vllm serve` and `python -m sglang.launch_server` command lines with the flags that bound the worst
 /// case: parallel sizes, max model length, max sequences, KV dtype, quantization, memory fraction.
 std::string VllmLaunchCommand(const std::string& hf_id, const Deployment& d, int64_t max_model_len, int max_num_seqs);

@@ -55,7 +55,9 @@ Result<std::vector<PerfCalibration>> ParseCalibration(std::string_view json_text
     CAPPLAN_RETURN_IF_ERROR(ReadNumber(e, "step_overhead_seconds", step, src, i));
     CAPPLAN_RETURN_IF_ERROR(ReadNumber(e, "routing_skew", c.routing_skew, src, i));
     CAPPLAN_RETURN_IF_ERROR(ReadNumber(e, "max_batch", max_batch, src, i));
-    double moe = c.moe_layer_overhead.v;
+    double moe = c.moe_layer_overhead.v, per_seq = c.sequence_overhead.v;
+    CAPPLAN_RETURN_IF_ERROR(ReadNumber(e, "sequence_overhead_seconds", per_seq, src, i));
+    c.sequence_overhead = Seconds{per_seq};
     CAPPLAN_RETURN_IF_ERROR(ReadNumber(e, "expert_matmul_scale", c.expert_matmul_scale, src, i, 1.0));
     CAPPLAN_RETURN_IF_ERROR(ReadNumber(e, "moe_layer_overhead_seconds", moe, src, i));
     c.moe_layer_overhead = Seconds{moe};

@@ -165,6 +165,8 @@ StepBreakdown RooflineStepTimeModel::Breakdown(const BatchShape& s) const {
     out.memory += tm;
     (tc >= tm ? roofline_compute_side : roofline_memory_side) += t;
     out.roofline += t;
+    out.bytes_read += Bytes{w * BytesPerElement(embed_t)};
+    out.flops += Flops{2.0 * seqs * w};
   }
 
   // Pipeline hand-offs between stages.
@@ -174,7 +176,7 @@ StepBreakdown RooflineStepTimeModel::Breakdown(const BatchShape& s) const {
     const Bytes act{tokens * m.hidden_size * kActivationBytes};
     out.communication += (c.collective_latency + act / (link * c.comm_efficiency)) * static_cast<double>(pp - 1);
   }
-  out.overhead += c.step_overhead;
+  out.overhead += c.step_overhead + c.sequence_overhead * seqs;
   out.total = out.roofline + out.communication + out.overhead;
 
   const Seconds largest = std::max({roofline_memory_side, roofline_compute_side, out.communication, out.overhead});

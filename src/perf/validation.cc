@@ -237,7 +237,7 @@ PerfCalibration FitCalibration(const std::vector<MeasurementRow>& rows, const Pe
   // Each parameter is scaled by these factors in turn, keeping improvements; three sweeps.
   const double factors[] = {0.6, 0.75, 0.9, 1.1, 1.25, 1.5};
   for (int sweep = 0; sweep < 3; ++sweep) {
-    for (int param = 0; param < 8; ++param) {
+    for (int param = 0; param < 9; ++param) {
       for (double f : factors) {
         PerfCalibration c = best;
         switch (param) {
@@ -248,6 +248,7 @@ PerfCalibration FitCalibration(const std::vector<MeasurementRow>& rows, const Pe
           case 4: c.layer_overhead = c.layer_overhead * f; break;
           case 5: c.max_batch = std::max(64, static_cast<int>(c.max_batch * f)); break;
           case 6: c.expert_matmul_scale = std::clamp(c.expert_matmul_scale * f, kFitBounds.expert_scale_min, 1.0); break;
+          case 8: c.sequence_overhead = c.sequence_overhead.v > 0 ? c.sequence_overhead * f : Seconds{2e-6 * f}; break;
           case 7: c.moe_layer_overhead = c.moe_layer_overhead.v > 0 ? c.moe_layer_overhead * f : Seconds{20e-6 * f}; break;
         }
         const double sc = score(c);

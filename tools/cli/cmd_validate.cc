@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "capplan/perf.h"
+#include "capplan/search.h"
 #include "cli_util.h"
 #include "commands.h"
 
@@ -33,9 +34,9 @@ void PrintSummaryTable(const std::vector<ValidationPoint>& pts, std::string_view
     for (const auto& s : sums)
       fmt::print("| {} | {} | {:.1f} | {:.1f} | {:+.1f} |\n", s.group, s.n, s.median_abs_pct, s.mean_abs_pct, s.mean_signed_pct);
   } else {
-    fmt::print("\n  by {:<8} {:>5} {:>12} {:>10} {:>10}\n", key, "rows", "median|err|", "mean|err|", "bias");
+    fmt::print("\n  by {:<20} {:>5} {:>12} {:>10} {:>10}\n", key, "rows", "median|err|", "mean|err|", "bias");
     for (const auto& s : sums)
-      fmt::print("  {:<16} {:>5} {:>11.1f}% {:>9.1f}% {:>+9.1f}%\n", s.group, s.n, s.median_abs_pct, s.mean_abs_pct,
+      fmt::print("  {:<28} {:>5} {:>11.1f}% {:>9.1f}% {:>+9.1f}%\n", s.group, s.n, s.median_abs_pct, s.mean_abs_pct,
                  s.mean_signed_pct);
   }
 }
@@ -78,13 +79,15 @@ int RunValidate(const ValidateOptions& o) {
                      {"layer_overhead_seconds", c.layer_overhead.v}, {"step_overhead_seconds", c.step_overhead.v},
                      {"routing_skew", c.routing_skew}, {"max_batch", c.max_batch},
                      {"expert_matmul_scale", c.expert_matmul_scale},
-                     {"moe_layer_overhead_seconds", c.moe_layer_overhead.v}});
+                     {"moe_layer_overhead_seconds", c.moe_layer_overhead.v},
+                     {"sequence_overhead_seconds", c.sequence_overhead.v}});
     }
     PrintJson({{"calibrations", out}});
     return 0;
   }
 
   const auto pts = ValidateMaxLoad(rows, cals);
+  const auto online = ValidateOnline(rows, cals);
   if (o.json) {
     nlohmann::json j;
     nlohmann::json arr = nlohmann::json::array(), skipped = nlohmann::json::array();
@@ -103,6 +106,21 @@ int RunValidate(const ValidateOptions& o) {
                      {"concurrency_limit", p.concurrency_limit}});
     }
     j["rows"] = arr;
+    nlohmann::json on = nlohmann::json::array();
+    for (const auto& p : online) {
+      if (!p.expressed.expressible) continue;
+      on.push_back({{"line", p.row.line}, {"model", p.expressed.preset}, {"gpu", p.expressed.gpu_id},
+                    {"tp", p.expressed.parallel.tp}, {"request_rate_per_second", p.expressed.request_rate},
+                    {"input_tokens", p.expressed.input_tokens}, {"output_tokens", p.expressed.output_tokens},
+                    {"metric", p.row.metric}, {"measured", p.expressed.measured}, {"predicted", p.predicted},
+                    {"error_pct", p.error_pct}});
+    }
+    j["online_rows"] = on;
+    nlohmann::json on_sum = nlohmann::json::array();
+    for (const auto& e : SummariseErrors(online, "metric"))
+      on_sum.push_back({{"group", e.group}, {"n", e.n}, {"median_abs_pct", e.median_abs_pct}, {"mean_abs_pct", e.mean_abs_pct},
+                        {"mean_signed_pct", e.mean_signed_pct}});
+    j["summary"]["online_by_metric"] = on_sum;
     j["not_expressible"] = skipped;
     for (const char* key : {"all", "model", "gpu"}) {
       nlohmann::json s = nlohmann::json::array();
@@ -143,6 +161,27 @@ int RunValidate(const ValidateOptions& o) {
       fmt::print("  {:>4} {:<15} {:<14} {:<5} {:>2} {:>2} {:>2} {:>6} {:>6} {:>10.0f} {:>10.0f} {:>+6.1f}%  {} ({})\n", p.row.line,
                  e.preset, e.gpu_id, DTypeName(e.weights), e.parallel.tp, e.parallel.pp, e.parallel.replicas,
                  e.input_tokens, e.output_tokens, e.measured, p.predicted, p.error_pct, p.concurrency, p.concurrency_limit);
+  }
+  if (md)
+    fmt::print("\n## Online serving (Poisson arrivals at the published rate, simulated)\n\nEach row replayed through the "
+               "serving simulator (1000 requests, seed 1) over the roofline model. Latencies in ms.\n");
+  else
+    fmt::print("\nOnline-serving rows (simulated at the published request rate; latencies in ms):\n");
+  PrintSummaryTable(online, "metric", md);
+  if (md) fmt::print("\n| line | model | GPU | TP | rate req/s | in | out | metric | measured | predicted | error % |\n"
+                     "|---:|---|---|---:|---:|---:|---:|---|---:|---:|---:|\n");
+  for (const auto& p : online) {
+    if (!p.expressed.expressible) continue;
+    const auto& e = p.expressed;
+    const double k = p.row.metric == "output_throughput_total" ? 1.0 : 1000.0;  // seconds -> ms for latencies
+    if (md)
+      fmt::print("| {} | {} | {} | {} | {} | {} | {} | {} | {:.1f} | {:.1f} | {:+.1f} |\n", p.row.line, e.preset, e.gpu_id,
+                 e.parallel.tp, e.request_rate, e.input_tokens, e.output_tokens, p.row.metric, e.measured * k, p.predicted * k,
+                 p.error_pct);
+    else
+      fmt::print("  {:>4} {:<14} {:<9} tp{} {:>5} req/s {:>4}/{:<4} {:<24} measured {:>8.1f}  predicted {:>8.1f}  {:+6.1f}%\n",
+                 p.row.line, e.preset, e.gpu_id, e.parallel.tp, e.request_rate, e.input_tokens, e.output_tokens, p.row.metric,
+                 e.measured * k, p.predicted * k, p.error_pct);
   }
   if (md) fmt::print("\n### Rows capplan cannot express\n\n| line | model | GPU | metric | reason |\n|---:|---|---|---|---|\n");
   else fmt::print("\nRows capplan cannot express:\n");

@@ -1,0 +1,40 @@
+// How long the analytic model takes: one step, and one configuration's full prediction.
+// Run: ./build/bench/capplan_perf_bench
+#include <benchmark/benchmark.h>
+
+#include "capplan/perf.h"
+
+namespace capplan {
+namespace {
+
+Deployment ScoutOn4H100() {
+  const ModelSpec m = *LoadPreset("llama-4-scout");
+  const GpuSpec g = *GpuCatalog::BuiltIn().Find("h100-sxm");
+  Deployment d{.gpu = g, .parallel = {.tp = 4, .ep = 4}, .weights = UniformWeightPrecision(DType::kBF16),
+               .kv_dtype = DType::kBF16, .engine = DefaultEngineProfile(Engine::kVllm)};
+  return d;
+}
+
+void BM_DecodeStepTime(benchmark::State& state) {
+  const ModelSpec m = *LoadPreset("llama-4-scout");
+  const Deployment d = ScoutOn4H100();
+  const RooflineStepTimeModel model(m, d, CalibrationFor(d.gpu));
+  const BatchShape shape = DecodeShape(static_cast<int>(state.range(0)), 1250);
+  for (auto _ : state) benchmark::DoNotOptimize(model.StepTime(shape));
+}
+BENCHMARK(BM_DecodeStepTime)->Arg(16)->Arg(256);
+
+void BM_FullPrediction(benchmark::State& state) {
+  const ModelSpec m = *LoadPreset("llama-4-scout");
+  const Deployment d = ScoutOn4H100();
+  for (auto _ : state) {
+    auto p = PredictPerformance(m, d, PerfQuery{.input_tokens = 1000, .output_tokens = 500, .batch = 16});
+    benchmark::DoNotOptimize(p);
+  }
+}
+BENCHMARK(BM_FullPrediction)->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+}  // namespace capplan
+
+BENCHMARK_MAIN();

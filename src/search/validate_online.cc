@@ -1,0 +1,64 @@
+// The online-serving rows of the published measurements, replayed through the simulator: requests arrive
+// as a Poisson stream at the row's rate, with the row's fixed lengths, on the TensorRT-LLM profile.
+#include <map>
+
+#include "capplan/search.h"
+
+namespace capplan {
+
+std::vector<ValidationPoint> ValidateOnline(const std::vector<MeasurementRow>& rows,
+                                            const std::vector<PerfCalibration>& calibrations, int64_t requests) {
+  std::vector<ValidationPoint> out;
+  std::map<std::string, ModelSpec> models;
+  for (const auto& row : rows) {
+    ValidationPoint p;
+    p.row = row;
+    p.expressed = ExpressRow(row);
+    if (!p.expressed.expressible || p.expressed.kind != "online") continue;
+    auto gpu = GpuCatalog::BuiltIn().Find(p.expressed.gpu_id);
+    if (!models.count(p.expressed.preset)) {
+      auto m = LoadPreset(p.expressed.preset);
+      if (m.ok()) models.emplace(p.expressed.preset, *m);
+    }
+    if (!gpu.ok() || !models.count(p.expressed.preset)) continue;
+    const ModelSpec& m = models.at(p.expressed.preset);
+    Deployment d{.gpu = *gpu,
+                 .parallel = p.expressed.parallel,
+                 .weights = UniformWeightPrecision(p.expressed.weights),
+                 .kv_dtype = p.expressed.kv,
+                 .engine = DefaultEngineProfile(Engine::kTrtllm)};
+    const int64_t context = p.expressed.input_tokens + p.expressed.output_tokens;
+    auto budget = ComputeMemoryBudget(m, d, BudgetQuery{.context = context, .batch = 1});
+    if (!budget.ok() || !budget->fits) {
+      p.expressed.expressible = false;
+      p.expressed.reason = "capplan predicts it does not fit";
+      out.push_back(std::move(p));
+      continue;
+    }
+    const PerfCalibration cal = SelectCalibration(calibrations, *gpu);
+    const RooflineStepTimeModel model(m, d, cal);
+    SimConfig cfg;
+    cfg.replicas = d.parallel.replicas;
+    cfg.scheduler = SchedulerFor(d, *budget, std::min(budget->max_concurrent_sequences, cal.max_batch));
+    cfg.seed = 1;
+    WorkloadSpec w;
+    w.rate_per_second = p.expressed.request_rate;
+    w.input = {.kind = LengthDistribution::kFixed, .value = p.expressed.input_tokens};
+    w.output = {.kind = LengthDistribution::kFixed, .value = p.expressed.output_tokens};
+    w.num_requests = requests;
+    auto res = Simulate(cfg, w, model);
+    if (!res.ok()) continue;
+    const SimMetrics& s = res->metrics;
+    if (row.metric == "ttft_mean") p.predicted = s.ttft.mean.v;
+    else if (row.metric == "itl_mean") p.predicted = s.itl.mean.v;
+    else if (row.metric == "output_throughput_total") p.predicted = s.throughput.output_tokens_per_second;
+    else continue;
+    p.error_pct = (p.predicted - p.expressed.measured) / p.expressed.measured * 100.0;
+    p.concurrency = static_cast<int>(s.batch_size.mean + 0.5);
+    p.concurrency_limit = "simulated";
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+}  // namespace capplan
