@@ -23,10 +23,6 @@ struct ValidateOptions {
   bool fit = false;
 };
 
-std::string ShortSource(const MeasurementRow& r) {
-  return r.framework.substr(0, std::min<size_t>(r.framework.size(), 28));
-}
-
 void PrintSummaryTable(const std::vector<ValidationPoint>& pts, std::string_view key, bool md) {
   auto sums = SummariseErrors(pts, key);
   if (md) {
