@@ -26,7 +26,8 @@ namespace capplan {
 
 /// Screening margins: the analytic model prices a mean step; p95 percentiles sit above it, so a
 /// candidate must meet the targets with this much room before the simulator checks the percentiles.
-/// Calibrated by comparing the analytic mean with simulated p95 on the default scenario (docs/plan.md).
+/// Design choices, not fitted: wide enough that finalists rarely fail simulation, narrow enough not to
+/// discard candidates the simulator would accept (docs/plan.md).
 inline constexpr double kTpotScreenMargin = 0.85;
 inline constexpr double kTtftScreenMargin = 0.6;
 
