@@ -190,6 +190,9 @@ struct ExpressedRow {
   double measured = 0;         // in the row's unit, converted to seconds for latencies
 };
 ExpressedRow ExpressRow(const MeasurementRow& r);
+/// The deployment a published row ran: its GPU, layout and precisions on the TensorRT-LLM profile.
+/// REQUIRES: e.expressible.
+Result<Deployment> RowDeployment(const ExpressedRow& e);
 
 struct ValidationPoint {
   MeasurementRow row;

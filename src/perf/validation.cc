@@ -139,6 +139,15 @@ ExpressedRow ExpressRow(const MeasurementRow& r) {
   return e;
 }
 
+Result<Deployment> RowDeployment(const ExpressedRow& e) {
+  CAPPLAN_ASSIGN_OR_RETURN(GpuSpec gpu, GpuCatalog::BuiltIn().Find(e.gpu_id));
+  return Deployment{.gpu = gpu,
+                    .parallel = e.parallel,
+                    .weights = UniformWeightPrecision(e.weights),
+                    .kv_dtype = e.kv,
+                    .engine = DefaultEngineProfile(Engine::kTrtllm)};
+}
+
 std::vector<ValidationPoint> ValidateMaxLoad(const std::vector<MeasurementRow>& rows,
                                              const std::vector<PerfCalibration>& calibrations) {
   std::vector<ValidationPoint> out;
@@ -149,22 +158,17 @@ std::vector<ValidationPoint> ValidateMaxLoad(const std::vector<MeasurementRow>& 
     p.expressed = ExpressRow(r);
     if (p.expressed.expressible && p.expressed.kind != "max_load") continue;  // online rows: simulator
     if (p.expressed.expressible) {
-      auto gpu = GpuCatalog::BuiltIn().Find(p.expressed.gpu_id);
+      auto d = RowDeployment(p.expressed);
       if (!models.count(p.expressed.preset)) {
         auto m = LoadPreset(p.expressed.preset);
         if (m.ok()) models.emplace(p.expressed.preset, *m);
       }
-      if (!gpu.ok() || !models.count(p.expressed.preset)) {
+      if (!d.ok() || !models.count(p.expressed.preset)) {
         p.expressed.expressible = false;
         p.expressed.reason = "catalog lookup failed";
       } else {
-        Deployment d{.gpu = *gpu,
-                     .parallel = p.expressed.parallel,
-                     .weights = UniformWeightPrecision(p.expressed.weights),
-                     .kv_dtype = p.expressed.kv,
-                     .engine = DefaultEngineProfile(Engine::kTrtllm)};
-        const PerfCalibration cal = SelectCalibration(calibrations, *gpu);
-        auto pred = PredictPerformance(models.at(p.expressed.preset), d,
+        const PerfCalibration cal = SelectCalibration(calibrations, d->gpu);
+        auto pred = PredictPerformance(models.at(p.expressed.preset), *d,
                                        PerfQuery{.input_tokens = p.expressed.input_tokens,
                                                  .output_tokens = p.expressed.output_tokens, .batch = 1},
                                        cal);

@@ -15,18 +15,14 @@ std::vector<ValidationPoint> ValidateOnline(const std::vector<MeasurementRow>& r
     p.row = row;
     p.expressed = ExpressRow(row);
     if (!p.expressed.expressible || p.expressed.kind != "online") continue;
-    auto gpu = GpuCatalog::BuiltIn().Find(p.expressed.gpu_id);
+    auto dep = RowDeployment(p.expressed);
     if (!models.count(p.expressed.preset)) {
       auto m = LoadPreset(p.expressed.preset);
       if (m.ok()) models.emplace(p.expressed.preset, *m);
     }
-    if (!gpu.ok() || !models.count(p.expressed.preset)) continue;
+    if (!dep.ok() || !models.count(p.expressed.preset)) continue;
     const ModelSpec& m = models.at(p.expressed.preset);
-    Deployment d{.gpu = *gpu,
-                 .parallel = p.expressed.parallel,
-                 .weights = UniformWeightPrecision(p.expressed.weights),
-                 .kv_dtype = p.expressed.kv,
-                 .engine = DefaultEngineProfile(Engine::kTrtllm)};
+    const Deployment& d = *dep;
     const int64_t context = p.expressed.input_tokens + p.expressed.output_tokens;
     auto budget = ComputeMemoryBudget(m, d, BudgetQuery{.context = context, .batch = 1});
     if (!budget.ok() || !budget->fits) {
@@ -35,7 +31,7 @@ std::vector<ValidationPoint> ValidateOnline(const std::vector<MeasurementRow>& r
       out.push_back(std::move(p));
       continue;
     }
-    const PerfCalibration cal = SelectCalibration(calibrations, *gpu);
+    const PerfCalibration cal = SelectCalibration(calibrations, d.gpu);
     const RooflineStepTimeModel model(m, d, cal);
     SimConfig cfg;
     cfg.replicas = d.parallel.replicas;
