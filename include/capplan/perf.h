@@ -222,4 +222,10 @@ std::vector<ErrorSummary> SummariseErrors(const std::vector<ValidationPoint>& po
 /// max-load rows. Returns the fitted calibration; the fit is reproducible (deterministic grid).
 PerfCalibration FitCalibration(const std::vector<MeasurementRow>& rows, const PerfCalibration& start);
 
+/// Leave-one-model-out cross-validation of the fit: for each model, refit every family's calibration
+/// (starting from `start`) on the other models' max-load rows and predict the held-out model's rows.
+/// The returned points are out-of-sample predictions.
+std::vector<ValidationPoint> CrossValidateByModel(const std::vector<MeasurementRow>& rows,
+                                                  const std::vector<PerfCalibration>& start);
+
 }  // namespace capplan

@@ -263,4 +263,27 @@ PerfCalibration FitCalibration(const std::vector<MeasurementRow>& rows, const Pe
   return best;
 }
 
+std::vector<ValidationPoint> CrossValidateByModel(const std::vector<MeasurementRow>& rows,
+                                                  const std::vector<PerfCalibration>& start) {
+  std::map<std::string, std::vector<MeasurementRow>> by_model;
+  std::vector<std::string> order;
+  for (const auto& r : rows) {
+    const ExpressedRow e = ExpressRow(r);
+    if (!e.expressible || e.kind != "max_load") continue;
+    if (!by_model.count(e.preset)) order.push_back(e.preset);
+    by_model[e.preset].push_back(r);
+  }
+  std::vector<ValidationPoint> out;
+  for (const auto& held_out : order) {
+    std::vector<MeasurementRow> train;
+    for (const auto& [preset, rs] : by_model)
+      if (preset != held_out) train.insert(train.end(), rs.begin(), rs.end());
+    std::vector<PerfCalibration> fitted;
+    for (const auto& c : start) fitted.push_back(c.family == "default" ? c : FitCalibration(train, c));
+    auto pts = ValidateMaxLoad(by_model[held_out], fitted);
+    out.insert(out.end(), pts.begin(), pts.end());
+  }
+  return out;
+}
+
 }  // namespace capplan

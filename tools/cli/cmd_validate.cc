@@ -21,6 +21,7 @@ struct ValidateOptions {
   bool json = false;
   bool markdown = false;
   bool fit = false;
+  bool cross_validate = false;
 };
 
 void PrintSummaryTable(const std::vector<ValidationPoint>& pts, std::string_view key, bool md) {
@@ -82,6 +83,16 @@ int RunValidate(const ValidateOptions& o) {
     return 0;
   }
 
+  if (o.cross_validate) {
+    const auto cv = CrossValidateByModel(rows, cals);
+    const bool md = o.markdown;
+    if (md) fmt::print("\n## Out of sample: leave-one-model-out\n\nEach model's rows predicted with a calibration refitted "
+                       "without them (`capplan validate --cross-validate`).\n");
+    else fmt::print("Leave-one-model-out cross-validation (each model predicted by a fit without its rows):\n");
+    PrintSummaryTable(cv, "all", md);
+    PrintSummaryTable(cv, "model", md);
+    return 0;
+  }
   const auto pts = ValidateMaxLoad(rows, cals);
   const auto online = ValidateOnline(rows, cals);
   if (o.json) {
@@ -199,6 +210,7 @@ void RegisterValidate(CLI::App& app, int& exit_code) {
   cmd->add_flag("--json", opt->json, "machine-readable output");
   cmd->add_flag("--markdown", opt->markdown, "the report as Markdown (docs/validation.md)");
   cmd->add_flag("--fit", opt->fit, "fit the calibration to the measurements and print it as JSON");
+  cmd->add_flag("--cross-validate", opt->cross_validate, "leave-one-model-out: out-of-sample error of the fit");
   cmd->callback([opt, &exit_code] { exit_code = RunValidate(*opt); });
 }
 
