@@ -13,8 +13,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("capplan ") + CAPPLAN_VERSION);
   app.require_subcommand(1);
   int exit_code = 0;
-  // capplan::cli::RegisterModel(app, exit_code);
-  // capplan::cli::RegisterModels(app, exit_code);
+  capplan::cli::RegisterModel(app, exit_code);
+  capplan::cli::RegisterModels(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

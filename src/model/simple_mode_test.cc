@@ -1,0 +1,73 @@
+#include <gtest/gtest.h>
+
+#include "capplan/model.h"
+
+namespace capplan {
+namespace {
+
+// Scout's numbers as an MoE calculator takes them.
+SimpleModelInput ScoutLike() {
+  return {.total_params = 109e9,
+          .active_params = 17e9,
+          .num_layers = 48,
+          .num_kv_heads = 8,
+          .head_dim = 128,
+          .num_experts = 16,
+          .experts_per_token = 1,
+          .hidden_size = std::nullopt,
+          .vocab_size = std::nullopt};
+}
+
+TEST(SimpleMode, ReproducesActiveExactlyAndTotalWithinOneExpertSlice) {
+  auto m = BuildSimpleModel(ScoutLike());
+  ASSERT_TRUE(m.ok()) << m.error().message;
+  EXPECT_EQ(m->mode, InputMode::kSimple);
+  EXPECT_EQ(ActiveParams(*m), 17'000'000'000);
+  // Idle experts per layer share total - active: at most 48 x 15 weights are lost to rounding.
+  EXPECT_LE(109'000'000'000 - TotalParams(*m), 48 * 15);
+  EXPECT_GE(109'000'000'000 - TotalParams(*m), 0);
+  EXPECT_EQ(KvBytesPerToken(*m, DType::kBF16), KiB(192));  // same layers, KV heads and head dim as Scout
+  EXPECT_FALSE(m->limitations.empty());
+}
+
+TEST(SimpleMode, EstimatesAPlausibleHiddenSize) {
+  SimpleModelInput in;
+  in.active_params = 8.03e9;
+  in.num_layers = 32;
+  in.num_kv_heads = 8;
+  in.head_dim = 128;
+  auto m = BuildSimpleModel(in);
+  ASSERT_TRUE(m.ok()) << m.error().message;
+  EXPECT_EQ(m->hidden_size % 128, 0);
+  EXPECT_GE(m->hidden_size, 3584);  // Llama 3.1 8B has 4096
+  EXPECT_LE(m->hidden_size, 4608);
+  EXPECT_EQ(TotalParams(*m), 8'030'000'000);
+}
+
+TEST(SimpleMode, WithoutTotalAnMoeIsSizedAsIfActiveWereTotalAndSaysSo) {
+  SimpleModelInput in = ScoutLike();
+  in.total_params.reset();
+  auto m = BuildSimpleModel(in);
+  ASSERT_TRUE(m.ok()) << m.error().message;
+  EXPECT_EQ(TotalParams(*m), 17'000'000'000);
+  EXPECT_NE(m->limitations.back().find("total parameters not given"), std::string::npos);
+}
+
+TEST(SimpleMode, InconsistentInputsAreNamed) {
+  SimpleModelInput in = ScoutLike();
+  in.experts_per_token = 17;
+  EXPECT_EQ(BuildSimpleModel(in).error().message, "simple input: experts_per_token=17 exceeds num_experts=16");
+  in = ScoutLike();
+  in.total_params = 10e9;
+  EXPECT_EQ(BuildSimpleModel(in).error().message,
+            "simple input: total_params=10000000000 is smaller than active_params=17000000000");
+  in = ScoutLike();
+  in.num_layers = 0;
+  EXPECT_EQ(BuildSimpleModel(in).error().message, "simple input: num_layers must be positive");
+  in = ScoutLike();
+  in.active_params = 1e6;
+  EXPECT_EQ(BuildSimpleModel(in).error().message.rfind("simple input: active_params=1000000 is too small", 0), 0u);
+}
+
+}  // namespace
+}  // namespace capplan
