@@ -8,5 +8,8 @@ namespace capplan::cli {
 
 void RegisterModel(CLI::App& app, int& exit_code);
 void RegisterModels(CLI::App& app, int& exit_code);
+#if CAPPLAN_HAS_SERVER
+void RegisterServe(CLI::App& app, int& exit_code);
+#endif
 
 }  // namespace capplan::cli

@@ -15,6 +15,9 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   capplan::cli::RegisterModel(app, exit_code);
   capplan::cli::RegisterModels(app, exit_code);
+#if CAPPLAN_HAS_SERVER
+  capplan::cli::RegisterServe(app, exit_code);
+#endif
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

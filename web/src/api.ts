@@ -1,0 +1,218 @@
+// Typed calls to capplan's JSON API (docs/api.md). Every call resolves to a value or an ApiError with
+// the server's message, so a missing route or a bad input shows as text on the page, never as a crash.
+
+export interface ApiErrorBody {
+  code: string;
+  message: string;
+  field: string;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: ApiErrorBody,
+  ) {
+    super(body.message);
+  }
+}
+
+export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ApiError };
+
+export interface PresetEntry {
+  name: string;
+  hf_id: string;
+  official: string;
+  total_params: number;
+  active_params: number;
+  num_experts: number;
+  experts_per_token: number;
+}
+
+export type ParamComponents = Record<string, number>;
+
+export interface ModelInfo {
+  name: string;
+  family: string;
+  source: string;
+  mode: 'config' | 'simple';
+  params: {
+    total: number;
+    active: number;
+    active_without_embedding: number;
+    components: ParamComponents;
+    active_components: ParamComponents;
+  };
+  architecture: {
+    num_layers: number;
+    moe_layers: number;
+    num_experts: number;
+    experts_per_token: number;
+    hidden_size: number;
+    num_heads: number;
+    num_kv_heads: number;
+    head_dim: number;
+    max_context_tokens: number;
+    mla: boolean;
+  };
+  native_precision: string;
+  weights_bytes: Record<string, number>;
+  kv_cache: { bytes_per_token: number; bytes_per_sequence: number; context_tokens: number };
+  flops_per_token: { linear_flops: number; attention_flops: number; total_flops: number; context_tokens: number };
+  limitations: string[];
+}
+
+export interface GpuInfo {
+  id: string;
+  name: string;
+  vendor: string;
+  memory_usable_bytes: number;
+  memory_marketed_bytes: number;
+  hbm_bandwidth_bytes_per_second: number;
+}
+
+export interface Warning {
+  code: string;
+  message: string;
+}
+
+export interface Layout {
+  tp: number;
+  ep: number;
+  pp: number;
+  replicas: number;
+  gpus_per_replica: number;
+  total_gpus: number;
+  auto?: boolean;
+}
+
+export interface MemoryResult {
+  per_gpu: {
+    weights_bytes: number;
+    weights_by_component_bytes: Record<string, number>;
+    kv_cache_bytes: number;
+    kv_cache_needed_bytes: number;
+    kv_bytes_per_sequence: number;
+    activation_bytes: number;
+    overhead_bytes: number;
+    capacity_bytes: number;
+    free_bytes: number;
+  };
+  fits: boolean;
+  reason: string;
+  kv_tokens: number;
+  max_concurrent_sequences: number;
+  max_context_at_batch: number;
+  context: number;
+  batch: number;
+  warnings: Warning[];
+  gpu: { id: string; name: string; memory_usable_bytes: number };
+  layout: Layout;
+  model: { name: string; mode: string; limitations: string[] };
+}
+
+export type Bound = 'memory' | 'compute' | 'communication';
+
+export interface PerfPoint {
+  batch: number;
+  tokens_per_second: number;
+  step_seconds: number;
+  bound: Bound;
+}
+
+export interface PerfResult {
+  decode: { step_seconds: number; tokens_per_second: number; tpot_seconds: number };
+  prefill: { ttft_seconds: number };
+  bound: Bound;
+  max_load: { output_tokens_per_second: number };
+  batch_sweep?: PerfPoint[];
+  warnings?: Warning[];
+}
+
+export interface Percentiles {
+  mean: number;
+  p50: number;
+  p90: number;
+  p95: number;
+  p99: number;
+}
+
+export interface SimulatePoint {
+  rate_requests_per_second: number;
+  ttft_seconds: Percentiles;
+  tpot_seconds: Percentiles;
+  e2e_seconds: Percentiles;
+  throughput: { output_tokens_per_second: number; requests_per_second: number };
+}
+
+export interface SimulateResult {
+  points: SimulatePoint[];
+}
+
+export interface ProviderCost {
+  provider: string;
+  instance: string;
+  usd_per_hour: number;
+  usd_per_month: number;
+  usd_per_million_output_tokens: number;
+  price_date: string;
+  stale?: boolean;
+}
+
+export interface ApiComparison {
+  provider: string;
+  model: string;
+  usd_per_month: number;
+  crossover_tokens_per_month: number | null;
+  price_date: string;
+}
+
+export interface PlanResult {
+  recommended: {
+    gpu: string;
+    gpu_count: number;
+    layout: Layout;
+    weights_dtype: string;
+    cost: { usd_per_hour: number; usd_per_month: number; usd_per_million_output_tokens: number };
+    cost_by_provider?: ProviderCost[];
+    launch?: { vllm: string; sglang: string };
+  };
+  api_comparison: ApiComparison[];
+  warnings?: Warning[];
+}
+
+async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown, signal?: AbortSignal): Promise<ApiResult<T>> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal,
+    });
+  } catch (e) {
+    if (signal?.aborted) throw e;
+    return { ok: false, error: new ApiError(0, { code: 'network', message: `${path}: the server did not answer`, field: '' }) };
+  }
+  let json: unknown = null;
+  try {
+    json = await res.json();
+  } catch {
+    json = null;
+  }
+  if (res.ok) return { ok: true, value: json as T };
+  const err = (json as { error?: ApiErrorBody } | null)?.error;
+  return {
+    ok: false,
+    error: new ApiError(res.status, err ?? { code: 'http', message: `${path}: HTTP ${res.status}`, field: '' }),
+  };
+}
+
+export const api = {
+  models: () => call<{ models: PresetEntry[] }>('GET', '/api/models'),
+  gpus: () => call<{ gpus: GpuInfo[] }>('GET', '/api/gpus'),
+  model: (req: unknown, signal?: AbortSignal) => call<ModelInfo>('POST', '/api/model', req, signal),
+  memory: (req: unknown, signal?: AbortSignal) => call<MemoryResult>('POST', '/api/memory', req, signal),
+  perf: (req: unknown, signal?: AbortSignal) => call<PerfResult>('POST', '/api/perf', req, signal),
+  simulate: (req: unknown, signal?: AbortSignal) => call<SimulateResult>('POST', '/api/simulate', req, signal),
+  plan: (req: unknown, signal?: AbortSignal) => call<PlanResult>('POST', '/api/plan', req, signal),
+};

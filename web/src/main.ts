@@ -1,0 +1,93 @@
+// The planner page: four steps, state in the URL, results recomputed (debounced) as inputs change.
+import './style.css';
+
+import { api, type ApiError, type ApiResult } from './api';
+import { debounce, errorBox, h, setChildren } from './dom';
+import { hardwareStep, modelStep, workloadStep } from './inputs';
+import { renderMemory, renderModel, renderPerf, renderPlan, renderSimulate, renderWarnings, resultsStep } from './results';
+import { decodeState, deploymentFields, effectiveContext, encodeState, modelSource, type PlannerState } from './state';
+
+const DEBOUNCE_MS = 250;
+// Load points of the latency chart, as fractions of the workload's rate.
+const LOAD_FRACTIONS = [0.25, 0.5, 0.75, 1, 1.25, 1.5];
+
+function split<T>(r: ApiResult<T>): [T | null, ApiError | null] {
+  return r.ok ? [r.value, null] : [null, r.error];
+}
+
+async function recompute(s: PlannerState, signal: AbortSignal): Promise<void> {
+  const context = effectiveContext(s);
+  const deployment = deploymentFields(s);
+  const workload = {
+    input: s.inputTokens,
+    output: s.outputTokens,
+    ...(s.loadMode === 'rate' ? { rate: s.rate } : { monthly_tokens: s.monthlyTokens }),
+  };
+  const [model, memory, perf, simulate, plan] = await Promise.all([
+    api.model({ ...modelSource(s), context }, signal),
+    api.memory({ ...deployment, context, batch: s.concurrency }, signal),
+    api.perf({ ...deployment, input: s.inputTokens, output: s.outputTokens, batch: s.concurrency, batch_sweep: true }, signal),
+    api.simulate({ ...deployment, input: s.inputTokens, output: s.outputTokens, rates: LOAD_FRACTIONS.map((f) => f * s.rate), requests: 2000, seed: 1 }, signal),
+    api.plan({ model: modelSource(s), ...workload, context, slo_ttft_p95_seconds: s.sloTtftSeconds, slo_tpot_p95_seconds: s.sloTpotSeconds, deployment }, signal),
+  ]);
+  if (signal.aborted) return;
+  renderModel(...split(model));
+  renderMemory(...split(memory));
+  renderPerf(...split(perf));
+  renderSimulate(...split(simulate));
+  renderPlan(...split(plan));
+  renderWarnings([
+    memory.ok ? memory.value.warnings : undefined,
+    perf.ok ? perf.value.warnings : undefined,
+    plan.ok ? plan.value.warnings : undefined,
+  ]);
+  document.body.dataset.state = 'ready';
+}
+
+async function start(): Promise<void> {
+  const app = document.getElementById('app') as HTMLElement;
+  const state = decodeState(window.location.search);
+  const [presets, gpus] = await Promise.all([api.models(), api.gpus()]);
+  if (!presets.ok || !gpus.ok) {
+    const e = !presets.ok ? presets.error : !gpus.ok ? gpus.error : null;
+    setChildren(app, errorBox(`The planner could not load its catalogs: ${e?.message ?? 'unknown error'}`));
+    return;
+  }
+  let controller: AbortController | null = null;
+  const run = () => {
+    controller?.abort();
+    controller = new AbortController();
+    document.body.dataset.state = 'computing';
+    recompute(state, controller.signal).catch((e: unknown) => {
+      if (!(e instanceof DOMException && e.name === 'AbortError')) console.error(e);
+    });
+  };
+  const debounced = debounce(run, DEBOUNCE_MS);
+  const onChange = () => {
+    const query = encodeState(state);
+    window.history.replaceState(null, '', query ? `?${query}` : window.location.pathname);
+    debounced();
+  };
+  const share = h('button', { type: 'button', id: 'share' }, 'Copy link to this plan');
+  share.addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(window.location.href);
+      share.textContent = 'Link copied';
+    } catch {
+      share.textContent = 'Copy the address bar';
+    }
+    window.setTimeout(() => (share.textContent = 'Copy link to this plan'), 1500);
+  });
+  setChildren(
+    app,
+    h(
+      'div',
+      { class: 'layout' },
+      h('div', { class: 'inputs' }, modelStep(state, presets.value.models, onChange), hardwareStep(state, gpus.value.gpus, onChange), workloadStep(state, onChange), share),
+      resultsStep(),
+    ),
+  );
+  run();
+}
+
+void start();
