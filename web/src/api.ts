@@ -65,6 +65,7 @@ export interface GpuInfo {
   id: string;
   name: string;
   vendor: string;
+  aliases: string[];
   memory_usable_bytes: number;
   memory_marketed_bytes: number;
   hbm_bandwidth_bytes_per_second: number;

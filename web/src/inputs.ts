@@ -153,6 +153,10 @@ export function modelStep(s: PlannerState, presets: PresetEntry[], onChange: () 
 }
 
 export function hardwareStep(s: PlannerState, gpus: GpuInfo[], onChange: () => void): HTMLElement {
+  // A link may name a GPU by alias ("h200"); the picker shows catalog ids.
+  const wanted = s.gpu.toLowerCase();
+  const known = gpus.find((g) => g.id === wanted || g.aliases.some((a) => a.toLowerCase() === wanted));
+  if (known) s.gpu = known.id;
   const gpu = select(
     'gpu',
     gpus.map((g) => [g.id, `${g.name} (${bytes(g.memory_usable_bytes)} usable)`]),

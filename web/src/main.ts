@@ -25,7 +25,8 @@ async function recompute(s: PlannerState, signal: AbortSignal): Promise<void> {
   };
   const [model, memory, perf, simulate, plan] = await Promise.all([
     api.model({ ...modelSource(s), context }, signal),
-    api.memory({ ...deployment, context, batch: s.concurrency }, signal),
+    // The workload's context bounds the engine (--max-model-len), as the launch command will.
+    api.memory({ ...deployment, context, batch: s.concurrency, max_model_len: context }, signal),
     api.perf({ ...deployment, input: s.inputTokens, output: s.outputTokens, batch: s.concurrency, batch_sweep: true }, signal),
     api.simulate({ ...deployment, input: s.inputTokens, output: s.outputTokens, rates: LOAD_FRACTIONS.map((f) => f * s.rate), requests: 2000, seed: 1 }, signal),
     api.plan({ model: modelSource(s), ...workload, context, slo_ttft_p95_seconds: s.sloTtftSeconds, slo_tpot_p95_seconds: s.sloTpotSeconds, deployment }, signal),

@@ -7,7 +7,7 @@ import { bytes, count, dollars, flops, integer, seconds, tokensPerSecond } from 
 
 export function resultsStep(): HTMLElement {
   const block = (id: string, title: string, ...extra: HTMLElement[]) =>
-    h('div', { class: 'block', id }, h('h3', {}, title), h('div', { class: 'body', id: `${id}-body` }), ...extra);
+    h('div', { class: 'block', id }, h('h3', {}, title), ...extra, h('div', { class: 'body', id: `${id}-body` }));
   return h(
     'section',
     { class: 'step results', id: 'step-results' },
