@@ -148,6 +148,25 @@ test('changing the GPU changes the result', async () => {
   await page.close();
 });
 
+test('a manual layout starts from the auto one and is checked', async () => {
+  const { page } = await openPlanner();
+  await page.check('#layout-manual');
+  assert.equal(await page.inputValue('#tp'), '4');
+  const before = await page.textContent('#verdict');
+  await page.fill('#tp', '2');
+  // The library's layout rule, word for word as the CLI prints it.
+  const invalid = await textChanges(page, '#verdict', before);
+  assert.match(invalid, /^No verdict: --ep=4 does not divide --tp=2/);
+  await page.fill('#ep', '2');
+  const after = await textChanges(page, '#verdict', invalid);
+  assert.match(after, /TP 2 · EP 2 · PP 1 × 2 replicas/);
+  await page.fill('#tp', '3');
+  await page.waitForFunction(() => /not a multiple/.test(document.querySelector('#verdict')?.textContent ?? ''));
+  assert.match(await page.textContent('#memory-body'), /request: gpus=4 is not a multiple of layout\.tp\*layout\.pp=3/);
+  await shot(page, '5-manual-layout-error');
+  await page.close();
+});
+
 test('a shared URL restores the plan', async () => {
   const query = '?preset=llama-4-maverick&gpu=h200&gpus=8&weights=fp8&kv=fp8&in=2000&out=300&conc=32';
   const { page } = await openPlanner(query);
@@ -160,7 +179,7 @@ test('a shared URL restores the plan', async () => {
   assert.equal(await page.inputValue('#concurrency'), '32');
   assert.match(await page.textContent('#verdict'), /on 8 × NVIDIA H200/);
   assert.match(await page.textContent('#fact-experts'), /^128 routed/);
-  await shot(page, '5-shared-url');
+  await shot(page, '6-shared-url');
   await page.close();
 });
 
@@ -172,10 +191,25 @@ test('a bad config.json shows the error', async () => {
   await page.waitForSelector('#model-error .error');
   assert.match(await page.textContent('#model-error'), /^config\.json: /);
   assert.match(await page.textContent('#verdict'), /^No verdict: config\.json: /);
-  await shot(page, '6-bad-config');
+  await shot(page, '7-bad-config');
   await page.fill('#config-text', '{"model_type": ');
   await page.click('#config-apply');
   await page.waitForFunction(() => /malformed JSON/.test(document.querySelector('#model-error')?.textContent ?? ''));
+  await page.close();
+});
+
+test('simple mode: the MoE panel takes the numbers', async () => {
+  const { page } = await openPlanner();
+  const before = await page.textContent('#verdict');
+  await page.check('#model-mode-simple');
+  await textChanges(page, '#fact-name', 'llama-4-scout (llama4)');
+  assert.match(await page.textContent('#fact-name'), /from the numbers/);
+  const totalBefore = await page.textContent('#fact-total');
+  await page.fill('#simple-total', '150');
+  const totalAfter = await textChanges(page, '#fact-total', totalBefore);
+  assert.match(totalAfter, /^15\d\.\dB/);
+  assert.notEqual(await page.textContent('#verdict'), before);
+  await shot(page, '8-simple-mode');
   await page.close();
 });
 
@@ -184,7 +218,7 @@ test('readable on a phone', async () => {
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= 390, `no horizontal scrolling (page is ${width}px wide)`);
   assert.match(await page.textContent('#verdict'), /^Fits/);
-  await shot(page, '7-phone');
+  await shot(page, '9-phone');
   assert.deepEqual(errors, []);
   await page.close();
 });

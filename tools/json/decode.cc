@@ -127,7 +127,13 @@ Result<ModelSpec> DecodeModelSource(const nlohmann::json& source, std::string_vi
     CAPPLAN_ASSIGN_OR_RETURN(m, ParseHfConfig(text, name.value_or("config.json")));
   } else {
     CAPPLAN_ASSIGN_OR_RETURN(SimpleModelInput in, DecodeSimpleModel(source["simple"], FieldPath(path, "simple")));
-    CAPPLAN_ASSIGN_OR_RETURN(m, BuildSimpleModel(in));
+    Result<ModelSpec> built = BuildSimpleModel(in);
+    if (!built.ok()) {
+      Error e = built.error();  // the library names the simple-mode field; the API names it in the request
+      if (!e.field.empty()) e.field = FieldPath(FieldPath(path, "simple"), e.field);
+      return e;
+    }
+    m = std::move(built).value();
   }
   if (ignore_active.value_or(false)) return AsDenseOfTotalSize(m);
   return m;

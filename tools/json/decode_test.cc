@@ -96,6 +96,17 @@ TEST(DecodeSimpleModel, TotalMayBeLeftOut) {
   EXPECT_EQ(r->num_experts, 0);
 }
 
+TEST(DecodeModelSource, SimpleModeErrorsNameTheRequestField) {
+  // 1B active cannot hold 48 layers of attention plus the embedding: the engine's rule, the API's field.
+  auto r = DecodeModelSource(json{{"simple", {{"total_params", 109e9}, {"active_params", 1e9}, {"num_layers", 48},
+                                              {"num_kv_heads", 8}, {"head_dim", 128}, {"num_experts", 16},
+                                              {"experts_per_token", 1}}}},
+                             "model");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().field, "model.simple.active_params");
+  EXPECT_TRUE(r.error().message.starts_with("simple input: active_params=1000000000 is too small")) << r.error().message;
+}
+
 TEST(DecodeModelSource, IgnoreActiveSizesTheModelAsDenseOfItsTotal) {
   auto moe = DecodeModelSource(json{{"preset", "llama-4-scout"}}, "model");
   auto dense = DecodeModelSource(json{{"preset", "llama-4-scout"}, {"ignore_active", true}}, "model");

@@ -111,7 +111,7 @@ export interface MemoryResult {
   model: { name: string; mode: string; limitations: string[] };
 }
 
-export type Bound = 'memory' | 'compute' | 'communication';
+export type Bound = 'memory' | 'compute' | 'communication' | 'overhead';
 
 export interface PerfPoint {
   batch: number;
@@ -120,12 +120,14 @@ export interface PerfPoint {
   bound: Bound;
 }
 
+/// The keys of `capplan perf --json` (issue 4).
 export interface PerfResult {
-  decode: { step_seconds: number; tokens_per_second: number; tpot_seconds: number };
+  decode: { step_seconds: number; tokens_per_second: number; tpot_seconds: number; bound: Bound };
   prefill: { ttft_seconds: number };
   bound: Bound;
-  max_load: { output_tokens_per_second: number };
-  batch_sweep?: PerfPoint[];
+  max_load: { output_tokens_per_second: number; requests_per_second?: number; concurrency?: number };
+  dense_comparison?: { dense_total_tokens_per_second: number; dense_active_tokens_per_second: number; moe_tokens_per_second: number };
+  curve?: PerfPoint[];
   warnings?: Warning[];
 }
 
@@ -152,6 +154,7 @@ export interface SimulateResult {
 export interface ProviderCost {
   provider: string;
   instance: string;
+  pricing_type?: string;
   usd_per_hour: number;
   usd_per_month: number;
   usd_per_million_output_tokens: number;

@@ -32,6 +32,7 @@ const COLORS = {
   memoryBound: '#3b6fb6',
   computeBound: '#e07b39',
   commBound: '#8d6cab',
+  overheadBound: '#888',
 };
 
 const charts = new Map<HTMLCanvasElement, Chart>();
@@ -80,7 +81,10 @@ export function memoryBar(canvas: HTMLCanvasElement, m: MemoryResult): void {
 }
 
 function boundColor(b: string): string {
-  return b === 'compute' ? COLORS.computeBound : b === 'communication' ? COLORS.commBound : COLORS.memoryBound;
+  if (b === 'compute') return COLORS.computeBound;
+  if (b === 'communication') return COLORS.commBound;
+  if (b === 'overhead') return COLORS.overheadBound;
+  return COLORS.memoryBound;
 }
 
 /// Decode throughput against batch; each point coloured by what bounds it.

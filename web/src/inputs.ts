@@ -197,6 +197,8 @@ export function hardwareStep(s: PlannerState, gpus: GpuInfo[], onChange: () => v
   showManual();
   const layout = radios('layout', [['auto', 'Auto'], ['manual', 'Manual']], s.layoutAuto ? 'auto' : 'manual', (v) => {
     s.layoutAuto = v === 'auto';
+    // Manual starts from what auto chose (the results write it into the fields).
+    if (!s.layoutAuto) [s.tp, s.ep, s.pp] = [tp.valueAsNumber, ep.valueAsNumber, pp.valueAsNumber];
     showManual();
     onChange();
   });

@@ -1,7 +1,7 @@
 // The planner page: four steps, state in the URL, results recomputed (debounced) as inputs change.
 import './style.css';
 
-import { api, type ApiError, type ApiResult } from './api';
+import { api, ApiError, type ApiResult } from './api';
 import { debounce, errorBox, h, setChildren } from './dom';
 import { hardwareStep, modelStep, workloadStep } from './inputs';
 import { renderMemory, renderModel, renderPerf, renderPlan, renderSimulate, renderWarnings, resultsStep } from './results';
@@ -16,6 +16,13 @@ function split<T>(r: ApiResult<T>): [T | null, ApiError | null] {
 }
 
 async function recompute(s: PlannerState, signal: AbortSignal): Promise<void> {
+  if (s.mode === 'config' && s.config.trim() === '') {
+    const hint = new ApiError(400, { code: 'invalid_argument', message: 'Paste a config.json or pick the file, then press "Use this config.json".', field: 'config' });
+    renderModel(null, hint);
+    renderMemory(null, hint);
+    document.body.dataset.state = 'ready';
+    return;
+  }
   const context = effectiveContext(s);
   const deployment = deploymentFields(s);
   const workload = {
@@ -27,7 +34,7 @@ async function recompute(s: PlannerState, signal: AbortSignal): Promise<void> {
     api.model({ ...modelSource(s), context }, signal),
     // The workload's context bounds the engine (--max-model-len), as the launch command will.
     api.memory({ ...deployment, context, batch: s.concurrency, max_model_len: context }, signal),
-    api.perf({ ...deployment, input: s.inputTokens, output: s.outputTokens, batch: s.concurrency, batch_sweep: true }, signal),
+    api.perf({ ...deployment, input: s.inputTokens, output: s.outputTokens, batch: s.concurrency }, signal),
     api.simulate({ ...deployment, input: s.inputTokens, output: s.outputTokens, rates: LOAD_FRACTIONS.map((f) => f * s.rate), requests: 2000, seed: 1 }, signal),
     api.plan({ model: modelSource(s), ...workload, context, slo_ttft_p95_seconds: s.sloTtftSeconds, slo_tpot_p95_seconds: s.sloTpotSeconds, deployment }, signal),
   ]);

@@ -79,6 +79,11 @@ export function renderMemory(m: MemoryResult | null, error: ApiError | null): vo
       : m.reason,
   );
   const layoutNote = byId('layout-chosen');
+  if (m.layout.auto) {
+    byId<HTMLInputElement>('tp').value = String(m.layout.tp);
+    byId<HTMLInputElement>('ep').value = String(m.layout.ep);
+    byId<HTMLInputElement>('pp').value = String(m.layout.pp);
+  }
   layoutNote.textContent = `${m.layout.auto ? 'Auto layout' : 'Layout'}: TP ${m.layout.tp} × PP ${m.layout.pp} = ${m.layout.gpus_per_replica} GPUs per replica, EP ${m.layout.ep}, ${m.layout.replicas} replica(s).`;
   memoryBar(byId<HTMLCanvasElement>('memory-chart'), m);
   const tr = (k: string, v: string) => h('tr', {}, h('th', { scope: 'row' }, k), h('td', {}, v));
@@ -107,22 +112,31 @@ export function renderMemory(m: MemoryResult | null, error: ApiError | null): vo
 
 export function renderPerf(p: PerfResult | null, error: ApiError | null): void {
   const body = byId('throughput-body');
-  const sweep = p?.batch_sweep ?? [];
-  showChart('throughput-chart', sweep.length > 0);
+  const curve = p?.curve ?? [];
+  showChart('throughput-chart', curve.length > 0);
   if (!p) {
     setChildren(body, error ? unavailable('The performance model (/api/perf)', error) : null);
     return;
   }
-  if (sweep.length) throughputChart(byId<HTMLCanvasElement>('throughput-chart'), sweep);
+  if (curve.length) throughputChart(byId<HTMLCanvasElement>('throughput-chart'), curve);
+  const dense = p.dense_comparison;
   setChildren(
     body,
+    h('p', { class: 'legend' }, h('span', { class: 'dot mem' }), ' memory-bound ', h('span', { class: 'dot comp' }), ' compute-bound ', h('span', { class: 'dot comm' }), ' communication-bound ', h('span', { class: 'dot over' }), ' overhead-bound'),
     h(
       'p',
       { id: 'perf-summary' },
-      `Decode at the chosen batch: ${tokensPerSecond(p.decode.tokens_per_second)}, TPOT ${seconds(p.decode.tpot_seconds)}, ${p.bound}-bound. `,
-      `TTFT on an idle deployment: ${seconds(p.prefill.ttft_seconds)}. Max load: ${tokensPerSecond(p.max_load.output_tokens_per_second)}.`,
+      `Decode at your concurrency: ${tokensPerSecond(p.decode.tokens_per_second)}, TPOT ${seconds(p.decode.tpot_seconds)}, ${p.bound}-bound. `,
+      `TTFT on an idle deployment: ${seconds(p.prefill.ttft_seconds)}. Max load (all requests queued): ${tokensPerSecond(p.max_load.output_tokens_per_second)}.`,
     ),
-    h('p', { class: 'legend' }, h('span', { class: 'dot mem' }), ' memory-bound ', h('span', { class: 'dot comp' }), ' compute-bound ', h('span', { class: 'dot comm' }), ' communication-bound'),
+    dense
+      ? h(
+          'p',
+          { id: 'dense-comparison' },
+          `Dense sizing would predict ${tokensPerSecond(dense.dense_total_tokens_per_second)} (a dense model of the total size) `,
+          `or ${tokensPerSecond(dense.dense_active_tokens_per_second)} (one of the active size); the MoE-aware model predicts ${tokensPerSecond(dense.moe_tokens_per_second)}.`,
+        )
+      : null,
   );
 }
 
