@@ -8,6 +8,14 @@ namespace capplan::cli {
 
 void RegisterModel(CLI::App& app, int& exit_code);
 void RegisterModels(CLI::App& app, int& exit_code);
+void RegisterPerf(CLI::App& app, int& exit_code);
+void RegisterValidate(CLI::App& app, int& exit_code);
+void RegisterPrices(CLI::App& app, int& exit_code);
+void RegisterSimulate(CLI::App& app, int& exit_code);
+void RegisterPlan(CLI::App& app, int& exit_code);
+void RegisterGpus(CLI::App& app, int& exit_code);
+void RegisterMemory(CLI::App& app, int& exit_code);
+void RegisterFit(CLI::App& app, int& exit_code);
 #if CAPPLAN_HAS_SERVER
 void RegisterServe(CLI::App& app, int& exit_code);
 #endif

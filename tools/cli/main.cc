@@ -13,8 +13,16 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("capplan ") + CAPPLAN_VERSION);
   app.require_subcommand(1);
   int exit_code = 0;
-  capplan::cli::RegisterModel(app, exit_code);
+  capplan::cli::RegisterPlan(app, exit_code);
   capplan::cli::RegisterModels(app, exit_code);
+  capplan::cli::RegisterModel(app, exit_code);
+  capplan::cli::RegisterPerf(app, exit_code);
+  capplan::cli::RegisterValidate(app, exit_code);
+  capplan::cli::RegisterSimulate(app, exit_code);
+  capplan::cli::RegisterPrices(app, exit_code);
+  capplan::cli::RegisterGpus(app, exit_code);
+  capplan::cli::RegisterMemory(app, exit_code);
+  capplan::cli::RegisterFit(app, exit_code);
 #if CAPPLAN_HAS_SERVER
   capplan::cli::RegisterServe(app, exit_code);
 #endif

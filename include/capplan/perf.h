@@ -1,0 +1,221 @@
+// The performance model: an MoE-aware roofline for prefill, decode and mixed steps.
+//
+// Step time of one replica = sum over pipeline stages and layers of, per operation (attention,
+// dense MLP, shared experts, routed experts, LM head), max(compute, memory), plus the tensor-parallel
+// all-reduces, the expert-parallel all-to-all and the pipeline hand-offs, plus a per-step overhead.
+// Memory traffic counts the weights a step actually reads: for routed experts, the *expected distinct
+// experts* the batch routes to on the busiest expert-parallel rank (E(1-(1-k/E)^B) under uniform
+// routing, widened by a calibrated skew). Efficiencies (achievable bandwidth, matmul efficiency by
+// tokens per GEMM, overheads) come from one calibration file, data/calibration/perf.json.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "capplan/error.h"
+#include "capplan/memory.h"
+#include "capplan/model.h"
+#include "capplan/step_time.h"
+#include "capplan/units.h"
+
+namespace capplan {
+
+/// Achievable fractions of the datasheet peaks and fixed costs, fitted to shared/validation
+/// (see docs/validation.md for how). One set per GPU family; engine-specific step overheads.
+struct PerfCalibration {
+  std::string family;                 // "hopper", "ampere", "blackwell", "default"
+  double hbm_efficiency = 0.80;       // fraction of peak HBM bandwidth a decode step's reads reach
+  double matmul_efficiency = 0.70;    // large-GEMM fraction of dense peak FLOP/s
+  double matmul_half_tokens = 64;     // tokens per GEMM at which efficiency is half of matmul_efficiency
+  double attention_efficiency = 0.50; // fraction of peak for attention FLOPs (flash-attention kernels)
+  double comm_efficiency = 0.70;      // fraction of link bandwidth collectives reach
+  Seconds collective_latency{10e-6};  // per all-reduce / all-to-all call
+  Seconds layer_overhead{20e-6};      // per layer per step (kernel launches not hidden by CUDA graphs)
+  Seconds step_overhead{2e-3};        // per step (scheduler, sampling, host work)
+  double routing_skew = 0.2;          // busiest EP rank's excess load over uniform routing (0 = uniform)
+  double expert_matmul_scale = 1.0;   // grouped expert GEMMs' efficiency relative to a dense GEMM of the same rows
+  Seconds moe_layer_overhead{0};      // per MoE layer per step: routing, token permutation and un-permutation kernels
+  int max_batch = 1024;               // the engine's largest running batch when --max-num-seqs is not set
+};
+
+/// Calibration for a GPU (by its vendor and generation) from the built-in file.
+PerfCalibration CalibrationFor(const GpuSpec& g);
+/// Parses a calibration file (the built-in one or a user's); errors name the file and field.
+Result<std::vector<PerfCalibration>> ParseCalibration(std::string_view json_text, std::string_view source_name);
+/// The built-in calibration entries.
+const std::vector<PerfCalibration>& BuiltInCalibrations();
+/// The calibration family of a GPU: "hopper", "ampere", "blackwell", "ada", "cdna3" or "default".
+std::string PerfFamilyOf(const GpuSpec& g);
+/// Picks the entry for a GPU from a parsed list ("default" when no family matches).
+PerfCalibration SelectCalibration(const std::vector<PerfCalibration>& all, const GpuSpec& g);
+
+// ---- Formulas ---------------------------------------------------------------------------------
+
+/// E(1 - (1 - k/E)^tokens): expected distinct experts of E, top-k, touched by `tokens` tokens
+/// under uniform routing. tokens = 1 gives k; large tokens approach E.
+double ExpectedDistinctExperts(int num_experts, int top_k, double tokens);
+
+/// Expert-parallel load of the busiest of `ep` ranks: expert-token assignments routed to it and
+/// distinct experts it reads, for `tokens` tokens, with routing skew `skew`.
+struct ExpertLoad {
+  double assignments = 0;     // token-expert pairs computed on the busiest rank
+  double distinct_experts = 0;  // experts whose weights that rank reads
+};
+ExpertLoad BusiestRankExpertLoad(int num_experts, int top_k, int ep, double tokens, double skew);
+
+/// Matmul efficiency at `tokens` rows per GEMM: matmul_efficiency * m / (m + matmul_half_tokens).
+double MatmulEfficiency(const PerfCalibration& c, double tokens);
+
+/// Ring all-reduce of `bytes` over `n` GPUs: 2 (n-1)/n bytes over the link, plus latency.
+Seconds AllReduceTime(Bytes bytes, int n, BytesPerSec link, const PerfCalibration& c);
+
+// ---- Step model ------------------------------------------------------------------------------
+
+enum class Bound { kMemory, kCompute, kCommunication, kOverhead };
+std::string_view BoundName(Bound b);
+
+struct StepBreakdown {
+  Seconds total;
+  Seconds compute;        // sum over operations of their compute time
+  Seconds memory;         // sum over operations of their memory time
+  Seconds roofline;       // sum over operations of max(compute, memory)
+  Seconds communication;
+  Seconds overhead;
+  Bound bound = Bound::kMemory;  // the largest of roofline-memory, roofline-compute, comm, overhead
+  Bytes bytes_read;       // per GPU (busiest), weights + KV + activations
+  Flops flops;            // per GPU (busiest)
+  double distinct_experts = 0;  // per MoE layer on the busiest rank (0 for dense models)
+};
+
+/// The roofline step-time model for one replica of a deployment.
+class RooflineStepTimeModel final : public StepTimeModel {
+ public:
+  RooflineStepTimeModel(ModelSpec model, Deployment deployment, PerfCalibration calibration);
+  Seconds StepTime(const BatchShape& shape) const override;
+  StepBreakdown Breakdown(const BatchShape& shape) const;
+  const ModelSpec& model() const { return model_; }
+  const Deployment& deployment() const { return deployment_; }
+  const PerfCalibration& calibration() const { return calibration_; }
+
+ private:
+  ModelSpec model_;
+  Deployment deployment_;
+  PerfCalibration calibration_;
+};
+
+/// A decode-only step of `batch` sequences each at `context` tokens.
+BatchShape DecodeShape(int batch, int64_t context);
+/// A prefill-only step of one chunk of `tokens` tokens after `cached` tokens.
+BatchShape PrefillShape(int64_t tokens, int64_t cached);
+
+// ---- Predictions -----------------------------------------------------------------------------
+
+struct PerfQuery {
+  int64_t input_tokens = 1000;
+  int64_t output_tokens = 500;
+  int batch = 16;          // for the decode point
+};
+
+struct CurvePoint {
+  int batch = 0;
+  Seconds step;
+  double tokens_per_second = 0;  // whole deployment (all replicas)
+  Bound bound = Bound::kMemory;
+  double distinct_experts = 0;
+};
+
+struct MaxLoad {
+  int concurrency = 0;               // sequences running at once per replica
+  std::string concurrency_limit;     // "kv_cache", "engine_max_batch", "token_budget"
+  double output_tokens_per_second = 0;  // whole deployment
+  double requests_per_second = 0;
+  Seconds step;                      // the steady-state mixed step
+  Seconds tpot;                      // decode time per output token at that load
+};
+
+struct PerfPrediction {
+  StepBreakdown decode;              // at query.batch, context input + output/2
+  double decode_tokens_per_second = 0;  // whole deployment at query.batch per replica
+  Seconds tpot;                      // = decode step time (one token per step)
+  Seconds ttft;                      // one request of input tokens on an idle replica (chunked prefill)
+  Bound bound = Bound::kMemory;
+  MaxLoad max_load;
+  std::vector<CurvePoint> curve;     // batch 1, 2, 4, ... up to max concurrency
+  // What dense sizing would predict at query.batch: a dense model of the total size (every
+  // parameter read and computed) and one of the active size (only k experts read per token).
+  double dense_total_tokens_per_second = 0;
+  double dense_active_tokens_per_second = 0;
+  MemoryBudget memory;
+};
+
+/// The steady state at `concurrency` sequences per replica: each step carries D decodes and P prefill
+/// tokens with P / D = input / output, within the engine's per-step token budget. Throughput counts
+/// every replica of the model's deployment.
+MaxLoad SteadyState(const RooflineStepTimeModel& model, int concurrency, int64_t input_tokens, int64_t output_tokens);
+
+/// Time to prefill one prompt of `input_tokens` on an idle replica, chunked by the engine's token budget.
+Seconds PrefillTime(const RooflineStepTimeModel& model, int64_t input_tokens);
+
+/// Full prediction for a deployment. Fails when the deployment does not fit (the error says why).
+Result<PerfPrediction> PredictPerformance(const ModelSpec& m, const Deployment& d, const PerfQuery& q);
+/// Same with an explicit calibration (validation and fitting).
+Result<PerfPrediction> PredictPerformance(const ModelSpec& m, const Deployment& d, const PerfQuery& q,
+                                          const PerfCalibration& c);
+
+// ---- Validation against published measurements ------------------------------------------------
+
+/// One row of data/validation/published-measurements.csv (columns as in shared/validation/README.md).
+struct MeasurementRow {
+  int line = 0;  // 1-based line in the file (header = 1)
+  std::string source, model, weights_dtype, kv_dtype, framework, gpu, gpu_count, tp, ep, pp, dp;
+  std::string input_len, output_len, concurrency, request_rate, metric, value, unit, notes;
+};
+Result<std::vector<MeasurementRow>> ParseMeasurementsCsv(std::string_view text, std::string_view source_name);
+/// The built-in copy (embedded data/validation/published-measurements.csv).
+const std::vector<MeasurementRow>& BuiltInMeasurements();
+
+/// A row translated into capplan's terms, or the reason it cannot be.
+struct ExpressedRow {
+  bool expressible = false;
+  std::string reason;          // why not, when not
+  std::string kind;            // "max_load" or "online"
+  std::string preset, gpu_id;
+  DType weights = DType::kBF16;
+  DType kv = DType::kBF16;
+  Parallelism parallel;
+  int64_t input_tokens = 0, output_tokens = 0;
+  double request_rate = 0;     // online rows, requests/s
+  double measured = 0;         // in the row's unit, converted to seconds for latencies
+};
+ExpressedRow ExpressRow(const MeasurementRow& r);
+
+struct ValidationPoint {
+  MeasurementRow row;
+  ExpressedRow expressed;
+  double predicted = 0;        // same unit as expressed.measured
+  double error_pct = 0;        // (predicted - measured) / measured x 100
+  std::string bound;
+  int concurrency = 0;
+  std::string concurrency_limit;
+};
+
+/// Predicts every expressible max-load row with `calibrations` (by GPU family).
+std::vector<ValidationPoint> ValidateMaxLoad(const std::vector<MeasurementRow>& rows,
+                                             const std::vector<PerfCalibration>& calibrations);
+
+struct ErrorSummary {
+  std::string group;
+  int n = 0;
+  double median_abs_pct = 0;
+  double mean_abs_pct = 0;
+  double mean_signed_pct = 0;  // bias: positive = over-prediction
+};
+/// Summaries over the points, grouped by `key` ("all", "model", "gpu", "metric", "family").
+std::vector<ErrorSummary> SummariseErrors(const std::vector<ValidationPoint>& points, std::string_view key);
+
+/// Coordinate descent on one family's efficiencies minimising the median absolute % error of its
+/// max-load rows. Returns the fitted calibration; the fit is reproducible (deterministic grid).
+PerfCalibration FitCalibration(const std::vector<MeasurementRow>& rows, const PerfCalibration& start);
+
+}  // namespace capplan

@@ -1,0 +1,204 @@
+// RooflineStepTimeModel: one step of one replica, priced operation by operation.
+//
+// Per layer, on the busiest GPU of the layer's pipeline stage:
+//   attention    weights/tp + KV read/written   vs  2 T attn/tp + QK^T and AV over the visible context
+//   dense MLP    weights/tp                     vs  2 T mlp/tp
+//   shared exp.  weights/tp                     vs  2 T shared/tp
+//   routed exp.  distinct experts on the busiest EP rank x expert/etp
+//                                              vs  2 x (token-expert pairs on that rank) x expert/etp
+// each max(compute, memory); plus two TP all-reduces, EP all-to-all, a per-layer launch overhead.
+// Pipeline stages run one after the other for a step (no micro-batch overlap: latency-accurate,
+// throughput-pessimistic for pp > 1; see docs/perf.md). Then the LM head and a per-step overhead.
+#include <algorithm>
+#include <cmath>
+
+#include "capplan/perf.h"
+
+namespace capplan {
+namespace {
+
+ComputeClass ComputeClassOf(DType t) {
+  switch (t) {
+    case DType::kFP8: return ComputeClass::kFP8;
+    case DType::kINT8: return ComputeClass::kINT8;
+    case DType::kNVFP4:
+    case DType::kMXFP4: return ComputeClass::kFP4;
+    default: return ComputeClass::kBF16;  // bf16/fp16, and int4 weight-only (dequantized to bf16)
+  }
+}
+
+struct OpCost {
+  Flops flops;
+  Bytes bytes;
+  FlopsPerSec rate;  // achievable for this op
+};
+
+// Activations move in 16-bit between layers and across links.
+constexpr double kActivationBytes = 2.0;
+
+}  // namespace
+
+RooflineStepTimeModel::RooflineStepTimeModel(ModelSpec model, Deployment deployment, PerfCalibration calibration)
+    : model_(std::move(model)), deployment_(std::move(deployment)), calibration_(std::move(calibration)) {}
+
+Seconds RooflineStepTimeModel::StepTime(const BatchShape& shape) const { return Breakdown(shape).total; }
+
+StepBreakdown RooflineStepTimeModel::Breakdown(const BatchShape& s) const {
+  const ModelSpec& m = model_;
+  const Deployment& d = deployment_;
+  const PerfCalibration& c = calibration_;
+  const GpuSpec& g = d.gpu;
+  const int tp = std::max(1, d.parallel.tp);
+  const int ep = std::max(1, d.parallel.ep);
+  const int pp = std::max(1, d.parallel.pp);
+  const int etp = std::max(1, tp / ep);  // each expert's tensor-parallel shard when ep < tp
+
+  const DType linear_t = d.weights.linear.value_or(d.weights.base);
+  const DType expert_t = d.weights.routed_experts.value_or(linear_t);
+  const DType embed_t = d.weights.quantize_embeddings ? linear_t : d.weights.base;
+  const double linear_b = BytesPerElement(linear_t);
+  const double expert_b = BytesPerElement(expert_t);
+  const double kv_b = BytesPerElement(d.kv_dtype);
+
+  const BytesPerSec bw = g.hbm_bandwidth * c.hbm_efficiency;
+  const FlopsPerSec linear_peak = PeakFlops(g, ComputeClassOf(linear_t));
+  const FlopsPerSec expert_peak = PeakFlops(g, ComputeClassOf(expert_t));
+  const FlopsPerSec attn_rate = PeakFlops(g, ComputeClass::kBF16) * c.attention_efficiency;
+
+  const double tokens = static_cast<double>(s.TotalTokens());
+  const double seqs = s.decode_sequences + s.prefill_sequences;
+  const double mean_ctx = s.decode_sequences > 0 ? static_cast<double>(s.decode_context_tokens) / s.decode_sequences : 0;
+
+  // KV geometry: GQA heads split across TP ranks, replicated when TP exceeds them; MLA's latent is
+  // replicated on every rank (one latent per token, not per head).
+  const double kv_elems = static_cast<double>(KvElementsPerTokenPerLayer(m));
+  const double kv_split = m.attention.mla ? 1.0 : std::min<double>(tp, std::max(1, m.attention.num_kv_heads));
+  const double kv_bytes_token_layer = kv_elems * kv_b / kv_split;
+  // Attention score FLOPs per query-key pair per layer (QK^T and AV, 2 FLOPs per MAC), per GPU.
+  const double heads_per_gpu = static_cast<double>(m.attention.num_heads) / tp;
+  const double pair_flops = m.attention.mla
+      ? 2.0 * heads_per_gpu * (2.0 * m.attention.kv_lora_rank + m.attention.qk_rope_head_dim)
+      : 2.0 * heads_per_gpu * (m.attention.head_dim + m.attention.v_head_dim);
+
+  auto op_time = [&](const OpCost& o, Seconds& compute, Seconds& memory) {
+    const Seconds tc = o.rate.v > 0 ? o.flops / o.rate : Seconds{0};
+    const Seconds tm = o.bytes / bw;
+    compute += tc;
+    memory += tm;
+    return std::max(tc, tm);
+  };
+
+  StepBreakdown out;
+  const double dense_eff = MatmulEfficiency(c, tokens);
+  Seconds roofline_compute_side{0}, roofline_memory_side{0};
+  for (const LayerSpec& layer : m.layers) {
+    const double window = layer.window > 0 ? static_cast<double>(layer.window) : 1e300;
+    // Visible context: decodes read min(context, window) each; prefill chunks read their cache.
+    const double decode_visible = s.decode_sequences * std::min(mean_ctx, window);
+    const double prefill_pairs = std::min(s.prefill_attention_pairs, static_cast<double>(s.prefill_tokens) * window);
+    const double prefill_cached = std::min(static_cast<double>(s.prefill_cached_tokens), s.prefill_sequences * window);
+
+    Seconds layer_time{0};
+    auto add = [&](const OpCost& o) {
+      Seconds tc{0}, tm{0};
+      const Seconds t = op_time(o, tc, tm);
+      out.compute += tc;
+      out.memory += tm;
+      (tc >= tm ? roofline_compute_side : roofline_memory_side) += t;
+      out.bytes_read += o.bytes;
+      out.flops += o.flops;
+      layer_time += t;
+    };
+
+    // Attention: projections (a GEMM over all tokens) and the context-dependent part.
+    const double attn_w = static_cast<double>(layer.attention_params) / tp;
+    add({Flops{2.0 * tokens * attn_w}, Bytes{attn_w * linear_b + tokens * m.hidden_size * kActivationBytes * 2 / tp},
+         linear_peak * dense_eff});
+    add({Flops{pair_flops * (decode_visible + prefill_pairs)},
+         Bytes{kv_bytes_token_layer * (decode_visible + prefill_cached + tokens)}, attn_rate});
+
+    if (layer.dense_mlp_params > 0) {
+      const double w = static_cast<double>(layer.dense_mlp_params) / tp;
+      add({Flops{2.0 * tokens * w}, Bytes{w * linear_b}, linear_peak * dense_eff});
+    }
+    if (layer.shared_expert_params > 0) {
+      const double w = static_cast<double>(layer.shared_expert_params) / tp;
+      add({Flops{2.0 * tokens * w}, Bytes{w * linear_b}, linear_peak * dense_eff});
+    }
+    if (layer.is_moe()) {
+      const ExpertLoad load =
+          BusiestRankExpertLoad(layer.num_experts, layer.experts_per_token, ep, tokens, c.routing_skew);
+      const double w = static_cast<double>(layer.expert_params) / etp;
+      const double tokens_per_expert = load.distinct_experts > 0 ? load.assignments / load.distinct_experts : 0;
+      add({Flops{2.0 * load.assignments * w}, Bytes{load.distinct_experts * w * expert_b},
+           expert_peak * (MatmulEfficiency(c, tokens_per_expert) * c.expert_matmul_scale)});
+      add({Flops{2.0 * tokens * layer.router_params}, Bytes{layer.router_params * linear_b}, linear_peak * dense_eff});
+      out.distinct_experts = load.distinct_experts;  // the same for every MoE layer of a model
+      out.overhead += c.moe_layer_overhead;
+    }
+
+    // Communication: two all-reduces of the activations per layer across TP, all-to-all for EP.
+    const bool in_node = tp <= g.gpus_per_node;
+    BytesPerSec link = in_node ? (g.scale_up_bandwidth.v > 0 ? g.scale_up_bandwidth : g.pcie_bandwidth)
+                               : g.scale_out_bandwidth;
+    if (link.v <= 0) link = GBps(16);  // no recorded link: PCIe gen3 x16 as a floor
+    const Bytes act{tokens * m.hidden_size * kActivationBytes};
+    Seconds comm = AllReduceTime(act, tp, link, c) * 2.0;
+    if (layer.is_moe() && ep > 1) {
+      // Dispatch and combine: each token's hidden state goes to k experts, (ep-1)/ep of them remote.
+      const Bytes a2a{tokens * layer.experts_per_token * m.hidden_size * kActivationBytes * (ep - 1) / ep / ep};
+      comm += (c.collective_latency + a2a / (link * c.comm_efficiency)) * 2.0;
+    }
+    out.communication += comm;
+    out.roofline += layer_time;
+    out.overhead += c.layer_overhead;
+  }
+
+  // LM head: logits only for the last token of each sequence in the step; embedding lookup is free.
+  if (m.params.lm_head > 0 || m.tied_embeddings) {
+    const double w = static_cast<double>(m.params.lm_head > 0 ? m.params.lm_head : m.params.embedding) / tp;
+    Seconds tc{0}, tm{0};
+    const Seconds t = op_time({Flops{2.0 * seqs * w}, Bytes{w * BytesPerElement(embed_t)},
+                               linear_peak * MatmulEfficiency(c, seqs)},
+                              tc, tm);
+    out.compute += tc;
+    out.memory += tm;
+    (tc >= tm ? roofline_compute_side : roofline_memory_side) += t;
+    out.roofline += t;
+  }
+
+  // Pipeline hand-offs between stages.
+  if (pp > 1) {
+    BytesPerSec link = g.scale_out_bandwidth.v > 0 ? g.scale_out_bandwidth : GBps(16);
+    if (d.parallel.GpusPerReplica() <= g.gpus_per_node && g.scale_up_bandwidth.v > 0) link = g.scale_up_bandwidth;
+    const Bytes act{tokens * m.hidden_size * kActivationBytes};
+    out.communication += (c.collective_latency + act / (link * c.comm_efficiency)) * static_cast<double>(pp - 1);
+  }
+  out.overhead += c.step_overhead;
+  out.total = out.roofline + out.communication + out.overhead;
+
+  const Seconds largest = std::max({roofline_memory_side, roofline_compute_side, out.communication, out.overhead});
+  out.bound = largest == roofline_memory_side    ? Bound::kMemory
+              : largest == roofline_compute_side ? Bound::kCompute
+              : largest == out.communication     ? Bound::kCommunication
+                                                 : Bound::kOverhead;
+  return out;
+}
+
+BatchShape DecodeShape(int batch, int64_t context) {
+  BatchShape s;
+  s.decode_sequences = batch;
+  s.decode_context_tokens = static_cast<int64_t>(batch) * context;
+  return s;
+}
+
+BatchShape PrefillShape(int64_t tokens, int64_t cached) {
+  BatchShape s;
+  s.prefill_sequences = 1;
+  s.prefill_tokens = tokens;
+  s.prefill_cached_tokens = cached;
+  s.prefill_attention_pairs = static_cast<double>(tokens) * (static_cast<double>(cached) + (tokens + 1) / 2.0);
+  return s;
+}
+
+}  // namespace capplan

@@ -1,0 +1,252 @@
+// The event loop: arrivals, wake-ups and step ends ordered by one comparator on (time, seq).
+// Every arrival is queued up front with the lowest sequence numbers, so at equal times arrivals
+// are routed before any replica forms its next batch, and a wake-up (queued on the first arrival
+// at an idle replica) lets every request arriving at that instant join the same step.
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <queue>
+#include <string>
+
+#include "capplan/sim.h"
+#include "sim/metrics.h"
+#include "sim/replica.h"
+
+namespace capplan {
+namespace {
+
+using sim::Replica;
+using sim::Sequence;
+
+enum class EventKind { kArrival, kWake, kStepEnd };
+
+struct Event {
+  Seconds time;
+  uint64_t seq = 0;
+  EventKind kind = EventKind::kArrival;
+  int64_t index = 0;  // request id for arrivals, replica otherwise
+};
+
+// The one definition of event order; std::priority_queue pops the greatest, so "later" is greater.
+struct Later {
+  bool operator()(const Event& a, const Event& b) const { return a.time != b.time ? a.time > b.time : a.seq > b.seq; }
+};
+
+Status ValidateConfig(const SimConfig& c) {
+  auto at_least = [](int64_t value, int64_t min, const char* field) -> Status {
+    if (value >= min) return Ok{};
+    return Error::InvalidArgument(
+        "SimConfig: " + std::string(field) + "=" + std::to_string(value) + " must be at least " + std::to_string(min),
+        field);
+  };
+  CAPPLAN_RETURN_IF_ERROR(at_least(c.replicas, 1, "replicas"));
+  CAPPLAN_RETURN_IF_ERROR(at_least(c.scheduler.max_num_seqs, 1, "max_num_seqs"));
+  CAPPLAN_RETURN_IF_ERROR(at_least(c.scheduler.max_num_batched_tokens, 1, "max_num_batched_tokens"));
+  CAPPLAN_RETURN_IF_ERROR(at_least(c.scheduler.kv_block_tokens, 1, "kv_block_tokens"));
+  CAPPLAN_RETURN_IF_ERROR(at_least(c.scheduler.kv_capacity_tokens, c.scheduler.kv_block_tokens, "kv_capacity_tokens"));
+  if (c.time_series_interval && !(c.time_series_interval->v > 0)) {
+    return Error::InvalidArgument("SimConfig: time_series_interval must be positive", "time_series_interval");
+  }
+  return Ok{};
+}
+
+// A request must fit in one replica's KV cache on its own, or it would preempt itself forever.
+// Its largest footprint is input + output - 1 tokens: the last token is emitted, never cached.
+Status ValidateRequest(const Request& r, size_t index, const SchedulerConfig& s) {
+  const std::string where = "request " + std::to_string(index) + ": ";
+  if (!std::isfinite(r.arrival.v) || r.arrival.v < 0) {
+    return Error::InvalidArgument(where + "arrival must be a finite time >= 0 s", "arrival_seconds");
+  }
+  if (r.input_tokens < 1) {
+    return Error::InvalidArgument(where + "input_tokens=" + std::to_string(r.input_tokens) + " must be at least 1",
+                                  "input_tokens");
+  }
+  if (r.output_tokens < 1) {
+    return Error::InvalidArgument(where + "output_tokens=" + std::to_string(r.output_tokens) + " must be at least 1",
+                                  "output_tokens");
+  }
+  const int64_t peak = r.input_tokens + r.output_tokens - 1;
+  const int64_t blocks = (peak + s.kv_block_tokens - 1) / s.kv_block_tokens;
+  if (blocks > s.kv_capacity_tokens / s.kv_block_tokens) {
+    return Error::InvalidArgument(
+        where + "input_tokens + output_tokens - 1 = " + std::to_string(peak) +
+            " tokens do not fit in kv_capacity_tokens=" + std::to_string(s.kv_capacity_tokens),
+        "kv_capacity_tokens");
+  }
+  return Ok{};
+}
+
+class Simulator {
+ public:
+  Simulator(const SimConfig& config, const StepTimeModel& model) : config_(config), model_(model) {
+    replicas_.assign(static_cast<size_t>(config.replicas), Replica(config.scheduler));
+    step_start_.resize(replicas_.size());
+  }
+
+  Result<SimResult> Run(const std::vector<Request>& requests) {
+    std::vector<size_t> order(requests.size());
+    std::iota(order.begin(), order.end(), size_t{0});
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t a, size_t b) { return requests[a].arrival < requests[b].arrival; });
+    seqs_.reserve(requests.size());
+    std::vector<Event> heap;
+    heap.reserve(requests.size() + replicas_.size() * 2);
+    queue_ = std::priority_queue<Event, std::vector<Event>, Later>(Later{}, std::move(heap));
+    for (size_t i : order) {
+      const Request& r = requests[i];
+      Sequence& s = seqs_.emplace_back();
+      s.arrival = r.arrival;
+      s.input_tokens = r.input_tokens;
+      s.output_tokens = r.output_tokens;
+      Push(r.arrival, EventKind::kArrival, static_cast<int64_t>(seqs_.size() - 1));
+    }
+    while (!queue_.empty()) {
+      const Event e = queue_.top();
+      queue_.pop();
+      ++events_;
+      CAPPLAN_RETURN_IF_ERROR(Sample(e.time, /*inclusive=*/false));
+      now_ = e.time;
+      if (e.kind == EventKind::kArrival) {
+        Arrive(e.index);
+        continue;
+      }
+      Replica& replica = replicas_[static_cast<size_t>(e.index)];
+      if (e.kind == EventKind::kWake) {
+        replica.wake_pending = false;
+      } else {
+        replica.CompleteStep(seqs_, step_start_[static_cast<size_t>(e.index)], now_, stats_);
+      }
+      CAPPLAN_RETURN_IF_ERROR(StartStep(static_cast<int>(e.index)));
+    }
+    CAPPLAN_RETURN_IF_ERROR(Sample(now_, /*inclusive=*/true));
+    return Finish();
+  }
+
+ private:
+  void Push(Seconds time, EventKind kind, int64_t index) { queue_.push(Event{time, next_seq_++, kind, index}); }
+
+  int Route() {
+    if (config_.load_balancer == LoadBalancer::kRoundRobin) return static_cast<int>(round_robin_++ % replicas_.size());
+    int best = 0;
+    for (size_t r = 1; r < replicas_.size(); ++r) {
+      if (replicas_[r].outstanding() < replicas_[static_cast<size_t>(best)].outstanding()) best = static_cast<int>(r);
+    }
+    return best;
+  }
+
+  void Arrive(int64_t id) {
+    const int r = Route();
+    seqs_[static_cast<size_t>(id)].replica = r;
+    Replica& replica = replicas_[static_cast<size_t>(r)];
+    replica.Enqueue(id);
+    if (!replica.busy && !replica.wake_pending) {
+      replica.wake_pending = true;
+      Push(now_, EventKind::kWake, r);
+    }
+  }
+
+  Status StartStep(int r) {
+    Replica& replica = replicas_[static_cast<size_t>(r)];
+    replica.busy = replica.FormBatch(seqs_, now_, shape_, stats_);
+    if (!replica.busy) return Ok{};
+    if (++steps_ > config_.limits.max_steps) {
+      return Error::ResourceLimit("simulation exceeds the limit of " + std::to_string(config_.limits.max_steps) +
+                                      " engine steps (SimConfig.limits.max_steps)",
+                                  "max_steps");
+    }
+    const Seconds duration = model_.StepTime(shape_);
+    if (!(duration.v > 0) || !std::isfinite(duration.v)) {
+      return Error::InvalidArgument("step-time model returned " + std::to_string(duration.v) + " s for a step of " +
+                                    std::to_string(shape_.TotalTokens()) + " tokens; it must be positive and finite");
+    }
+    step_start_[static_cast<size_t>(r)] = now_;
+    Push(now_ + duration, EventKind::kStepEnd, r);
+    return Ok{};
+  }
+
+  // Records the state at every sample time before `t` (or at it, when inclusive); the state is
+  // constant between events, so a sample at time s shows the state after every event before s.
+  Status Sample(Seconds t, bool inclusive) {
+    if (!config_.time_series_interval) return Ok{};
+    while (next_sample_ < t || (inclusive && next_sample_ == t)) {
+      if (static_cast<int64_t>(series_.size()) >= config_.limits.max_time_series_points) {
+        return Error::ResourceLimit("time series exceeds the limit of " +
+                                        std::to_string(config_.limits.max_time_series_points) +
+                                        " points (SimConfig.limits.max_time_series_points); raise the interval",
+                                    "max_time_series_points");
+      }
+      TimeSeriesPoint p{.time = next_sample_, .completed_requests = stats_.completed};
+      int64_t used = 0, total = 0;
+      for (const Replica& replica : replicas_) {
+        p.running += replica.running();
+        p.waiting += replica.waiting();
+        used += replica.used_blocks();
+        total += replica.total_blocks();
+      }
+      p.kv_cache_utilization = static_cast<double>(used) / static_cast<double>(total);
+      series_.push_back(p);
+      next_sample_ = *config_.time_series_interval * static_cast<double>(series_.size());
+    }
+    return Ok{};
+  }
+
+  SimResult Finish() {
+    SimResult result;
+    double block_seconds = 0;
+    double blocks = 0;
+    double max_utilization = 0;
+    for (Replica& replica : replicas_) {
+      block_seconds += replica.BlockSeconds(now_);
+      blocks += static_cast<double>(replica.total_blocks());
+      max_utilization = std::max(max_utilization, replica.max_utilization());
+    }
+    result.metrics = sim::ComputeMetrics(seqs_, stats_, config_.slo);
+    if (result.metrics.window.v > 0) {
+      result.metrics.kv_cache_utilization.mean = block_seconds / (blocks * result.metrics.window.v);
+    }
+    result.metrics.kv_cache_utilization.max = max_utilization;
+    result.metrics.steps = steps_;
+    result.metrics.events = events_;
+    if (config_.record_requests) result.requests = sim::ToRecords(seqs_);
+    result.time_series = std::move(series_);
+    return result;
+  }
+
+  const SimConfig& config_;
+  const StepTimeModel& model_;
+  std::vector<Replica> replicas_;
+  std::vector<Sequence> seqs_;
+  std::vector<Seconds> step_start_;
+  std::priority_queue<Event, std::vector<Event>, Later> queue_;
+  sim::StepStats stats_;
+  BatchShape shape_;
+  Seconds now_;
+  Seconds next_sample_;
+  uint64_t next_seq_ = 0;
+  uint64_t round_robin_ = 0;
+  int64_t steps_ = 0;
+  int64_t events_ = 0;
+  std::vector<TimeSeriesPoint> series_;
+};
+
+}  // namespace
+
+Result<SimResult> Simulate(const SimConfig& config, const std::vector<Request>& requests, const StepTimeModel& model) {
+  CAPPLAN_RETURN_IF_ERROR(ValidateConfig(config));
+  if (static_cast<int64_t>(requests.size()) > config.limits.max_requests) {
+    return Error::ResourceLimit("simulation has " + std::to_string(requests.size()) + " requests, over the limit of " +
+                                    std::to_string(config.limits.max_requests) + " (SimConfig.limits.max_requests)",
+                                "max_requests");
+  }
+  for (size_t i = 0; i < requests.size(); ++i) {
+    CAPPLAN_RETURN_IF_ERROR(ValidateRequest(requests[i], i, config.scheduler));
+  }
+  return Simulator(config, model).Run(requests);
+}
+
+Result<SimResult> Simulate(const SimConfig& config, const WorkloadSpec& workload, const StepTimeModel& model) {
+  CAPPLAN_ASSIGN_OR_RETURN(auto requests, GenerateWorkload(workload, config.seed, config.limits));
+  return Simulate(config, requests, model);
+}
+
+}  // namespace capplan

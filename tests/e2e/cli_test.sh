@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# End-to-end tests of the capplan CLI: exit codes, key outputs and exact error texts.
+# Usage: cli_test.sh PATH_TO_CAPPLAN
+set -u
+BIN=${1:?usage: cli_test.sh PATH_TO_CAPPLAN}
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+pass=0 fail=0
+
+check() {  # check NAME EXPECTED_EXIT PATTERN -- ARGS...   (PATTERN: grep -E over stdout+stderr)
+  local name=$1 want=$2 pattern=$3; shift 4
+  "$BIN" "$@" >"$TMP/out" 2>&1
+  local rc=$?
+  if [[ $rc -ne $want ]]; then
+    echo "FAIL $name: exit $rc, expected $want"; sed 's/^/    /' "$TMP/out" | head -20; fail=$((fail + 1)); return
+  fi
+  if ! grep -Eq -- "$pattern" "$TMP/out"; then
+    echo "FAIL $name: output does not match /$pattern/"; sed 's/^/    /' "$TMP/out" | head -20; fail=$((fail + 1)); return
+  fi
+  echo "ok   $name"; pass=$((pass + 1))
+}
+
+json_check() {  # json_check NAME PYTHON_EXPR -- ARGS...   (EXPR over j = parsed stdout, must be truthy)
+  local name=$1 expr=$2; shift 3
+  if ! "$BIN" "$@" >"$TMP/out.json" 2>"$TMP/err"; then
+    echo "FAIL $name: non-zero exit"; head -5 "$TMP/err"; fail=$((fail + 1)); return
+  fi
+  if python3 -c "import json,sys; j=json.load(open('$TMP/out.json')); sys.exit(0 if ($expr) else 1)"; then
+    echo "ok   $name"; pass=$((pass + 1))
+  else
+    echo "FAIL $name: $expr is false"; head -c 600 "$TMP/out.json"; echo; fail=$((fail + 1))
+  fi
+}
+
+check version 0 '^capplan [0-9]+\.[0-9]+\.[0-9]+' -- --version
+check help-lists-commands 0 'plan.*' -- --help
+check models-lists-scout 0 'llama-4-scout' -- models
+check model-scout-table 0 '192(\.0)? KiB' -- model llama-4-scout
+json_check model-scout-json "abs(j['params']['total'] - 108.64e9) < 0.01e9 and j['kv_cache']['bytes_per_token'] == 196608" -- model llama-4-scout --json
+check model-unknown-preset 2 'unknown model|not a preset|cannot open' -- model no-such-model
+echo '{"model_type": "llama", "hidden_size": 4096' > "$TMP/bad.json"
+check model-malformed-json 2 'malformed JSON' -- model "$TMP/bad.json"
+check perf-scout 0 'TPOT at batch' -- perf llama-4-scout --gpu h100 --gpus 4 --weights bf16 --batch 16
+json_check perf-json-keys "all(k in j for k in ('decode','prefill','bound','max_load')) and j['decode']['step_seconds'] > 0 and j['decode']['tokens_per_second'] < 10000" -- perf llama-4-scout --gpu h100 --gpus 4 --weights bf16 --batch 16 --json
+check perf-more-tp-than-heads 2 'tp|TP' -- perf llama-3.1-8b --gpu h100 --gpus 64 --tp 64
+check perf-negative-input 2 'input' -- perf llama-3.1-8b --gpu h100 --input -5
+check perf-unknown-gpu 2 'unknown GPU|not found|Unknown GPU' -- perf llama-3.1-8b --gpu tpu-v9
+json_check simulate-json-keys "j['ttft_seconds']['p95'] > 0 and j['throughput']['output_tokens_per_second'] > 0 and j['completed_requests'] == 300" -- simulate llama-3.1-8b --gpu h100 --rate 5 --input 500 --output 100 --requests 300 --json
+check simulate-bad-rate 2 'rate' -- simulate llama-3.1-8b --gpu h100 --rate 0
+check validate-summary 0 'median' -- validate
+json_check plan-default-json "j['recommended']['gpu_count'] >= 1 and j['recommended']['cost']['usd_per_month'] > 0 and len(j['api_comparison']) > 0 and j['workload']['default_scenario']" -- plan --json
+check plan-infeasible 1 'infeasible' -- plan llama-3.1-405b --gpus-allowed l4 --finalists 0
+check plan-infeasible-slo 1 'to make it feasible' -- plan llama-3.1-70b --slo-tpot-p95 0.0005 --finalists 0
+check prices-lists 0 'Lambda' -- prices
+
+echo "$pass passed, $fail failed"
+[[ $fail -eq 0 ]]

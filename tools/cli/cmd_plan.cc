@@ -1,0 +1,314 @@
+// `capplan plan`: the cheapest deployment that meets the workload's SLOs, what it costs, how it compares
+// with serverless APIs, and how to launch it. With no arguments: the default scenario (Llama 4 Scout,
+// chat, 15 requests/s).
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <iostream>
+#include <sstream>
+
+#include "capplan/search.h"
+#include "cli_util.h"
+#include "commands.h"
+#include "deployment_flags.h"
+#include "price_flags.h"
+
+namespace capplan::cli {
+namespace {
+
+struct PlanOptions {
+  std::string model = "llama-4-scout";
+  std::optional<double> rate;             // default 15 when neither --rate nor --monthly-tokens
+  std::optional<double> monthly_tokens;
+  int64_t input = 1000;
+  int64_t output = 500;
+  double slo_ttft = 1.0;
+  double slo_tpot = 0.050;
+  std::vector<std::string> gpus_allowed;
+  std::vector<std::string> providers;
+  std::string engine = "vllm";
+  int finalists = 4;
+  int64_t sim_requests = 2000;
+  uint64_t seed = 1;
+  int show = 10;
+  PriceFlags prices;
+  bool json = false;
+  bool csv = false;
+};
+
+std::string Hf(const std::string& preset, const ModelSpec& m) {
+  for (const auto& p : ListPresets())
+    if (p.name == preset) return p.hf_id;
+  return m.source;  // a config file: the user knows its repository
+}
+
+nlohmann::json Percentiles(const LatencyPercentiles& p) {
+  return {{"p50", p.p50.v}, {"p95", p.p95.v}, {"p99", p.p99.v}};
+}
+
+nlohmann::json CandidateJson(const Candidate& c) {
+  const Parallelism& p = c.deployment.parallel;
+  return {{"gpu", c.deployment.gpu.id},
+          {"gpu_name", c.deployment.gpu.name},
+          {"gpu_count", p.TotalGpus()},
+          {"gpus_per_replica", p.GpusPerReplica()},
+          {"replicas", p.replicas},
+          {"layout", {{"tp", p.tp}, {"ep", p.ep}, {"pp", p.pp}, {"replicas", p.replicas}}},
+          {"weights_dtype", PrecisionName(c.deployment.weights)},
+          {"kv_dtype", DTypeName(c.deployment.kv_dtype)},
+          {"slo_concurrency_per_replica", c.slo_concurrency},
+          {"replica_capacity_requests_per_second", c.replica_capacity_rps},
+          {"capacity_output_tokens_per_second", c.capacity_output_tokens_per_second},
+          {"output_tokens_per_second", c.output_tokens_per_second},
+          {"latency", {{"simulated", c.latency.simulated}, {"ttft_seconds", Percentiles(c.latency.ttft)},
+                       {"tpot_seconds", Percentiles(c.latency.tpot)}, {"e2e_seconds", Percentiles(c.latency.e2e)}}},
+          {"provider", c.quote.row.provider},
+          {"price_as_of", c.quote.row.as_of.text},
+          {"cost", {{"usd_per_gpu_hour", c.quote.usd_per_gpu_hour.v}, {"billed_gpus", c.quote.billed_gpus},
+                    {"usd_per_hour", c.cost.usd_per_hour.v}, {"usd_per_month", c.cost.usd_per_month_24x7.v},
+                    {"usd_per_million_output_tokens", c.cost.usd_per_million_output_tokens.v},
+                    {"usd_per_million_tokens_blended", c.cost.usd_per_million_tokens_blended.v}}},
+          {"memory", {{"weights_bytes_per_gpu", c.memory.weights_total.v}, {"kv_cache_bytes_per_gpu", c.memory.kv_cache.v},
+                      {"capacity_bytes_per_gpu", c.memory.capacity.v}}},
+          {"note", c.note}};
+}
+
+std::string CostLine(const Candidate& c) {
+  return fmt::format("{}/hour, {}/month (24x7), {} per million output tokens at SLO capacity",
+                     FormatDollars(Dollars{c.cost.usd_per_hour.v}), FormatDollars(c.cost.usd_per_month_24x7),
+                     FormatDollars(c.cost.usd_per_million_output_tokens));
+}
+
+int RunPlan(const PlanOptions& o, const CLI::App& cmd) {
+  auto m = LoadModel(o.model);
+  if (!m.ok()) return ReportError(m.error());
+  auto today = Today(o.prices);
+  if (!today.ok()) return ReportError(today.error());
+  auto prices = LoadPrices(o.prices, *today);
+  if (!prices.ok()) return ReportError(prices.error());
+  auto engine = ParseEngine(o.engine, "--engine");
+  if (!engine.ok()) return ReportError(engine.error());
+
+  PlanRequest r;
+  r.model = *m;
+  r.preset = o.model;
+  r.hf_id = Hf(o.model, *m);
+  r.input_tokens = o.input;
+  r.output_tokens = o.output;
+  if (o.rate && o.monthly_tokens) return ReportError(Error::InvalidArgument("give --rate or --monthly-tokens, not both", "--rate"));
+  if (o.monthly_tokens) {
+    if (!(*o.monthly_tokens > 0)) return ReportError(Error::InvalidArgument("--monthly-tokens must be positive", "--monthly-tokens"));
+    if (o.input < 1 || o.output < 1) return ReportError(Error::InvalidArgument("--input and --output must be at least 1 token", "--input"));
+    r.rate_per_second = RateFromMonthlyTokens(*o.monthly_tokens, o.input, o.output);
+  } else {
+    r.rate_per_second = o.rate.value_or(15.0);
+  }
+  r.slo_ttft_p95 = Seconds{o.slo_ttft};
+  r.slo_tpot_p95 = Seconds{o.slo_tpot};
+  r.gpus_allowed = o.gpus_allowed;
+  r.price_filter.providers = o.providers;
+  r.engine = *engine;
+  r.finalists = o.finalists;
+  r.sim_requests = o.sim_requests;
+  r.seed = o.seed;
+
+  const bool tty = isatty(STDERR_FILENO) && !o.json && !o.csv;
+  const auto start = std::chrono::steady_clock::now();
+  auto progress = [&](double f) {
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (tty && elapsed > 0.3) fmt::print(stderr, "\rsearching [{:<30}] {:3.0f}%", std::string(static_cast<size_t>(f * 30), '#'), f * 100);
+  };
+  auto plan = Plan(r, GpuCatalog::BuiltIn(), *prices, *today, progress);
+  if (tty && std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() > 0.3) fmt::print(stderr, "\n");
+  if (!plan.ok()) return ReportError(plan.error());
+
+  const bool is_default = cmd.count_all() == 0 || (cmd.get_option("model")->count() == 0 && !o.rate && !o.monthly_tokens &&
+                                                   cmd.get_option("--input")->count() == 0 && cmd.get_option("--output")->count() == 0);
+  if (!plan->feasible()) {
+    std::cerr << "capplan: infeasible: " << plan->infeasible_reason << "\n";
+    for (const auto& s : plan->suggestions) std::cerr << "  to make it feasible: " << s << "\n";
+    if (o.json)
+      PrintJson({{"feasible", false}, {"reason", plan->infeasible_reason}, {"suggestions", plan->suggestions},
+                 {"evaluated", plan->evaluated}, {"fitting", plan->fitting}});
+    return 1;
+  }
+  const Candidate& best = plan->candidates.front();
+  const int64_t max_model_len = PlanMaxModelLen(r);
+  const std::string vllm = VllmLaunchCommand(r.hf_id, best.deployment, max_model_len, best.slo_concurrency);
+  const std::string sglang = SglangLaunchCommand(r.hf_id, best.deployment, max_model_len, best.slo_concurrency);
+
+  if (o.csv) {
+    fmt::print("rank,gpu,gpu_count,replicas,tp,ep,pp,weights,kv,usd_per_month,usd_per_million_output_tokens,ttft_p95_s,tpot_p95_s,e2e_p95_s,simulated,provider,price_as_of\n");
+    for (size_t i = 0; i < plan->candidates.size(); ++i) {
+      const Candidate& c = plan->candidates[i];
+      const Parallelism& p = c.deployment.parallel;
+      fmt::print("{},{},{},{},{},{},{},{},{},{:.2f},{:.4f},{:.4f},{:.4f},{:.4f},{},{},{}\n", i + 1, c.deployment.gpu.id, p.TotalGpus(),
+                 p.replicas, p.tp, p.ep, p.pp, PrecisionName(c.deployment.weights), DTypeName(c.deployment.kv_dtype),
+                 c.usd_per_month.v, c.cost.usd_per_million_output_tokens.v, c.latency.ttft.p95.v, c.latency.tpot.p95.v,
+                 c.latency.e2e.p95.v, c.latency.simulated, c.quote.row.provider, c.quote.row.as_of.text);
+    }
+    return 0;
+  }
+
+  if (o.json) {
+    nlohmann::json j;
+    j["feasible"] = true;
+    j["model"] = m->name;
+    j["workload"] = {{"input_tokens", o.input}, {"output_tokens", o.output}, {"rate_per_second", r.rate_per_second},
+                     {"tokens_per_month", plan->tokens_per_month}, {"slo_ttft_p95_seconds", o.slo_ttft},
+                     {"slo_tpot_p95_seconds", o.slo_tpot}, {"default_scenario", is_default}};
+    nlohmann::json rec = CandidateJson(best);
+    rec["latency"] = {{"simulated", best.latency.simulated}, {"ttft", Percentiles(best.latency.ttft)},
+                      {"tpot", Percentiles(best.latency.tpot)}, {"e2e", Percentiles(best.latency.e2e)}};
+    rec["warnings"] = nlohmann::json::array();
+    for (const auto& w : best.memory.warnings) rec["warnings"].push_back({{"code", w.code}, {"message", w.message}});
+    rec["launch"] = {{"vllm", vllm}, {"sglang", sglang}};
+    j["recommended"] = rec;
+    j["candidates"] = nlohmann::json::array();
+    for (const auto& c : plan->candidates) j["candidates"].push_back(CandidateJson(c));
+    j["pareto"] = plan->pareto;
+    j["api_comparison"] = nlohmann::json::array();
+    for (size_t i = 0; i < plan->api_comparison.size(); ++i) {
+      const ApiComparison& a = plan->api_comparison[i];
+      j["api_comparison"].push_back({{"provider", a.price.provider}, {"model", a.price.model_text},
+                                     {"usd_per_million_input", a.price.usd_per_million_input.v},
+                                     {"usd_per_million_output", a.price.usd_per_million_output.v},
+                                     {"usd_per_month", a.usd_per_month.v},
+                                     {"usd_per_million_blended", a.usd_per_million_tokens_blended.v},
+                                     {"crossover_tokens_per_month", a.crossover_tokens_per_month},
+                                     {"crossover_within_capacity", a.crossover_within_capacity},
+                                     {"api_cheaper", a.api_cheaper}, {"price_as_of", a.price.as_of.text},
+                                     {"staleness", StalenessName(plan->api_staleness[i])}});
+    }
+    j["api_match"] = {{"exact", plan->api_match.exact}, {"equivalent", plan->api_match.equivalent}, {"why", plan->api_match.why}};
+    j["traffic_tiers"] = nlohmann::json::array();
+    for (const auto& t : plan->tiers) {
+      nlohmann::json apis = nlohmann::json::array();
+      for (const auto& a : t.apis) apis.push_back({{"provider", a.provider}, {"usd_per_month", a.usd_per_month.v}});
+      j["traffic_tiers"].push_back({{"tokens_per_month", t.tokens_per_month}, {"self_host_replicas", t.self_host.replicas},
+                                    {"self_host_usd_per_month", t.self_host.usd_per_month.v}, {"apis", apis},
+                                    {"cheapest", t.cheapest}});
+    }
+    j["search"] = {{"evaluated", plan->evaluated}, {"fitting", plan->fitting}, {"feasible", plan->candidates.size()}};
+    PrintJson(j);
+    return 0;
+  }
+
+  // ---- The report --------------------------------------------------------------------------------
+  const Parallelism& bp = best.deployment.parallel;
+  fmt::print("capplan plan: {} ({}, {:.1f}B total / {:.1f}B active parameters)\n", o.model, r.hf_id,
+             TotalParams(*m) / 1e9, ActiveParams(*m, true) / 1e9);
+  if (is_default)
+    fmt::print("Default scenario (run `capplan plan --help` to change it): a chat workload of {} input + {} output tokens\n"
+               "per request at {} requests/s, targets p95 TTFT <= {} and p95 TPOT <= {}.\n",
+               o.input, o.output, r.rate_per_second, FormatSeconds(r.slo_ttft_p95), FormatSeconds(r.slo_tpot_p95));
+  else
+    fmt::print("Workload: {} input + {} output tokens per request at {:.2f} requests/s; targets p95 TTFT <= {}, p95 TPOT <= {}.\n",
+               o.input, o.output, r.rate_per_second, FormatSeconds(r.slo_ttft_p95), FormatSeconds(r.slo_tpot_p95));
+  fmt::print("Volume: {:.2f}B tokens a month (input + output, 730 hours). Prices judged on {}.\n\n", plan->tokens_per_month / 1e9,
+             FormatDate(*today));
+
+  fmt::print("RECOMMENDATION\n");
+  fmt::print("  {} x {} ({}), weights {}, KV cache {}\n", bp.TotalGpus(), best.deployment.gpu.name, LayoutName(bp),
+             PrecisionName(best.deployment.weights), DTypeName(best.deployment.kv_dtype));
+  if (best.deployment.weights.linear == DType::kNVFP4 || best.deployment.weights.linear == DType::kINT4)
+    fmt::print("              (needs a pre-quantized {} checkpoint of the model, e.g. from NVIDIA ModelOpt)\n",
+               DTypeName(*best.deployment.weights.linear));
+  fmt::print("  cost        {}\n", CostLine(best));
+  fmt::print("              {} at {}/GPU-hour x {} GPUs, price of {}\n", best.quote.row.provider,
+             FormatDollars(Dollars{best.quote.usd_per_gpu_hour.v}), best.quote.billed_gpus,
+             DateLabel(best.quote.row.as_of, *today, o.prices.max_age_days));
+  fmt::print("  memory      per GPU: {} weights + {} KV pool + {} activations/overhead of {} usable\n",
+             FormatBytes(best.memory.weights_total), FormatBytes(best.memory.kv_cache),
+             FormatBytes(best.memory.activations + best.memory.overhead), FormatBytes(best.memory.capacity));
+  fmt::print("  capacity    {:.1f} requests/s per replica under the targets ({} sequences running), {:.0f} output tok/s in all\n",
+             best.replica_capacity_rps, best.slo_concurrency, best.capacity_output_tokens_per_second);
+  fmt::print("  latency     {}:\n", best.latency.simulated ? fmt::format("simulated, {} Poisson requests", o.sim_requests)
+                                                             : std::string("analytic estimate (not simulated)"));
+  fmt::print("              {:<6} {:>10} {:>10} {:>10}\n", "", "p50", "p95", "p99");
+  for (auto [name, lp] : {std::pair{"TTFT", best.latency.ttft}, {"TPOT", best.latency.tpot}, {"E2E", best.latency.e2e}})
+    fmt::print("              {:<6} {:>10} {:>10} {:>10}\n", name, FormatSeconds(lp.p50), FormatSeconds(lp.p95), FormatSeconds(lp.p99));
+  fmt::print("  why         the cheapest of {} configurations that fit ({} looked at) and meet both targets",
+             plan->candidates.size(), plan->evaluated);
+  fmt::print("{}.\n", best.latency.simulated ? ", confirmed by simulation" : "");
+  if (!best.note.empty()) fmt::print("              {}\n", best.note);
+  for (const auto& w : best.memory.warnings) fmt::print("  warning     {}\n", w.message);
+
+  fmt::print("\nLAUNCH (bounds the worst case: max context and running sequences the budget assumed)\n");
+  if (bp.replicas > 1) fmt::print("  {} replicas behind a load balancer, each:\n", bp.replicas);
+  fmt::print("  {}\n  {}\n", vllm, sglang);
+
+  fmt::print("\nCANDIDATES (cheapest first; * = on the cost / p95 E2E Pareto front)\n");
+  fmt::print("  {:>2} {:<14} {:>5} {:<26} {:<16} {:<5} {:>12} {:>9} {:>9} {:>9} {:<4} {}\n", "#", "GPU", "GPUs", "layout", "weights",
+             "KV", "$/month", "TTFTp95", "TPOTp95", "E2Ep95", "sim", "provider (price date)");
+  for (size_t i = 0; i < plan->candidates.size() && static_cast<int>(i) < o.show; ++i) {
+    const Candidate& c = plan->candidates[i];
+    const bool front = std::find(plan->pareto.begin(), plan->pareto.end(), i) != plan->pareto.end();
+    fmt::print("  {:>2}{}{:<14} {:>5} {:<26} {:<16} {:<5} {:>12} {:>9} {:>9} {:>9} {:<4} {} ({})\n", i + 1, front ? "*" : " ",
+               c.deployment.gpu.id, c.deployment.parallel.TotalGpus(), LayoutName(c.deployment.parallel),
+               PrecisionName(c.deployment.weights), DTypeName(c.deployment.kv_dtype), FormatDollars(c.usd_per_month),
+               FormatSeconds(c.latency.ttft.p95), FormatSeconds(c.latency.tpot.p95), FormatSeconds(c.latency.e2e.p95),
+               c.latency.simulated ? "yes" : "no", c.quote.row.provider, DateLabel(c.quote.row.as_of, *today, o.prices.max_age_days));
+  }
+  if (static_cast<int>(plan->candidates.size()) > o.show)
+    fmt::print("  ... {} more (--show N, --json or --csv for all)\n", plan->candidates.size() - static_cast<size_t>(o.show));
+
+  fmt::print("\nSERVERLESS APIs at your volume ({:.2f}B tokens/month)", plan->tokens_per_month / 1e9);
+  if (!plan->api_match.exact && !plan->api_match.rows.empty())
+    fmt::print(": no API serves {}; nearest priced equivalent: {} ({})", o.model, plan->api_match.equivalent, plan->api_match.why);
+  fmt::print("\n");
+  if (plan->api_comparison.empty()) fmt::print("  none priced: {}\n", plan->api_match.why);
+  for (const auto& a : plan->api_comparison) {
+    const bool cheaper = a.api_cheaper;
+    fmt::print("  {:<12} {:<40} ${:.3f} in / ${:.3f} out per M ({})  {:>12}/month  {}; self-hosting wins above {:.1f}B tokens/month\n",
+               a.price.provider, a.price.model_text.substr(0, 40), a.price.usd_per_million_input.v, a.price.usd_per_million_output.v,
+               DateLabel(a.price.as_of, *today, o.prices.max_age_days), FormatDollars(a.usd_per_month),
+               cheaper ? "cheaper than self-hosting" : "dearer than self-hosting", a.crossover_tokens_per_month / 1e9);
+  }
+  if (!plan->tiers.empty()) {
+    fmt::print("\nTRAFFIC TIERS ($/month, self-hosting scaled by whole replicas of the recommendation)\n");
+    fmt::print("  {:>14} {:>22}", "tokens/month", "self-host");
+    for (const auto& a : plan->tiers.front().apis) fmt::print(" {:>14}", a.provider.substr(0, 14));
+    fmt::print("\n");
+    for (const auto& t : plan->tiers) {
+      fmt::print("  {:>13.0f}B {:>22}", t.tokens_per_month / 1e9,
+                 fmt::format("{} ({} repl.)", FormatDollars(t.self_host.usd_per_month), t.self_host.replicas));
+      for (const auto& a : t.apis) fmt::print(" {:>14}", FormatDollars(a.usd_per_month));
+      fmt::print("   cheapest: {}\n", t.cheapest);
+    }
+  }
+  fmt::print("\nAssumptions: {} engine profile; on-demand prices; 730 hours a month; the roofline model calibrated to\n"
+             "published TensorRT-LLM measurements (docs/validation.md); latency from the serving simulator (docs/metrics.md).\n",
+             o.engine);
+  return 0;
+}
+
+}  // namespace
+
+void RegisterPlan(CLI::App& app, int& exit_code) {
+  auto opt = std::make_shared<PlanOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "plan", "The cheapest deployment that meets the latency targets, its cost and launch command (default: Llama 4 Scout chat)");
+  cmd->add_option("model", opt->model, "preset name or path to a config.json")->capture_default_str();
+  cmd->add_option("--rate", opt->rate, "request arrival rate, requests/s (default 15)");
+  cmd->add_option("--monthly-tokens", opt->monthly_tokens, "monthly volume, input + output tokens (instead of --rate)");
+  cmd->add_option("--input", opt->input, "input tokens per request")->capture_default_str();
+  cmd->add_option("--output", opt->output, "output tokens per request")->capture_default_str();
+  cmd->add_option("--slo-ttft-p95", opt->slo_ttft, "p95 time-to-first-token target, seconds")->capture_default_str();
+  cmd->add_option("--slo-tpot-p95", opt->slo_tpot, "p95 time-per-output-token target, seconds")->capture_default_str();
+  cmd->add_option("--gpus-allowed", opt->gpus_allowed, "GPU ids or aliases to consider (comma-separated; default: all priced)")
+      ->delimiter(',');
+  cmd->add_option("--providers", opt->providers, "providers to price with (comma-separated; default: all)")->delimiter(',');
+  cmd->add_option("--engine", opt->engine, "serving engine profile: vllm, sglang, trtllm")->capture_default_str();
+  cmd->add_option("--finalists", opt->finalists, "cheapest candidates confirmed by simulation")->capture_default_str();
+  cmd->add_option("--sim-requests", opt->sim_requests, "requests per confirming simulation")->capture_default_str();
+  cmd->add_option("--seed", opt->seed, "simulation seed")->capture_default_str();
+  cmd->add_option("--show", opt->show, "candidates listed in the report")->capture_default_str();
+  AddPriceFlags(*cmd, opt->prices);
+  auto* json = cmd->add_flag("--json", opt->json, "machine-readable output");
+  cmd->add_flag("--csv", opt->csv, "the candidates as CSV")->excludes(json);
+  cmd->callback([opt, cmd, &exit_code] { exit_code = RunPlan(*opt, *cmd); });
+}
+
+}  // namespace capplan::cli

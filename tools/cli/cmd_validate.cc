@@ -1,0 +1,170 @@
+// `capplan validate`: every published measurement the model can express, predicted vs measured.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "capplan/perf.h"
+#include "cli_util.h"
+#include "commands.h"
+
+namespace capplan::cli {
+namespace {
+
+struct ValidateOptions {
+  std::string measurements;  // "" = built-in copy
+  std::string calibration;   // "" = built-in
+  bool json = false;
+  bool markdown = false;
+  bool fit = false;
+};
+
+std::string ShortSource(const MeasurementRow& r) {
+  return r.framework.substr(0, std::min<size_t>(r.framework.size(), 28));
+}
+
+void PrintSummaryTable(const std::vector<ValidationPoint>& pts, std::string_view key, bool md) {
+  auto sums = SummariseErrors(pts, key);
+  if (md) {
+    fmt::print("\n| {} | rows | median abs % error | mean abs % error | mean signed % error |\n|---|---:|---:|---:|---:|\n", key);
+    for (const auto& s : sums)
+      fmt::print("| {} | {} | {:.1f} | {:.1f} | {:+.1f} |\n", s.group, s.n, s.median_abs_pct, s.mean_abs_pct, s.mean_signed_pct);
+  } else {
+    fmt::print("\n  by {:<8} {:>5} {:>12} {:>10} {:>10}\n", key, "rows", "median|err|", "mean|err|", "bias");
+    for (const auto& s : sums)
+      fmt::print("  {:<16} {:>5} {:>11.1f}% {:>9.1f}% {:>+9.1f}%\n", s.group, s.n, s.median_abs_pct, s.mean_abs_pct,
+                 s.mean_signed_pct);
+  }
+}
+
+int RunValidate(const ValidateOptions& o) {
+  std::vector<MeasurementRow> rows = BuiltInMeasurements();
+  if (!o.measurements.empty()) {
+    std::ifstream in(o.measurements);
+    if (!in) return ReportError(Error::NotFound(o.measurements + ": cannot open the measurements file", "--measurements"));
+    std::stringstream ss;
+    ss << in.rdbuf();
+    auto parsed = ParseMeasurementsCsv(ss.str(), o.measurements);
+    if (!parsed.ok()) return ReportError(parsed.error());
+    rows = *parsed;
+  }
+  std::vector<PerfCalibration> cals = BuiltInCalibrations();
+  if (!o.calibration.empty()) {
+    std::ifstream in(o.calibration);
+    if (!in) return ReportError(Error::NotFound(o.calibration + ": cannot open the calibration file", "--calibration"));
+    std::stringstream ss;
+    ss << in.rdbuf();
+    auto parsed = ParseCalibration(ss.str(), o.calibration);
+    if (!parsed.ok()) return ReportError(parsed.error());
+    cals = *parsed;
+  }
+
+  if (o.fit) {
+    nlohmann::json out = nlohmann::json::array();
+    std::vector<std::string> families = {"default", "hopper", "ampere", "blackwell"};
+    for (const auto& fam : families) {
+      PerfCalibration start;
+      bool found = false;
+      for (const auto& c : cals)
+        if (c.family == fam) { start = c; found = true; }
+      if (!found) { start = cals.front(); start.family = fam; }
+      const PerfCalibration c = fam == "default" ? start : FitCalibration(rows, start);
+      out.push_back({{"family", c.family}, {"hbm_efficiency", c.hbm_efficiency}, {"matmul_efficiency", c.matmul_efficiency},
+                     {"matmul_half_tokens", c.matmul_half_tokens}, {"attention_efficiency", c.attention_efficiency},
+                     {"comm_efficiency", c.comm_efficiency}, {"collective_latency_seconds", c.collective_latency.v},
+                     {"layer_overhead_seconds", c.layer_overhead.v}, {"step_overhead_seconds", c.step_overhead.v},
+                     {"routing_skew", c.routing_skew}, {"max_batch", c.max_batch},
+                     {"expert_matmul_scale", c.expert_matmul_scale},
+                     {"moe_layer_overhead_seconds", c.moe_layer_overhead.v}});
+    }
+    PrintJson({{"calibrations", out}});
+    return 0;
+  }
+
+  const auto pts = ValidateMaxLoad(rows, cals);
+  if (o.json) {
+    nlohmann::json j;
+    nlohmann::json arr = nlohmann::json::array(), skipped = nlohmann::json::array();
+    for (const auto& p : pts) {
+      if (!p.expressed.expressible) {
+        skipped.push_back({{"line", p.row.line}, {"model", p.row.model}, {"gpu", p.row.gpu}, {"metric", p.row.metric},
+                           {"reason", p.expressed.reason}});
+        continue;
+      }
+      arr.push_back({{"line", p.row.line}, {"model", p.expressed.preset}, {"gpu", p.expressed.gpu_id},
+                     {"weights_dtype", DTypeName(p.expressed.weights)}, {"tp", p.expressed.parallel.tp},
+                     {"pp", p.expressed.parallel.pp}, {"replicas", p.expressed.parallel.replicas},
+                     {"input_tokens", p.expressed.input_tokens}, {"output_tokens", p.expressed.output_tokens},
+                     {"metric", p.row.metric}, {"measured", p.expressed.measured}, {"predicted", p.predicted},
+                     {"error_pct", p.error_pct}, {"concurrency", p.concurrency},
+                     {"concurrency_limit", p.concurrency_limit}});
+    }
+    j["rows"] = arr;
+    j["not_expressible"] = skipped;
+    for (const char* key : {"all", "model", "gpu"}) {
+      nlohmann::json s = nlohmann::json::array();
+      for (const auto& e : SummariseErrors(pts, key))
+        s.push_back({{"group", e.group}, {"n", e.n}, {"median_abs_pct", e.median_abs_pct}, {"mean_abs_pct", e.mean_abs_pct},
+                     {"mean_signed_pct", e.mean_signed_pct}});
+      j["summary"][key] = s;
+    }
+    PrintJson(j);
+    return 0;
+  }
+
+  const bool md = o.markdown;
+  if (md) {
+    fmt::print("## Max-load throughput (all requests queued)\n\nPredicted by `capplan validate` with the built-in "
+               "calibration; TensorRT-LLM engine profile.\n");
+  } else {
+    fmt::print("Max-load throughput rows (output tok/s, whole deployment): predicted vs measured\n");
+  }
+  PrintSummaryTable(pts, "all", md);
+  PrintSummaryTable(pts, "model", md);
+  PrintSummaryTable(pts, "gpu", md);
+  if (md) {
+    fmt::print("\n### Every row\n\n| line | model | GPU | dtype | TP | PP | xR | in | out | measured tok/s | predicted tok/s | error % | concurrency (limit) |\n"
+               "|---:|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+  } else {
+    fmt::print("\n  {:>4} {:<15} {:<14} {:<5} {:>2} {:>2} {:>2} {:>6} {:>6} {:>10} {:>10} {:>7}  {}\n", "line", "model", "gpu",
+               "dtype", "tp", "pp", "xR", "in", "out", "measured", "predicted", "err", "concurrency");
+  }
+  for (const auto& p : pts) {
+    if (!p.expressed.expressible) continue;
+    const auto& e = p.expressed;
+    if (md)
+      fmt::print("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.0f} | {:.0f} | {:+.1f} | {} ({}) |\n", p.row.line, e.preset,
+                 e.gpu_id, DTypeName(e.weights), e.parallel.tp, e.parallel.pp, e.parallel.replicas, e.input_tokens,
+                 e.output_tokens, e.measured, p.predicted, p.error_pct, p.concurrency, p.concurrency_limit);
+    else
+      fmt::print("  {:>4} {:<15} {:<14} {:<5} {:>2} {:>2} {:>2} {:>6} {:>6} {:>10.0f} {:>10.0f} {:>+6.1f}%  {} ({})\n", p.row.line,
+                 e.preset, e.gpu_id, DTypeName(e.weights), e.parallel.tp, e.parallel.pp, e.parallel.replicas,
+                 e.input_tokens, e.output_tokens, e.measured, p.predicted, p.error_pct, p.concurrency, p.concurrency_limit);
+  }
+  if (md) fmt::print("\n### Rows capplan cannot express\n\n| line | model | GPU | metric | reason |\n|---:|---|---|---|---|\n");
+  else fmt::print("\nRows capplan cannot express:\n");
+  for (const auto& p : pts) {
+    if (p.expressed.expressible) continue;
+    if (md) fmt::print("| {} | {} | {} | {} | {} |\n", p.row.line, p.row.model, p.row.gpu, p.row.metric, p.expressed.reason);
+    else fmt::print("  line {:>4}: {} on {} ({}): {}\n", p.row.line, p.row.model, p.row.gpu, p.row.metric, p.expressed.reason);
+  }
+  return 0;
+}
+
+}  // namespace
+
+void RegisterValidate(CLI::App& app, int& exit_code) {
+  auto opt = std::make_shared<ValidateOptions>();
+  CLI::App* cmd = app.add_subcommand("validate", "Compare predictions with published measurements (shared/validation)");
+  cmd->add_option("--measurements", opt->measurements, "CSV of measurements (default: the built-in copy)");
+  cmd->add_option("--calibration", opt->calibration, "calibration JSON (default: the built-in data/calibration/perf.json)");
+  cmd->add_flag("--json", opt->json, "machine-readable output");
+  cmd->add_flag("--markdown", opt->markdown, "the report as Markdown (docs/validation.md)");
+  cmd->add_flag("--fit", opt->fit, "fit the calibration to the measurements and print it as JSON");
+  cmd->callback([opt, &exit_code] { exit_code = RunValidate(*opt); });
+}
+
+}  // namespace capplan::cli

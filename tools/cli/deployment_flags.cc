@@ -1,0 +1,72 @@
+#include "deployment_flags.h"
+
+#include <fmt/format.h>
+
+#include "catalog_flags.h"
+
+namespace capplan::cli {
+
+void AddDeploymentFlags(CLI::App& cmd, DeploymentFlags& f) {
+  cmd.add_option("--gpu", f.gpu, "GPU id or alias (capplan gpus)")->capture_default_str();
+  cmd.add_option("--gpus", f.gpus, "Number of GPUs in all; replicas = gpus / (tp x pp)")->capture_default_str();
+  cmd.add_option("--tp", f.tp, "Tensor-parallel degree (default: widest within a node)");
+  cmd.add_option("--ep", f.ep, "Expert-parallel degree (default: tp for MoE models when experts divide)");
+  cmd.add_option("--pp", f.pp, "Pipeline stages (default: across nodes)");
+  cmd.add_option("--weights", f.weights,
+                 "Weights dtype: native (the checkpoint's own), bf16, fp16, fp8, int8, int4, mxfp4, nvfp4")
+      ->capture_default_str();
+  cmd.add_option("--kv-dtype", f.kv_dtype, "KV-cache dtype: bf16 or fp8")->capture_default_str();
+  cmd.add_option("--engine", f.engine, "vllm, sglang or trtllm")->capture_default_str();
+  cmd.add_option("--max-model-len", f.max_model_len, "The engine's --max-model-len (default: the model's)");
+  cmd.add_option("--max-num-seqs", f.max_num_seqs, "The engine's --max-num-seqs");
+  cmd.add_option("--gpu-file", f.gpu_file, "JSON file adding or overriding GPUs");
+}
+
+Result<Deployment> BuildDeployment(const ModelSpec& m, const DeploymentFlags& f) {
+  CAPPLAN_ASSIGN_OR_RETURN(GpuCatalog catalog, LoadCatalog(f.gpu_file));
+  Deployment d;
+  CAPPLAN_ASSIGN_OR_RETURN(d.gpu, catalog.Find(f.gpu));
+  CAPPLAN_ASSIGN_OR_RETURN(d.parallel, ResolveLayout(m, d.gpu, {.gpus = f.gpus, .tp = f.tp, .ep = f.ep, .pp = f.pp}));
+  if (f.weights == "native") {
+    d.weights = NativeWeightPrecision(m);
+  } else {
+    CAPPLAN_ASSIGN_OR_RETURN(DType w, ParseDType(f.weights, "--weights"));
+    d.weights = UniformWeightPrecision(w);
+  }
+  CAPPLAN_ASSIGN_OR_RETURN(d.kv_dtype, ParseDType(f.kv_dtype, "--kv-dtype"));
+  CAPPLAN_ASSIGN_OR_RETURN(Engine e, ParseEngine(f.engine, "--engine"));
+  d.engine = DefaultEngineProfile(e);
+  if (f.max_model_len) {
+    if (*f.max_model_len < 1)
+      return Error::InvalidArgument("--max-model-len=" + std::to_string(*f.max_model_len) + " must be at least 1 token",
+                                    "--max-model-len");
+    d.max_model_len = *f.max_model_len;
+  }
+  if (f.max_num_seqs) {
+    if (*f.max_num_seqs < 1)
+      return Error::InvalidArgument("--max-num-seqs=" + std::to_string(*f.max_num_seqs) + " must be at least 1",
+                                    "--max-num-seqs");
+    d.max_num_seqs = *f.max_num_seqs;
+  }
+  return d;
+}
+
+std::string WeightsName(const ModelSpec& m, const std::string& weights_flag) {
+  if (weights_flag != "native") return weights_flag;
+  return "native (" + (m.native.description.empty() ? std::string(DTypeName(m.native.base)) : m.native.description) + ")";
+}
+
+std::string LayoutName(const Parallelism& p) {
+  std::string s = fmt::format("TP{} EP{} PP{}", p.tp, p.ep, p.pp);
+  if (p.replicas > 1) s += fmt::format(" x{} replicas", p.replicas);
+  return s;
+}
+
+std::string PrecisionName(const WeightPrecision& w) {
+  std::string s(DTypeName(w.linear.value_or(w.base)));
+  if (w.routed_experts && *w.routed_experts != w.linear.value_or(w.base))
+    s += fmt::format(" (experts {})", DTypeName(*w.routed_experts));
+  return s;
+}
+
+}  // namespace capplan::cli

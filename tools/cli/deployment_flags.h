@@ -1,0 +1,44 @@
+// The deployment flags shared by `memory`, `perf` and `simulate`: GPU, count, layout, precision, engine.
+// One place binds them and one place turns them into a Deployment, so every subcommand validates the
+// same way and prints the same errors.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <optional>
+#include <string>
+
+#include "capplan/error.h"
+#include "capplan/memory.h"
+#include "capplan/model.h"
+
+namespace capplan::cli {
+
+struct DeploymentFlags {
+  std::string gpu = "h100-sxm";
+  int gpus = 1;                  // all GPUs; replicas = gpus / (tp x pp)
+  std::optional<int> tp, ep, pp;
+  std::string weights = "native";
+  std::string kv_dtype = "bf16";
+  std::string engine = "vllm";
+  std::optional<int64_t> max_model_len;
+  std::optional<int> max_num_seqs;
+  std::optional<std::string> gpu_file;  // user catalog additions/overrides
+};
+
+/// Adds --gpu, --gpus, --tp, --ep, --pp, --weights, --kv-dtype, --engine, --max-model-len, --max-num-seqs and
+/// --gpu-file to `cmd`, bound to `f`.
+void AddDeploymentFlags(CLI::App& cmd, DeploymentFlags& f);
+
+/// Looks up the GPU (user file first), resolves the layout (ResolveLayout: the default for --gpus when no
+/// --tp/--ep/--pp; replicas from what is left), parses precisions and the engine.
+Result<Deployment> BuildDeployment(const ModelSpec& m, const DeploymentFlags& f);
+
+/// "native (MXFP4 experts ...)" or the dtype given.
+std::string WeightsName(const ModelSpec& m, const std::string& weights_flag);
+/// "TP4 EP1 PP1", with " x2 replicas" when more than one.
+std::string LayoutName(const Parallelism& p);
+/// "fp8", or "bf16 (experts mxfp4)", describing a WeightPrecision.
+std::string PrecisionName(const WeightPrecision& w);
+
+}  // namespace capplan::cli
