@@ -132,34 +132,41 @@ export interface PerfResult {
 }
 
 export interface Percentiles {
-  mean: number;
+  mean?: number;
   p50: number;
-  p90: number;
+  p90?: number;
   p95: number;
   p99: number;
 }
 
+/// One rate of `capplan simulate --sweep --json` (issue 5).
 export interface SimulatePoint {
-  rate_requests_per_second: number;
+  rate_per_second: number;
+  meets_targets: boolean;
   ttft_seconds: Percentiles;
   tpot_seconds: Percentiles;
   e2e_seconds: Percentiles;
-  throughput: { output_tokens_per_second: number; requests_per_second: number };
 }
 
 export interface SimulateResult {
+  found: boolean;
+  max_rate_per_second: number;
   points: SimulatePoint[];
 }
 
-export interface ProviderCost {
+/// One priced configuration of `capplan plan --json` (issue 6).
+export interface PlanCandidate {
+  gpu: string;
+  gpu_name: string;
+  gpu_count: number;
+  layout: { tp: number; ep: number; pp: number; replicas: number };
+  weights_dtype: string;
+  kv_dtype: string;
+  output_tokens_per_second: number;
   provider: string;
-  instance: string;
-  pricing_type?: string;
-  usd_per_hour: number;
-  usd_per_month: number;
-  usd_per_million_output_tokens: number;
-  price_date: string;
-  stale?: boolean;
+  price_as_of: string;
+  cost: { usd_per_gpu_hour: number; usd_per_hour: number; usd_per_month: number; usd_per_million_output_tokens: number };
+  latency: { ttft_seconds: Percentiles; tpot_seconds: Percentiles; e2e_seconds: Percentiles };
 }
 
 export interface ApiComparison {
@@ -167,22 +174,25 @@ export interface ApiComparison {
   model: string;
   usd_per_month: number;
   crossover_tokens_per_month: number | null;
-  price_date: string;
+  crossover_within_capacity?: boolean;
+  api_cheaper: boolean;
+  price_as_of: string;
+  staleness?: string;
 }
 
-export interface PlanResult {
-  recommended: {
-    gpu: string;
-    gpu_count: number;
-    layout: Layout;
-    weights_dtype: string;
-    cost: { usd_per_hour: number; usd_per_month: number; usd_per_million_output_tokens: number };
-    cost_by_provider?: ProviderCost[];
-    launch?: { vllm: string; sglang: string };
-  };
-  api_comparison: ApiComparison[];
-  warnings?: Warning[];
-}
+export type PlanResult =
+  | { feasible: false; reason: string; suggestions: string[] }
+  | {
+      feasible: true;
+      recommended: PlanCandidate & {
+        launch?: { vllm: string; sglang: string };
+        warnings?: Warning[];
+      };
+      candidates: PlanCandidate[];
+      api_comparison: ApiComparison[];
+      api_match?: { exact: boolean; equivalent: string; why: string };
+      workload?: { tokens_per_month: number };
+    };
 
 async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown, signal?: AbortSignal): Promise<ApiResult<T>> {
   let res: Response;

@@ -116,8 +116,9 @@ export function throughputChart(canvas: HTMLCanvasElement, points: PerfPoint[]):
 }
 
 /// p50 and p95 TTFT and TPOT against the request rate.
-export function latencyChart(canvas: HTMLCanvasElement, points: SimulatePoint[]): void {
-  const rates = points.map((p) => p.rate_requests_per_second.toFixed(2));
+export function latencyChart(canvas: HTMLCanvasElement, unsorted: SimulatePoint[]): void {
+  const points = [...unsorted].sort((a, b) => a.rate_per_second - b.rate_per_second);
+  const rates = points.map((p) => p.rate_per_second.toFixed(2));
   draw(canvas, {
     type: 'line',
     data: {
@@ -131,7 +132,7 @@ export function latencyChart(canvas: HTMLCanvasElement, points: SimulatePoint[])
     },
     options: {
       scales: {
-        x: { title: { display: true, text: 'Request rate (requests/s)' } },
+        x: { type: 'category', title: { display: true, text: 'Request rate (requests/s)' } },
         y: { type: 'logarithmic', title: { display: true, text: 'Seconds' } },
       },
       plugins: { legend: { position: 'bottom' } },

@@ -8,8 +8,12 @@ import { renderMemory, renderModel, renderPerf, renderPlan, renderSimulate, rend
 import { decodeState, deploymentFields, effectiveContext, encodeState, modelSource, type PlannerState } from './state';
 
 const DEBOUNCE_MS = 250;
-// Load points of the latency chart, as fractions of the workload's rate.
-const LOAD_FRACTIONS = [0.25, 0.5, 0.75, 1, 1.25, 1.5];
+
+// Monthly tokens (input + output) as requests/s, over the cost model's 730-hour month.
+const SECONDS_PER_MONTH = 730 * 3600;
+function requestRate(s: PlannerState): number {
+  return s.loadMode === 'rate' ? s.rate : s.monthlyTokens / SECONDS_PER_MONTH / (s.inputTokens + s.outputTokens);
+}
 
 function split<T>(r: ApiResult<T>): [T | null, ApiError | null] {
   return r.ok ? [r.value, null] : [null, r.error];
@@ -30,24 +34,26 @@ async function recompute(s: PlannerState, signal: AbortSignal): Promise<void> {
     output: s.outputTokens,
     ...(s.loadMode === 'rate' ? { rate: s.rate } : { monthly_tokens: s.monthlyTokens }),
   };
+  const slos = { slo_ttft_p95_seconds: s.sloTtftSeconds, slo_tpot_p95_seconds: s.sloTpotSeconds };
   const [model, memory, perf, simulate, plan] = await Promise.all([
     api.model({ ...modelSource(s), context }, signal),
     // The workload's context bounds the engine (--max-model-len), as the launch command will.
     api.memory({ ...deployment, context, batch: s.concurrency, max_model_len: context }, signal),
     api.perf({ ...deployment, input: s.inputTokens, output: s.outputTokens, batch: s.concurrency }, signal),
-    api.simulate({ ...deployment, input: s.inputTokens, output: s.outputTokens, rates: LOAD_FRACTIONS.map((f) => f * s.rate), requests: 2000, seed: 1 }, signal),
-    api.plan({ model: modelSource(s), ...workload, context, slo_ttft_p95_seconds: s.sloTtftSeconds, slo_tpot_p95_seconds: s.sloTpotSeconds, deployment }, signal),
+    api.simulate({ ...deployment, input: s.inputTokens, output: s.outputTokens, rate: requestRate(s), sweep: true, ...slos, requests: 1000, seed: 1 }, signal),
+    // The plan for the chosen GPU type: the cheapest count, precision and layout on it, priced per provider.
+    api.plan({ model: modelSource(s), ...workload, ...slos, gpus_allowed: [s.gpu], engine: s.engine }, signal),
   ]);
   if (signal.aborted) return;
   renderModel(...split(model));
   renderMemory(...split(memory));
   renderPerf(...split(perf));
   renderSimulate(...split(simulate));
-  renderPlan(...split(plan));
+  renderPlan(...split(plan), s.gpu);
   renderWarnings([
     memory.ok ? memory.value.warnings : undefined,
     perf.ok ? perf.value.warnings : undefined,
-    plan.ok ? plan.value.warnings : undefined,
+    plan.ok && plan.value.feasible ? plan.value.recommended.warnings : undefined,
   ]);
   document.body.dataset.state = 'ready';
 }

@@ -148,50 +148,92 @@ export function renderSimulate(r: SimulateResult | null, error: ApiError | null)
     return;
   }
   latencyChart(byId<HTMLCanvasElement>('latency-chart'), r.points);
-  setChildren(body);
+  setChildren(
+    body,
+    h(
+      'p',
+      { id: 'sweep-summary' },
+      r.found
+        ? `Sustains ${r.max_rate_per_second.toFixed(2)} requests/s within your p95 targets (simulated).`
+        : 'Misses a p95 target even at the lowest rate tried.',
+    ),
+  );
 }
 
-export function renderPlan(p: PlanResult | null, error: ApiError | null): void {
+export function renderPlan(p: PlanResult | null, error: ApiError | null, gpu: string): void {
   const cost = byId('cost-body');
   const crossover = byId('crossover-body');
   const launch = byId('launch-body');
-  if (!p) {
-    const e = error ? unavailable('The cost model and plan (/api/plan)', error) : null;
+  if (!p || !p.feasible) {
+    const e = p && !p.feasible
+      ? h('div', { class: 'error', role: 'alert' }, `No deployment meets the targets: ${p.reason}`, h('ul', {}, ...p.suggestions.map((x) => h('li', {}, x))))
+      : error ? unavailable('The cost model and plan (/api/plan)', error) : null;
     setChildren(cost, e);
     setChildren(crossover, e ? e.cloneNode(true) : null);
     setChildren(launch, e ? e.cloneNode(true) : null);
     return;
   }
-  const rows = (p.recommended.cost_by_provider ?? []).map((c) =>
-    h('tr', {}, h('td', {}, c.provider), h('td', {}, c.instance), h('td', { class: 'n' }, dollars(c.usd_per_hour)), h('td', { class: 'n' }, dollars(c.usd_per_month)), h('td', { class: 'n' }, dollars(c.usd_per_million_output_tokens)), h('td', {}, c.price_date + (c.stale ? ' (stale)' : ''))),
-  );
+  const rec = p.recommended;
+  const rows = p.candidates
+    .filter((c) => c.gpu === gpu)
+    .concat(p.candidates.filter((c) => c.gpu !== gpu))
+    .slice(0, 12)
+    .map((c) =>
+      h(
+        'tr',
+        { class: c.gpu === gpu ? 'chosen-gpu' : undefined },
+        h('td', {}, c.provider),
+        h('td', {}, `${c.gpu_count} × ${c.gpu_name}`),
+        h('td', {}, `${c.weights_dtype}, TP ${c.layout.tp} · EP ${c.layout.ep} · PP ${c.layout.pp}` + (c.layout.replicas > 1 ? ` × ${c.layout.replicas}` : '')),
+        h('td', { class: 'n' }, dollars(c.cost.usd_per_hour)),
+        h('td', { class: 'n' }, dollars(c.cost.usd_per_month)),
+        h('td', { class: 'n' }, dollars(c.cost.usd_per_million_output_tokens)),
+        h('td', {}, c.price_as_of),
+      ),
+    );
   setChildren(
     cost,
     h(
+      'p',
+      { id: 'recommended' },
+      h('strong', {}, 'Cheapest that meets the targets: '),
+      `${rec.gpu_count} × ${rec.gpu_name} (${rec.weights_dtype}) at ${rec.provider}, ${dollars(rec.cost.usd_per_hour)}/hour = ${dollars(rec.cost.usd_per_month)}/month 24/7, `,
+      `${dollars(rec.cost.usd_per_million_output_tokens)} per million output tokens; p95 TTFT ${seconds(rec.latency.ttft_seconds.p95)}, p95 TPOT ${seconds(rec.latency.tpot_seconds.p95)} (prices as of ${rec.price_as_of}).`,
+    ),
+    h(
       'table',
       { class: 'numbers wide', id: 'cost-table' },
-      h('thead', {}, h('tr', {}, h('th', {}, 'Provider'), h('th', {}, 'Instance'), h('th', {}, '$/hour'), h('th', {}, '$/month (24/7)'), h('th', {}, '$ per M output tokens'), h('th', {}, 'Price date'))),
+      h('thead', {}, h('tr', {}, h('th', {}, 'Provider'), h('th', {}, 'GPUs'), h('th', {}, 'Precision, layout'), h('th', {}, '$/hour'), h('th', {}, '$/month (24/7)'), h('th', {}, '$ per M output tokens'), h('th', {}, 'Price as of'))),
       h('tbody', {}, ...rows),
     ),
   );
   const apiRows = p.api_comparison.map((a) =>
-    h('tr', {}, h('td', {}, a.provider), h('td', {}, a.model), h('td', { class: 'n' }, dollars(a.usd_per_month)), h('td', { class: 'n' }, a.crossover_tokens_per_month === null ? 'never' : `${count(a.crossover_tokens_per_month)} tokens/month`), h('td', {}, a.price_date)),
+    h(
+      'tr',
+      {},
+      h('td', {}, a.provider),
+      h('td', {}, a.model),
+      h('td', { class: 'n' }, dollars(a.usd_per_month)),
+      h('td', { class: 'n' }, a.crossover_tokens_per_month === null ? 'never' : `${count(a.crossover_tokens_per_month)} tokens/month`),
+      h('td', {}, a.price_as_of + (a.staleness && a.staleness !== 'fresh' ? ` (${a.staleness})` : '')),
+    ),
   );
   setChildren(
     crossover,
+    p.api_match && !p.api_match.exact && p.api_match.equivalent ? h('p', { class: 'hint' }, `Priced as ${p.api_match.equivalent}: ${p.api_match.why}`) : null,
     h(
       'table',
       { class: 'numbers wide', id: 'api-table' },
-      h('thead', {}, h('tr', {}, h('th', {}, 'API'), h('th', {}, 'Model'), h('th', {}, '$/month at your volume'), h('th', {}, 'Self-hosting cheaper above'), h('th', {}, 'Price date'))),
+      h('thead', {}, h('tr', {}, h('th', {}, 'API'), h('th', {}, 'Model'), h('th', {}, '$/month at your volume'), h('th', {}, 'Self-hosting cheaper above'), h('th', {}, 'Price as of'))),
       h('tbody', {}, ...apiRows),
     ),
   );
-  const cmds = p.recommended.launch;
-  if (!cmds) {
-    setChildren(launch, errorBox('The plan returned no launch command.'));
-    return;
-  }
-  setChildren(launch, commandBox('vLLM', cmds.vllm, 'launch-vllm'), commandBox('SGLang', cmds.sglang, 'launch-sglang'));
+  const cmds = rec.launch;
+  setChildren(
+    launch,
+    cmds ? commandBox('vLLM', cmds.vllm, 'launch-vllm') : errorBox('The plan returned no launch command.'),
+    cmds ? commandBox('SGLang', cmds.sglang, 'launch-sglang') : null,
+  );
 }
 
 function commandBox(title: string, command: string, id: string): HTMLElement {
