@@ -166,7 +166,18 @@ export interface PlanCandidate {
   provider: string;
   price_as_of: string;
   cost: { usd_per_gpu_hour: number; usd_per_hour: number; usd_per_month: number; usd_per_million_output_tokens: number };
-  latency: { ttft_seconds: Percentiles; tpot_seconds: Percentiles; e2e_seconds: Percentiles };
+  latency: Latency;
+}
+
+/// Candidates name these ttft_seconds...; `capplan plan --json`'s recommended.latency names them ttft...
+export interface Latency {
+  simulated?: boolean;
+  ttft_seconds?: Percentiles;
+  tpot_seconds?: Percentiles;
+  e2e_seconds?: Percentiles;
+  ttft?: Percentiles;
+  tpot?: Percentiles;
+  e2e?: Percentiles;
 }
 
 export interface ApiComparison {

@@ -15,6 +15,15 @@ function requestRate(s: PlannerState): number {
   return s.loadMode === 'rate' ? s.rate : s.monthlyTokens / SECONDS_PER_MONTH / (s.inputTokens + s.outputTokens);
 }
 
+function guarded(blockId: string, render: () => void): void {
+  try {
+    render();
+  } catch (e) {
+    const el = document.getElementById(blockId);
+    if (el) setChildren(el, errorBox(`Could not show this result: ${e instanceof Error ? e.message : String(e)}`));
+  }
+}
+
 function split<T>(r: ApiResult<T>): [T | null, ApiError | null] {
   return r.ok ? [r.value, null] : [null, r.error];
 }
@@ -45,16 +54,17 @@ async function recompute(s: PlannerState, signal: AbortSignal): Promise<void> {
     api.plan({ model: modelSource(s), ...workload, ...slos, gpus_allowed: [s.gpu], engine: s.engine }, signal),
   ]);
   if (signal.aborted) return;
-  renderModel(...split(model));
-  renderMemory(...split(memory));
-  renderPerf(...split(perf));
-  renderSimulate(...split(simulate));
-  renderPlan(...split(plan), s.gpu);
-  renderWarnings([
+  // One block's unexpected answer must not take the others down: its error shows in its place.
+  guarded('model-error', () => renderModel(...split(model)));
+  guarded('memory-body', () => renderMemory(...split(memory)));
+  guarded('throughput-body', () => renderPerf(...split(perf)));
+  guarded('latency-body', () => renderSimulate(...split(simulate)));
+  guarded('cost-body', () => renderPlan(...split(plan), s.gpu));
+  guarded('warnings-body', () => renderWarnings([
     memory.ok ? memory.value.warnings : undefined,
     perf.ok ? perf.value.warnings : undefined,
     plan.ok && plan.value.feasible ? plan.value.recommended.warnings : undefined,
-  ]);
+  ]));
   document.body.dataset.state = 'ready';
 }
 

@@ -1,6 +1,6 @@
 // Step 4: Results. Each block renders its route's answer, or the route's error text in its place
 // (a route this server does not have yet shows as "not available" rather than breaking the page).
-import type { ApiError, MemoryResult, ModelInfo, PerfResult, PlanResult, SimulateResult, Warning } from './api';
+import type { ApiError, Latency, MemoryResult, ModelInfo, PerfResult, PlanResult, SimulateResult, Warning } from './api';
 import { latencyChart, memoryBar, throughputChart } from './charts';
 import { byId, errorBox, h, setChildren } from './dom';
 import { bytes, count, dollars, flops, integer, seconds, tokensPerSecond } from './format';
@@ -198,7 +198,7 @@ export function renderPlan(p: PlanResult | null, error: ApiError | null, gpu: st
       { id: 'recommended' },
       h('strong', {}, 'Cheapest that meets the targets: '),
       `${rec.gpu_count} × ${rec.gpu_name} (${rec.weights_dtype}) at ${rec.provider}, ${dollars(rec.cost.usd_per_hour)}/hour = ${dollars(rec.cost.usd_per_month)}/month 24/7, `,
-      `${dollars(rec.cost.usd_per_million_output_tokens)} per million output tokens; p95 TTFT ${seconds(rec.latency.ttft_seconds.p95)}, p95 TPOT ${seconds(rec.latency.tpot_seconds.p95)} (prices as of ${rec.price_as_of}).`,
+      `${dollars(rec.cost.usd_per_million_output_tokens)} per million output tokens; ${latencyText(rec.latency)} (prices as of ${rec.price_as_of}).`,
     ),
     h(
       'table',
@@ -234,6 +234,13 @@ export function renderPlan(p: PlanResult | null, error: ApiError | null, gpu: st
     cmds ? commandBox('vLLM', cmds.vllm, 'launch-vllm') : errorBox('The plan returned no launch command.'),
     cmds ? commandBox('SGLang', cmds.sglang, 'launch-sglang') : null,
   );
+}
+
+function latencyText(l: Latency): string {
+  const ttft = l.ttft_seconds ?? l.ttft;
+  const tpot = l.tpot_seconds ?? l.tpot;
+  if (!ttft || !tpot) return 'latency not reported';
+  return `p95 TTFT ${seconds(ttft.p95)}, p95 TPOT ${seconds(tpot.p95)}${l.simulated ? ' (simulated)' : ''}`;
 }
 
 function commandBox(title: string, command: string, id: string): HTMLElement {
