@@ -44,7 +44,9 @@ void RegisterServe(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand("serve", "Serve the web planner and its JSON API (docs/api.md)");
   cmd->add_option("--host", opt->host, "Address to listen on; anything but loopback is reachable by others")
       ->capture_default_str();
-  cmd->add_option("--port", opt->port, "TCP port (0: any free port)")->capture_default_str()->check(CLI::Range(0, 65535));
+  cmd->add_option("--port", opt->port, "TCP port (0: any free port)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 65535));
   cmd->add_option("--web-dir", opt->web_dir,
                   "Serve the UI from this folder (e.g. web/dist) instead of the embedded copy, for development")
       ->check(CLI::ExistingDirectory);

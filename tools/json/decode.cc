@@ -34,8 +34,8 @@ Result<Parallelism> DecodeLayout(const nlohmann::json& layout, int gpus) {
   CAPPLAN_ASSIGN_OR_RETURN(p.ep, IntOr(layout, "ep", 1, 1, kMaxParallelDegree, "layout"));
   CAPPLAN_ASSIGN_OR_RETURN(p.pp, IntOr(layout, "pp", 1, 1, kMaxParallelDegree, "layout"));
   if (gpus % p.GpusPerReplica() != 0)
-    return Error::InvalidArgument(fmt::format("{}: gpus={} is not a multiple of layout.tp*layout.pp={}",
-                                              kRequestSource, gpus, p.GpusPerReplica()),
+    return Error::InvalidArgument(fmt::format("{}: gpus={} is not a multiple of layout.tp*layout.pp={}", kRequestSource,
+                                              gpus, p.GpusPerReplica()),
                                   "gpus");
   p.replicas = gpus / p.GpusPerReplica();
   return p;
@@ -46,21 +46,19 @@ Result<Parallelism> DecodeLayout(const nlohmann::json& layout, int gpus) {
 Result<SimpleModelInput> DecodeSimpleModel(const nlohmann::json& simple, std::string_view path) {
   if (!simple.is_object())
     return Error::InvalidArgument(
-        fmt::format("{}: {} must be an object, got {}", kRequestSource, path, DescribeType(simple)),
-        std::string(path));
-  CAPPLAN_RETURN_IF_ERROR(RejectUnknownFields(simple,
-                                              {"total_params", "active_params", "num_layers", "num_kv_heads",
-                                               "head_dim", "num_experts", "experts_per_token", "hidden_size",
-                                               "vocab_size"},
-                                              path));
+        fmt::format("{}: {} must be an object, got {}", kRequestSource, path, DescribeType(simple)), std::string(path));
+  CAPPLAN_RETURN_IF_ERROR(
+      RejectUnknownFields(simple,
+                          {"total_params", "active_params", "num_layers", "num_kv_heads", "head_dim", "num_experts",
+                           "experts_per_token", "hidden_size", "vocab_size"},
+                          path));
   constexpr double kMaxParams = 1e14;  // 100T parameters: above every model we know by 50x
   SimpleModelInput in;
   CAPPLAN_ASSIGN_OR_RETURN(in.total_params, OptionalNumber(simple, "total_params", 1, kMaxParams, path));
   CAPPLAN_ASSIGN_OR_RETURN(auto active, OptionalNumber(simple, "active_params", 1, kMaxParams, path));
   if (!active)
-    return Error::InvalidArgument(
-        fmt::format("{}: {} is required", kRequestSource, FieldPath(path, "active_params")),
-        FieldPath(path, "active_params"));
+    return Error::InvalidArgument(fmt::format("{}: {} is required", kRequestSource, FieldPath(path, "active_params")),
+                                  FieldPath(path, "active_params"));
   in.active_params = *active;
   CAPPLAN_ASSIGN_OR_RETURN(in.num_layers, RequiredInt(simple, "num_layers", 1, 10'000, path));
   CAPPLAN_ASSIGN_OR_RETURN(in.num_kv_heads, RequiredInt(simple, "num_kv_heads", 1, 10'000, path));
@@ -96,8 +94,7 @@ Result<ModelSpec> AsDenseOfTotalSize(const ModelSpec& m) {
 Result<ModelSpec> DecodeModelSource(const nlohmann::json& source, std::string_view path) {
   if (!source.is_object())
     return Error::InvalidArgument(
-        fmt::format("{}: {} must be an object, got {}", kRequestSource, path, DescribeType(source)),
-        std::string(path));
+        fmt::format("{}: {} must be an object, got {}", kRequestSource, path, DescribeType(source)), std::string(path));
   int given = static_cast<int>(source.contains("preset")) + static_cast<int>(source.contains("config")) +
               static_cast<int>(source.contains("simple"));
   if (given != 1)
@@ -151,9 +148,8 @@ Result<ModelRequest> DecodeModelRequest(const nlohmann::json& body) {
 }
 
 Result<MemoryRequest> DecodeMemoryRequest(const nlohmann::json& body) {
-  CAPPLAN_RETURN_IF_ERROR(RejectUnknownFields(body, {"model", "gpu", "gpus", "layout", "weights", "kv_dtype",
-                                                     "context", "batch", "engine", "max_model_len",
-                                                     "max_num_seqs"}));
+  CAPPLAN_RETURN_IF_ERROR(RejectUnknownFields(body, {"model", "gpu", "gpus", "layout", "weights", "kv_dtype", "context",
+                                                     "batch", "engine", "max_model_len", "max_num_seqs"}));
   MemoryRequest r;
   if (!body.contains("model"))
     return Error::InvalidArgument(fmt::format("{}: model is required", kRequestSource), "model");

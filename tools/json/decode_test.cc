@@ -44,9 +44,11 @@ TEST(DecodeModelRequest, NeedsExactlyOneSource) {
 }
 
 TEST(DecodeModelRequest, ConfigAsObjectOrText) {
-  json config = {{"model_type", "llama"},        {"hidden_size", 4096},         {"intermediate_size", 14336},
-                 {"num_hidden_layers", 32},      {"num_attention_heads", 32},   {"num_key_value_heads", 8},
-                 {"vocab_size", 128256},         {"max_position_embeddings", 131072}, {"tie_word_embeddings", false}};
+  json config = {{"model_type", "llama"},       {"hidden_size", 4096},
+                 {"intermediate_size", 14336},  {"num_hidden_layers", 32},
+                 {"num_attention_heads", 32},   {"num_key_value_heads", 8},
+                 {"vocab_size", 128256},        {"max_position_embeddings", 131072},
+                 {"tie_word_embeddings", false}};
   auto as_object = DecodeModelRequest(json{{"config", config}});
   ASSERT_TRUE(as_object.ok()) << as_object.error().message;
   auto as_text = DecodeModelRequest(json{{"config", config.dump()}, {"config_name", "mine.json"}});
@@ -98,13 +100,19 @@ TEST(DecodeSimpleModel, TotalMayBeLeftOut) {
 
 TEST(DecodeModelSource, SimpleModeErrorsNameTheRequestField) {
   // 1B active cannot hold 48 layers of attention plus the embedding: the engine's rule, the API's field.
-  auto r = DecodeModelSource(json{{"simple", {{"total_params", 109e9}, {"active_params", 1e9}, {"num_layers", 48},
-                                              {"num_kv_heads", 8}, {"head_dim", 128}, {"num_experts", 16},
-                                              {"experts_per_token", 1}}}},
+  auto r = DecodeModelSource(json{{"simple",
+                                   {{"total_params", 109e9},
+                                    {"active_params", 1e9},
+                                    {"num_layers", 48},
+                                    {"num_kv_heads", 8},
+                                    {"head_dim", 128},
+                                    {"num_experts", 16},
+                                    {"experts_per_token", 1}}}},
                              "model");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().field, "model.simple.active_params");
-  EXPECT_TRUE(r.error().message.starts_with("simple input: active_params=1000000000 is too small")) << r.error().message;
+  EXPECT_TRUE(r.error().message.starts_with("simple input: active_params=1000000000 is too small"))
+      << r.error().message;
 }
 
 TEST(DecodeModelSource, IgnoreActiveSizesTheModelAsDenseOfItsTotal) {

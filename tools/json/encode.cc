@@ -6,9 +6,15 @@ namespace capplan::json {
 namespace {
 
 nlohmann::json ParamComponents(const ParamBreakdown& p) {
-  return {{"embedding", p.embedding},       {"attention", p.attention},   {"dense_mlp", p.dense_mlp},
-          {"routed_experts", p.routed_experts}, {"shared_experts", p.shared_experts}, {"router", p.router},
-          {"norms", p.norms},               {"lm_head", p.lm_head},       {"vision", p.vision}};
+  return {{"embedding", p.embedding},
+          {"attention", p.attention},
+          {"dense_mlp", p.dense_mlp},
+          {"routed_experts", p.routed_experts},
+          {"shared_experts", p.shared_experts},
+          {"router", p.router},
+          {"norms", p.norms},
+          {"lm_head", p.lm_head},
+          {"vision", p.vision}};
 }
 
 nlohmann::json WeightComponents(const WeightBytes& w) {
@@ -31,18 +37,12 @@ nlohmann::json Architecture(const ModelSpec& m) {
     num_experts = l.num_experts;
     experts_per_token = l.experts_per_token;
   }
-  return {{"num_layers", m.layers.size()},
-          {"moe_layers", moe_layers},
-          {"num_experts", num_experts},
-          {"experts_per_token", experts_per_token},
-          {"hidden_size", m.hidden_size},
-          {"vocab_size", m.vocab_size},
-          {"max_context_tokens", m.max_context},
-          {"tied_embeddings", m.tied_embeddings},
-          {"num_heads", m.attention.num_heads},
-          {"num_kv_heads", m.attention.num_kv_heads},
-          {"head_dim", m.attention.head_dim},
-          {"mla", m.attention.mla}};
+  return {{"num_layers", m.layers.size()},       {"moe_layers", moe_layers},
+          {"num_experts", num_experts},          {"experts_per_token", experts_per_token},
+          {"hidden_size", m.hidden_size},        {"vocab_size", m.vocab_size},
+          {"max_context_tokens", m.max_context}, {"tied_embeddings", m.tied_embeddings},
+          {"num_heads", m.attention.num_heads},  {"num_kv_heads", m.attention.num_kv_heads},
+          {"head_dim", m.attention.head_dim},    {"mla", m.attention.mla}};
 }
 
 }  // namespace
@@ -114,9 +114,10 @@ nlohmann::json EncodePreset(const PresetInfo& p, const ModelSpec& m) {
 
 nlohmann::json EncodeGpu(const GpuSpec& g) {
   nlohmann::json peak = nlohmann::json::object();
-  const std::pair<ComputeClass, const char*> classes[] = {
-      {ComputeClass::kBF16, "bf16"}, {ComputeClass::kFP8, "fp8"}, {ComputeClass::kINT8, "int8"},
-      {ComputeClass::kFP4, "fp4"}};
+  const std::pair<ComputeClass, const char*> classes[] = {{ComputeClass::kBF16, "bf16"},
+                                                          {ComputeClass::kFP8, "fp8"},
+                                                          {ComputeClass::kINT8, "int8"},
+                                                          {ComputeClass::kFP4, "fp4"}};
   for (const auto& [c, name] : classes)
     if (HasNativeCompute(g, c)) peak[name] = PeakFlops(g, c).v;
   return {{"id", g.id},

@@ -7,7 +7,8 @@ namespace {
 
 TEST(EncodeError, HasCodeMessageAndField) {
   nlohmann::json j = EncodeError(Error::NotFound("--gpu: unknown GPU 'x'", "gpu"));
-  EXPECT_EQ(j, (nlohmann::json{{"error", {{"code", "not_found"}, {"message", "--gpu: unknown GPU 'x'"}, {"field", "gpu"}}}}));
+  EXPECT_EQ(
+      j, (nlohmann::json{{"error", {{"code", "not_found"}, {"message", "--gpu: unknown GPU 'x'"}, {"field", "gpu"}}}}));
 }
 
 TEST(EncodeModel, CarriesTheCliKeysAndTheLibrarysNumbers) {

@@ -1,15 +1,15 @@
 #include "fields.h"
 
-#include <cmath>
 #include <fmt/format.h>
+
+#include <cmath>
 
 namespace capplan::json {
 namespace {
 
 Error WrongType(std::string_view field, std::string_view expected, const nlohmann::json& got) {
   return Error::InvalidArgument(
-      fmt::format("{}: {} must be {}, got {}", kRequestSource, field, expected, DescribeType(got)),
-      std::string(field));
+      fmt::format("{}: {} must be {}, got {}", kRequestSource, field, expected, DescribeType(got)), std::string(field));
 }
 
 // Numbers are printed as a user typed them: 4 not 4.000000, 1e+30 kept short.
@@ -26,15 +26,23 @@ std::string FieldPath(std::string_view path, std::string_view key) {
 
 std::string DescribeType(const nlohmann::json& v) {
   switch (v.type()) {
-    case nlohmann::json::value_t::null: return "null";
-    case nlohmann::json::value_t::boolean: return "a boolean";
-    case nlohmann::json::value_t::string: return "a string";
-    case nlohmann::json::value_t::array: return "an array";
-    case nlohmann::json::value_t::object: return "an object";
-    case nlohmann::json::value_t::number_float: return fmt::format("the number {}", FormatNumber(v.get<double>()));
+    case nlohmann::json::value_t::null:
+      return "null";
+    case nlohmann::json::value_t::boolean:
+      return "a boolean";
+    case nlohmann::json::value_t::string:
+      return "a string";
+    case nlohmann::json::value_t::array:
+      return "an array";
+    case nlohmann::json::value_t::object:
+      return "an object";
+    case nlohmann::json::value_t::number_float:
+      return fmt::format("the number {}", FormatNumber(v.get<double>()));
     case nlohmann::json::value_t::number_integer:
-    case nlohmann::json::value_t::number_unsigned: return "an integer";
-    default: return "an unsupported value";
+    case nlohmann::json::value_t::number_unsigned:
+      return "an integer";
+    default:
+      return "an unsupported value";
   }
 }
 
@@ -69,8 +77,8 @@ Status RejectUnknownFields(const nlohmann::json& obj, std::initializer_list<std:
   return Ok{};
 }
 
-Result<std::optional<int64_t>> OptionalInt(const nlohmann::json& obj, std::string_view key, int64_t min,
-                                           int64_t max, std::string_view path) {
+Result<std::optional<int64_t>> OptionalInt(const nlohmann::json& obj, std::string_view key, int64_t min, int64_t max,
+                                           std::string_view path) {
   auto it = obj.find(key);
   if (it == obj.end() || it->is_null()) return std::optional<int64_t>();
   std::string field = FieldPath(path, key);
@@ -83,9 +91,9 @@ Result<std::optional<int64_t>> OptionalInt(const nlohmann::json& obj, std::strin
     return WrongType(field, "an integer", *it);
   }
   if (as_double < static_cast<double>(min) || as_double > static_cast<double>(max))
-    return Error::InvalidArgument(fmt::format("{}: {}={} must be between {} and {}", kRequestSource, field,
-                                              FormatNumber(as_double), min, max),
-                                  field);
+    return Error::InvalidArgument(
+        fmt::format("{}: {}={} must be between {} and {}", kRequestSource, field, FormatNumber(as_double), min, max),
+        field);
   return std::optional<int64_t>(static_cast<int64_t>(as_double));
 }
 

@@ -29,18 +29,17 @@ Status RejectUnknownFields(const nlohmann::json& obj, std::initializer_list<std:
                            std::string_view path = "");
 
 /// Integer field within [min, max]; nullopt when absent or null. Rejects fractions and other types.
-Result<std::optional<int64_t>> OptionalInt(const nlohmann::json& obj, std::string_view key, int64_t min,
-                                           int64_t max, std::string_view path = "");
+Result<std::optional<int64_t>> OptionalInt(const nlohmann::json& obj, std::string_view key, int64_t min, int64_t max,
+                                           std::string_view path = "");
 /// Like OptionalInt, with a default when absent.
-Result<int64_t> IntOr(const nlohmann::json& obj, std::string_view key, int64_t fallback, int64_t min,
-                      int64_t max, std::string_view path = "");
+Result<int64_t> IntOr(const nlohmann::json& obj, std::string_view key, int64_t fallback, int64_t min, int64_t max,
+                      std::string_view path = "");
 /// Number field within [min, max]; nullopt when absent or null.
-Result<std::optional<double>> OptionalNumber(const nlohmann::json& obj, std::string_view key, double min,
-                                             double max, std::string_view path = "");
+Result<std::optional<double>> OptionalNumber(const nlohmann::json& obj, std::string_view key, double min, double max,
+                                             std::string_view path = "");
 Result<std::optional<std::string>> OptionalString(const nlohmann::json& obj, std::string_view key,
                                                   std::string_view path = "");
-Result<std::optional<bool>> OptionalBool(const nlohmann::json& obj, std::string_view key,
-                                         std::string_view path = "");
+Result<std::optional<bool>> OptionalBool(const nlohmann::json& obj, std::string_view key, std::string_view path = "");
 
 /// "model.simple.num_layers" from ("model.simple", "num_layers").
 std::string FieldPath(std::string_view path, std::string_view key);

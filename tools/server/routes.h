@@ -19,10 +19,10 @@ struct ApiResponse {
 int HttpStatusFor(ErrorCode code);
 ApiResponse ErrorResponse(const Error& e);
 
-ApiResponse HandleHealth();                      // GET /api/health
-ApiResponse HandleModels();                      // GET /api/models
-ApiResponse HandleGpus();                        // GET /api/gpus
-ApiResponse HandleModel(std::string_view body);  // POST /api/model
-ApiResponse HandleMemory(std::string_view body); // POST /api/memory
+ApiResponse HandleHealth();                       // GET /api/health
+ApiResponse HandleModels();                       // GET /api/models
+ApiResponse HandleGpus();                         // GET /api/gpus
+ApiResponse HandleModel(std::string_view body);   // POST /api/model
+ApiResponse HandleMemory(std::string_view body);  // POST /api/memory
 
 }  // namespace capplan::server

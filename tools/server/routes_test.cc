@@ -109,14 +109,17 @@ TEST(Routes, MemoryScoutBf16FitsFourH100) {
   EXPECT_EQ(r.body["gpu"]["id"], "h100-sxm");
   const auto& g = r.body["per_gpu"];
   // vLLM: capacity = weights + activations + overhead + KV pool; the pool = the workload's KV + free.
-  double fixed = g["weights_bytes"].get<double>() + g["activation_bytes"].get<double>() + g["overhead_bytes"].get<double>();
+  double fixed =
+      g["weights_bytes"].get<double>() + g["activation_bytes"].get<double>() + g["overhead_bytes"].get<double>();
   EXPECT_NEAR((fixed + g["kv_cache_bytes"].get<double>()) / g["capacity_bytes"].get<double>(), 1.0, 1e-9);
-  EXPECT_NEAR((g["kv_cache_needed_bytes"].get<double>() + g["free_bytes"].get<double>()) / g["kv_cache_bytes"].get<double>(),
-              1.0, 1e-9);
+  EXPECT_NEAR(
+      (g["kv_cache_needed_bytes"].get<double>() + g["free_bytes"].get<double>()) / g["kv_cache_bytes"].get<double>(),
+      1.0, 1e-9);
 }
 
 TEST(Routes, MemoryScoutBf16DoesNotFitOneH100AndSaysWhy) {
-  ApiResponse r = HandleMemory(R"({"model": {"preset": "llama-4-scout"}, "gpu": "h100", "gpus": 1, "weights": "bf16"})");
+  ApiResponse r =
+      HandleMemory(R"({"model": {"preset": "llama-4-scout"}, "gpu": "h100", "gpus": 1, "weights": "bf16"})");
   ASSERT_EQ(r.status, 200) << r.body.dump();
   EXPECT_EQ(r.body["fits"], false);
   EXPECT_NE(r.body["reason"], "");
@@ -145,7 +148,8 @@ TEST(Routes, MemoryRejectsMalformedWrongTypedAndOutOfRange) {
 }
 
 TEST(Routes, MemoryIgnoringActiveKeepsTheWeights) {
-  ApiResponse moe = HandleMemory(R"({"model": {"preset": "llama-4-scout"}, "gpu": "h100", "gpus": 4, "weights": "bf16"})");
+  ApiResponse moe =
+      HandleMemory(R"({"model": {"preset": "llama-4-scout"}, "gpu": "h100", "gpus": 4, "weights": "bf16"})");
   ApiResponse dense = HandleMemory(
       R"({"model": {"preset": "llama-4-scout", "ignore_active": true}, "gpu": "h100", "gpus": 4, "weights": "bf16"})");
   ASSERT_EQ(moe.status, 200);

@@ -21,19 +21,19 @@ void Send(httplib::Response& res, const ApiResponse& r) {
 Error HttpError(int status, const httplib::Request& req, size_t max_body_bytes) {
   switch (status) {
     case 413:
-      return Error::ResourceLimit(
-          fmt::format("request: body larger than the limit of {} bytes", max_body_bytes), "");
-    case 404: return Error::NotFound(fmt::format("request: no route {} {}", req.method, req.path), "");
-    case 405: return Error::InvalidArgument(fmt::format("request: method {} not allowed on {}", req.method, req.path));
-    default: return Error::InvalidArgument(fmt::format("request: HTTP {} on {} {}", status, req.method, req.path));
+      return Error::ResourceLimit(fmt::format("request: body larger than the limit of {} bytes", max_body_bytes), "");
+    case 404:
+      return Error::NotFound(fmt::format("request: no route {} {}", req.method, req.path), "");
+    case 405:
+      return Error::InvalidArgument(fmt::format("request: method {} not allowed on {}", req.method, req.path));
+    default:
+      return Error::InvalidArgument(fmt::format("request: HTTP {} on {} {}", status, req.method, req.path));
   }
 }
 
 }  // namespace
 
-bool IsLoopback(const std::string& host) {
-  return host == "localhost" || host == "::1" || host.starts_with("127.");
-}
+bool IsLoopback(const std::string& host) { return host == "localhost" || host == "::1" || host.starts_with("127."); }
 
 struct Server::Impl {
   ServerOptions options;
@@ -85,8 +85,7 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
     } catch (...) {
     }
     res.status = 500;
-    res.set_content(nlohmann::json{{"error", {{"code", "internal"}, {"message", what}, {"field", ""}}}}.dump(),
-                    kJson);
+    res.set_content(nlohmann::json{{"error", {{"code", "internal"}, {"message", what}, {"field", ""}}}}.dump(), kJson);
   });
 }
 

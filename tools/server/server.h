@@ -14,9 +14,9 @@ namespace capplan::server {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  int port = 8080;                             // 0: any free port (tests)
-  std::string web_dir;                         // empty: the embedded UI
-  size_t max_body_bytes = size_t{1} << 20;     // 1 MiB: a config.json is a few KiB
+  int port = 8080;                          // 0: any free port (tests)
+  std::string web_dir;                      // empty: the embedded UI
+  size_t max_body_bytes = size_t{1} << 20;  // 1 MiB: a config.json is a few KiB
   std::chrono::seconds read_timeout{10};
   std::chrono::seconds write_timeout{10};
   int threads = 8;
