@@ -16,5 +16,8 @@ void RegisterPlan(CLI::App& app, int& exit_code);
 void RegisterGpus(CLI::App& app, int& exit_code);
 void RegisterMemory(CLI::App& app, int& exit_code);
 void RegisterFit(CLI::App& app, int& exit_code);
+#if CAPPLAN_HAS_SERVER
+void RegisterServe(CLI::App& app, int& exit_code);
+#endif
 
 }  // namespace capplan::cli

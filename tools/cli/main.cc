@@ -23,6 +23,9 @@ int main(int argc, char** argv) {
   capplan::cli::RegisterGpus(app, exit_code);
   capplan::cli::RegisterMemory(app, exit_code);
   capplan::cli::RegisterFit(app, exit_code);
+#if CAPPLAN_HAS_SERVER
+  capplan::cli::RegisterServe(app, exit_code);
+#endif
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
