@@ -28,7 +28,10 @@ fi
 
 if [[ -f web/package.json ]] && command -v npm >/dev/null; then
   if [[ ! -d web/node_modules ]] || [[ web/package-lock.json -nt web/node_modules/.package-lock.json ]]; then
-    echo "setup: npm ci in web/"
-    (cd web && npm ci --no-audit --no-fund --loglevel=error)
+    echo "setup: npm install in web/ (versions from web/package-lock.json)"
+    # Not `npm ci`: npm 11 writes lock files without other platforms' optional packages (rollup's native
+    # builds) and its own `npm ci` then rejects them as out of sync. `npm install --no-save` installs the
+    # locked versions and never rewrites the lock.
+    (cd web && npm install --no-save --no-audit --no-fund --loglevel=error)
   fi
 fi

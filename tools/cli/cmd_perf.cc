@@ -7,6 +7,7 @@
 #include "cli_util.h"
 #include "commands.h"
 #include "deployment_flags.h"
+#include "encode_results.h"
 
 namespace capplan::cli {
 namespace {
@@ -21,14 +22,6 @@ struct PerfOptions {
   bool json = false;
 };
 
-nlohmann::json StepJson(const StepBreakdown& s) {
-  return {{"step_seconds", s.total.v},        {"compute_seconds", s.compute.v},
-          {"memory_seconds", s.memory.v},     {"communication_seconds", s.communication.v},
-          {"overhead_seconds", s.overhead.v}, {"bound", BoundName(s.bound)},
-          {"bytes_read_per_gpu", s.bytes_read.v}, {"flops_per_gpu", s.flops.v},
-          {"distinct_experts_per_moe_layer", s.distinct_experts}};
-}
-
 int RunPerf(const PerfOptions& o) {
   auto m = LoadModel(o.model);
   if (!m.ok()) return ReportError(m.error());
@@ -38,40 +31,12 @@ int RunPerf(const PerfOptions& o) {
   if (!p.ok()) return ReportError(p.error());
 
   if (o.json) {
-    nlohmann::json j;
-    j["model"] = m->name;
-    j["gpu"] = d->gpu.id;
-    j["gpu_count"] = d->parallel.TotalGpus();
-    j["layout"] = {{"tp", d->parallel.tp}, {"ep", d->parallel.ep}, {"pp", d->parallel.pp}, {"replicas", d->parallel.replicas}};
-    j["weights_dtype"] = PrecisionName(d->weights);
-    j["kv_dtype"] = DTypeName(d->kv_dtype);
-    j["input_tokens"] = o.input;
-    j["output_tokens"] = o.output;
-    j["batch"] = o.batch;
-    j["decode"] = StepJson(p->decode);
-    j["decode"]["tokens_per_second"] = p->decode_tokens_per_second;
-    j["decode"]["tpot_seconds"] = p->tpot.v;
-    j["prefill"] = {{"ttft_seconds", p->ttft.v}, {"input_tokens", o.input}};
-    j["bound"] = BoundName(p->bound);
-    j["max_load"] = {{"output_tokens_per_second", p->max_load.output_tokens_per_second},
-                     {"requests_per_second", p->max_load.requests_per_second},
-                     {"concurrency", p->max_load.concurrency},
-                     {"concurrency_limit", p->max_load.concurrency_limit},
-                     {"step_seconds", p->max_load.step.v}};
-    j["dense_comparison"] = {{"dense_total_tokens_per_second", p->dense_total_tokens_per_second},
-                             {"dense_active_tokens_per_second", p->dense_active_tokens_per_second},
-                             {"moe_tokens_per_second", p->decode_tokens_per_second}};
-    nlohmann::json curve = nlohmann::json::array();
-    for (const auto& c : p->curve)
-      curve.push_back({{"batch", c.batch}, {"step_seconds", c.step.v}, {"tokens_per_second", c.tokens_per_second},
-                       {"bound", BoundName(c.bound)}, {"distinct_experts_per_moe_layer", c.distinct_experts}});
-    j["curve"] = curve;
-    PrintJson(j);
+    PrintJson(json::EncodePerf(*m, *d, PerfQuery{.input_tokens = o.input, .output_tokens = o.output, .batch = o.batch}, *p));
     return 0;
   }
 
   fmt::print("{} on {} x {} ({}), weights {}, KV {}\n", m->name, d->parallel.TotalGpus(), d->gpu.name,
-             LayoutName(d->parallel), PrecisionName(d->weights), DTypeName(d->kv_dtype));
+             LayoutName(d->parallel), json::PrecisionName(d->weights), DTypeName(d->kv_dtype));
   fmt::print("workload: {} input + {} output tokens; decode point at batch {} per replica\n\n", o.input, o.output, o.batch);
   fmt::print("  TTFT (one {}-token prompt, idle)   {}\n", o.input, FormatSeconds(p->ttft));
   fmt::print("  TPOT at batch {:<5}               {}  ({}-bound)\n", o.batch, FormatSeconds(p->tpot), BoundName(p->bound));

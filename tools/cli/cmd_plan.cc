@@ -12,6 +12,7 @@
 #include "cli_util.h"
 #include "commands.h"
 #include "deployment_flags.h"
+#include "encode_results.h"
 #include "price_flags.h"
 
 namespace capplan::cli {
@@ -41,37 +42,6 @@ std::string Hf(const std::string& preset, const ModelSpec& m) {
   for (const auto& p : ListPresets())
     if (p.name == preset) return p.hf_id;
   return m.source;  // a config file: the user knows its repository
-}
-
-nlohmann::json Percentiles(const LatencyPercentiles& p) {
-  return {{"p50", p.p50.v}, {"p95", p.p95.v}, {"p99", p.p99.v}};
-}
-
-nlohmann::json CandidateJson(const Candidate& c) {
-  const Parallelism& p = c.deployment.parallel;
-  return {{"gpu", c.deployment.gpu.id},
-          {"gpu_name", c.deployment.gpu.name},
-          {"gpu_count", p.TotalGpus()},
-          {"gpus_per_replica", p.GpusPerReplica()},
-          {"replicas", p.replicas},
-          {"layout", {{"tp", p.tp}, {"ep", p.ep}, {"pp", p.pp}, {"replicas", p.replicas}}},
-          {"weights_dtype", PrecisionName(c.deployment.weights)},
-          {"kv_dtype", DTypeName(c.deployment.kv_dtype)},
-          {"slo_concurrency_per_replica", c.slo_concurrency},
-          {"replica_capacity_requests_per_second", c.replica_capacity_rps},
-          {"capacity_output_tokens_per_second", c.capacity_output_tokens_per_second},
-          {"output_tokens_per_second", c.output_tokens_per_second},
-          {"latency", {{"simulated", c.latency.simulated}, {"ttft_seconds", Percentiles(c.latency.ttft)},
-                       {"tpot_seconds", Percentiles(c.latency.tpot)}, {"e2e_seconds", Percentiles(c.latency.e2e)}}},
-          {"provider", c.quote.row.provider},
-          {"price_as_of", c.quote.row.as_of.text},
-          {"cost", {{"usd_per_gpu_hour", c.quote.usd_per_gpu_hour.v}, {"billed_gpus", c.quote.billed_gpus},
-                    {"usd_per_hour", c.cost.usd_per_hour.v}, {"usd_per_month", c.cost.usd_per_month_24x7.v},
-                    {"usd_per_million_output_tokens", c.cost.usd_per_million_output_tokens.v},
-                    {"usd_per_million_tokens_blended", c.cost.usd_per_million_tokens_blended.v}}},
-          {"memory", {{"weights_bytes_per_gpu", c.memory.weights_total.v}, {"kv_cache_bytes_per_gpu", c.memory.kv_cache.v},
-                      {"capacity_bytes_per_gpu", c.memory.capacity.v}}},
-          {"note", c.note}};
 }
 
 std::string CostLine(const Candidate& c) {
@@ -128,9 +98,7 @@ int RunPlan(const PlanOptions& o, const CLI::App& cmd) {
   if (!plan->feasible()) {
     std::cerr << "capplan: infeasible: " << plan->infeasible_reason << "\n";
     for (const auto& s : plan->suggestions) std::cerr << "  to make it feasible: " << s << "\n";
-    if (o.json)
-      PrintJson({{"feasible", false}, {"reason", plan->infeasible_reason}, {"suggestions", plan->suggestions},
-                 {"evaluated", plan->evaluated}, {"fitting", plan->fitting}});
+    if (o.json) PrintJson(json::EncodePlan(r, *plan, *today, is_default));
     return 1;
   }
   const Candidate& best = plan->candidates.front();
@@ -144,7 +112,7 @@ int RunPlan(const PlanOptions& o, const CLI::App& cmd) {
       const Candidate& c = plan->candidates[i];
       const Parallelism& p = c.deployment.parallel;
       fmt::print("{},{},{},{},{},{},{},{},{},{:.2f},{:.4f},{:.4f},{:.4f},{:.4f},{},{},{}\n", i + 1, c.deployment.gpu.id, p.TotalGpus(),
-                 p.replicas, p.tp, p.ep, p.pp, PrecisionName(c.deployment.weights), DTypeName(c.deployment.kv_dtype),
+                 p.replicas, p.tp, p.ep, p.pp, json::PrecisionName(c.deployment.weights), DTypeName(c.deployment.kv_dtype),
                  c.usd_per_month.v, c.cost.usd_per_million_output_tokens.v, c.latency.ttft.p95.v, c.latency.tpot.p95.v,
                  c.latency.e2e.p95.v, c.latency.simulated, c.quote.row.provider, c.quote.row.as_of.text);
     }
@@ -152,46 +120,7 @@ int RunPlan(const PlanOptions& o, const CLI::App& cmd) {
   }
 
   if (o.json) {
-    nlohmann::json j;
-    j["feasible"] = true;
-    j["model"] = m->name;
-    j["workload"] = {{"input_tokens", o.input}, {"output_tokens", o.output}, {"rate_per_second", r.rate_per_second},
-                     {"tokens_per_month", plan->tokens_per_month}, {"slo_ttft_p95_seconds", o.slo_ttft},
-                     {"slo_tpot_p95_seconds", o.slo_tpot}, {"default_scenario", is_default}};
-    nlohmann::json rec = CandidateJson(best);
-    rec["latency"] = {{"simulated", best.latency.simulated}, {"ttft", Percentiles(best.latency.ttft)},
-                      {"tpot", Percentiles(best.latency.tpot)}, {"e2e", Percentiles(best.latency.e2e)}};
-    rec["warnings"] = nlohmann::json::array();
-    for (const auto& w : best.memory.warnings) rec["warnings"].push_back({{"code", w.code}, {"message", w.message}});
-    rec["launch"] = {{"vllm", vllm}, {"sglang", sglang}};
-    j["recommended"] = rec;
-    j["candidates"] = nlohmann::json::array();
-    for (const auto& c : plan->candidates) j["candidates"].push_back(CandidateJson(c));
-    j["pareto"] = plan->pareto;
-    j["api_comparison"] = nlohmann::json::array();
-    for (size_t i = 0; i < plan->api_comparison.size(); ++i) {
-      const ApiComparison& a = plan->api_comparison[i];
-      j["api_comparison"].push_back({{"provider", a.price.provider}, {"model", a.price.model_text},
-                                     {"usd_per_million_input", a.price.usd_per_million_input.v},
-                                     {"usd_per_million_output", a.price.usd_per_million_output.v},
-                                     {"usd_per_month", a.usd_per_month.v},
-                                     {"usd_per_million_blended", a.usd_per_million_tokens_blended.v},
-                                     {"crossover_tokens_per_month", a.crossover_tokens_per_month},
-                                     {"crossover_within_capacity", a.crossover_within_capacity},
-                                     {"api_cheaper", a.api_cheaper}, {"price_as_of", a.price.as_of.text},
-                                     {"staleness", StalenessName(plan->api_staleness[i])}});
-    }
-    j["api_match"] = {{"exact", plan->api_match.exact}, {"equivalent", plan->api_match.equivalent}, {"why", plan->api_match.why}};
-    j["traffic_tiers"] = nlohmann::json::array();
-    for (const auto& t : plan->tiers) {
-      nlohmann::json apis = nlohmann::json::array();
-      for (const auto& a : t.apis) apis.push_back({{"provider", a.provider}, {"usd_per_month", a.usd_per_month.v}});
-      j["traffic_tiers"].push_back({{"tokens_per_month", t.tokens_per_month}, {"self_host_replicas", t.self_host.replicas},
-                                    {"self_host_usd_per_month", t.self_host.usd_per_month.v}, {"apis", apis},
-                                    {"cheapest", t.cheapest}});
-    }
-    j["search"] = {{"evaluated", plan->evaluated}, {"fitting", plan->fitting}, {"feasible", plan->candidates.size()}};
-    PrintJson(j);
+    PrintJson(json::EncodePlan(r, *plan, *today, is_default));
     return 0;
   }
 
@@ -211,7 +140,7 @@ int RunPlan(const PlanOptions& o, const CLI::App& cmd) {
 
   fmt::print("RECOMMENDATION\n");
   fmt::print("  {} x {} ({}), weights {}, KV cache {}\n", bp.TotalGpus(), best.deployment.gpu.name, LayoutName(bp),
-             PrecisionName(best.deployment.weights), DTypeName(best.deployment.kv_dtype));
+             json::PrecisionName(best.deployment.weights), DTypeName(best.deployment.kv_dtype));
   if (best.deployment.weights.linear == DType::kNVFP4 || best.deployment.weights.linear == DType::kINT4)
     fmt::print("              (needs a pre-quantized {} checkpoint of the model, e.g. from NVIDIA ModelOpt)\n",
                DTypeName(*best.deployment.weights.linear));
@@ -247,7 +176,7 @@ int RunPlan(const PlanOptions& o, const CLI::App& cmd) {
     const bool front = std::find(plan->pareto.begin(), plan->pareto.end(), i) != plan->pareto.end();
     fmt::print("  {:>2}{}{:<14} {:>5} {:<26} {:<16} {:<5} {:>12} {:>9} {:>9} {:>9} {:<4} {} ({})\n", i + 1, front ? "*" : " ",
                c.deployment.gpu.id, c.deployment.parallel.TotalGpus(), LayoutName(c.deployment.parallel),
-               PrecisionName(c.deployment.weights), DTypeName(c.deployment.kv_dtype), FormatDollars(c.usd_per_month),
+               json::PrecisionName(c.deployment.weights), DTypeName(c.deployment.kv_dtype), FormatDollars(c.usd_per_month),
                FormatSeconds(c.latency.ttft.p95), FormatSeconds(c.latency.tpot.p95), FormatSeconds(c.latency.e2e.p95),
                c.latency.simulated ? "yes" : "no", c.quote.row.provider, DateLabel(c.quote.row.as_of, *today, o.prices.max_age_days));
   }

@@ -13,6 +13,7 @@
 #include "cli_util.h"
 #include "commands.h"
 #include "deployment_flags.h"
+#include "encode_results.h"
 
 namespace capplan::cli {
 namespace {
@@ -92,10 +93,6 @@ Result<WorkloadSpec> BuildWorkload(const SimulateOptions& o) {
   return w;
 }
 
-nlohmann::json LatencyJson(const LatencySummary& l) {
-  return {{"mean", l.mean.v}, {"p50", l.p50.v}, {"p90", l.p90.v}, {"p95", l.p95.v}, {"p99", l.p99.v}, {"count", l.count}};
-}
-
 void PrintLatencyRow(const char* name, const LatencySummary& l) {
   fmt::print("  {:<15} {:>10} {:>10} {:>10} {:>10} {:>10}\n", name, FormatSeconds(l.mean), FormatSeconds(l.p50),
              FormatSeconds(l.p90), FormatSeconds(l.p95), FormatSeconds(l.p99));
@@ -143,12 +140,7 @@ int RunSimulate(const SimulateOptions& o) {
     if (tty) fmt::print(stderr, "\n");
     if (!sweep.ok()) return ReportError(sweep.error());
     if (o.json) {
-      nlohmann::json pts = nlohmann::json::array();
-      for (const auto& p : sweep->points)
-        pts.push_back({{"rate_per_second", p.rate_per_second}, {"meets_targets", p.meets_targets},
-                       {"ttft_seconds", LatencyJson(p.metrics.ttft)}, {"tpot_seconds", LatencyJson(p.metrics.tpot)},
-                       {"e2e_seconds", LatencyJson(p.metrics.e2e)}});
-      PrintJson({{"found", sweep->found}, {"max_rate_per_second", sweep->max_rate_per_second}, {"points", pts}});
+      PrintJson(json::EncodeLoadSweep(*sweep));
     } else {
       fmt::print("{} on {} x {}: ", m->name, d->parallel.TotalGpus(), d->gpu.name);
       if (sweep->found) fmt::print("sustains {:.2f} requests/s within the p95 targets\n", sweep->max_rate_per_second);
@@ -174,27 +166,7 @@ int RunSimulate(const SimulateOptions& o) {
     WriteTimeSeriesCsv(res->time_series, f);
   }
   if (o.json) {
-    nlohmann::json j;
-    j["model"] = m->name;
-    j["gpu"] = d->gpu.id;
-    j["gpu_count"] = d->parallel.TotalGpus();
-    j["layout"] = {{"tp", d->parallel.tp}, {"ep", d->parallel.ep}, {"pp", d->parallel.pp}, {"replicas", d->parallel.replicas}};
-    j["completed_requests"] = s.completed_requests;
-    j["window_seconds"] = s.window.v;
-    j["ttft_seconds"] = LatencyJson(s.ttft);
-    j["tpot_seconds"] = LatencyJson(s.tpot);
-    j["itl_seconds"] = LatencyJson(s.itl);
-    j["e2e_seconds"] = LatencyJson(s.e2e);
-    j["queueing_delay_seconds"] = LatencyJson(s.queueing_delay);
-    j["throughput"] = {{"output_tokens_per_second", s.throughput.output_tokens_per_second},
-                       {"total_tokens_per_second", s.throughput.total_tokens_per_second},
-                       {"requests_per_second", s.throughput.requests_per_second}};
-    j["goodput_requests_per_second"] = s.goodput_requests_per_second;
-    j["kv_cache_utilization"] = {{"mean", s.kv_cache_utilization.mean}, {"max", s.kv_cache_utilization.max}};
-    j["preemptions"] = s.preemptions;
-    j["batch_size"] = {{"mean", s.batch_size.mean}, {"p50", s.batch_size.p50}, {"p99", s.batch_size.p99}, {"max", s.batch_size.max}};
-    j["steps"] = s.steps;
-    PrintJson(j);
+    PrintJson(json::EncodeSimulation(*m, *d, s));
     return 0;
   }
   fmt::print("{} on {} x {} ({}), {} req/s {} arrivals, {} in / {} out tokens ({})\n", m->name, d->parallel.TotalGpus(),

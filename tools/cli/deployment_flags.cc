@@ -62,11 +62,4 @@ std::string LayoutName(const Parallelism& p) {
   return s;
 }
 
-std::string PrecisionName(const WeightPrecision& w) {
-  std::string s(DTypeName(w.linear.value_or(w.base)));
-  if (w.routed_experts && *w.routed_experts != w.linear.value_or(w.base))
-    s += fmt::format(" (experts {})", DTypeName(*w.routed_experts));
-  return s;
-}
-
 }  // namespace capplan::cli

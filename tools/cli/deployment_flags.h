@@ -38,7 +38,5 @@ Result<Deployment> BuildDeployment(const ModelSpec& m, const DeploymentFlags& f)
 std::string WeightsName(const ModelSpec& m, const std::string& weights_flag);
 /// "TP4 EP1 PP1", with " x2 replicas" when more than one.
 std::string LayoutName(const Parallelism& p);
-/// "fp8", or "bf16 (experts mxfp4)", describing a WeightPrecision.
-std::string PrecisionName(const WeightPrecision& w);
 
 }  // namespace capplan::cli

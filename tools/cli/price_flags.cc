@@ -1,5 +1,7 @@
 #include "price_flags.h"
 
+#include "encode_results.h"
+
 #include <fmt/format.h>
 
 #include <chrono>
@@ -23,10 +25,7 @@ void AddPriceFlags(CLI::App& cmd, PriceFlags& flags) {
 
 Result<Date> Today(const PriceFlags& flags) {
   if (flags.today) return ParseDate(*flags.today, "--today");
-  const auto days = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
-  const std::chrono::year_month_day ymd{days};
-  return Date{static_cast<int>(ymd.year()), static_cast<int>(static_cast<unsigned>(ymd.month())),
-              static_cast<int>(static_cast<unsigned>(ymd.day()))};
+  return json::TodayUtc();
 }
 
 Result<PriceCatalog> LoadPrices(const PriceFlags& flags, Date today) {

@@ -147,10 +147,12 @@ Result<ModelRequest> DecodeModelRequest(const nlohmann::json& body) {
   return r;
 }
 
-Result<MemoryRequest> DecodeMemoryRequest(const nlohmann::json& body) {
-  CAPPLAN_RETURN_IF_ERROR(RejectUnknownFields(body, {"model", "gpu", "gpus", "layout", "weights", "kv_dtype", "context",
-                                                     "batch", "engine", "max_model_len", "max_num_seqs"}));
-  MemoryRequest r;
+namespace {
+
+// The deployment fields shared by /api/memory, /api/perf and /api/simulate: model, gpu, gpus, layout,
+// weights, kv_dtype, engine, max_model_len, max_num_seqs. Unknown fields are checked by the caller.
+Result<DeploymentRequest> DecodeDeploymentFields(const nlohmann::json& body) {
+  DeploymentRequest r;
   if (!body.contains("model"))
     return Error::InvalidArgument(fmt::format("{}: model is required", kRequestSource), "model");
   const nlohmann::json& model = body["model"];
@@ -158,6 +160,8 @@ Result<MemoryRequest> DecodeMemoryRequest(const nlohmann::json& body) {
     CAPPLAN_RETURN_IF_ERROR(
         RejectUnknownFields(model, {"preset", "config", "config_name", "simple", "ignore_active"}, "model"));
   CAPPLAN_ASSIGN_OR_RETURN(r.model, DecodeModelSource(model, "model"));
+  if (model.is_object() && model.contains("preset") && model["preset"].is_string())
+    r.preset = model["preset"].get<std::string>();
 
   CAPPLAN_ASSIGN_OR_RETURN(auto gpu_id, OptionalString(body, "gpu"));
   CAPPLAN_ASSIGN_OR_RETURN(r.deployment.gpu, GpuCatalog::BuiltIn().Find(gpu_id.value_or("h100-sxm")));
@@ -176,9 +180,6 @@ Result<MemoryRequest> DecodeMemoryRequest(const nlohmann::json& body) {
   }
   CAPPLAN_ASSIGN_OR_RETURN(auto kv, OptionalString(body, "kv_dtype"));
   CAPPLAN_ASSIGN_OR_RETURN(r.deployment.kv_dtype, ParseDType(kv.value_or("bf16"), "kv_dtype"));
-
-  CAPPLAN_ASSIGN_OR_RETURN(r.query.context, IntOr(body, "context", kDefaultContextTokens, 1, kMaxContextTokens));
-  CAPPLAN_ASSIGN_OR_RETURN(r.query.batch, IntOr(body, "batch", 1, 1, kMaxBatch));
   CAPPLAN_ASSIGN_OR_RETURN(r.deployment.max_model_len, IntOr(body, "max_model_len", 0, 1, kMaxContextTokens));
   CAPPLAN_ASSIGN_OR_RETURN(r.deployment.max_num_seqs, IntOr(body, "max_num_seqs", 0, 1, kMaxBatch));
 
@@ -191,6 +192,113 @@ Result<MemoryRequest> DecodeMemoryRequest(const nlohmann::json& body) {
     CAPPLAN_RETURN_IF_ERROR(ValidateLayout(r.model, r.deployment.parallel));
   }
   return r;
+}
+
+}  // namespace
+
+Result<MemoryRequest> DecodeMemoryRequest(const nlohmann::json& body) {
+  CAPPLAN_RETURN_IF_ERROR(RejectUnknownFields(body, {"model", "gpu", "gpus", "layout", "weights", "kv_dtype", "context",
+                                                     "batch", "engine", "max_model_len", "max_num_seqs"}));
+  MemoryRequest r;
+  CAPPLAN_ASSIGN_OR_RETURN(DeploymentRequest d, DecodeDeploymentFields(body));
+  r.model = std::move(d.model);
+  r.deployment = std::move(d.deployment);
+  r.layout_auto = d.layout_auto;
+  CAPPLAN_ASSIGN_OR_RETURN(r.query.context, IntOr(body, "context", kDefaultContextTokens, 1, kMaxContextTokens));
+  CAPPLAN_ASSIGN_OR_RETURN(r.query.batch, IntOr(body, "batch", 1, 1, kMaxBatch));
+  return r;
+}
+
+Result<PerfRequest> DecodePerfRequest(const nlohmann::json& body) {
+  CAPPLAN_RETURN_IF_ERROR(RejectUnknownFields(body, {"model", "gpu", "gpus", "layout", "weights", "kv_dtype", "engine",
+                                                     "max_model_len", "max_num_seqs", "input", "output", "batch"}));
+  PerfRequest r;
+  CAPPLAN_ASSIGN_OR_RETURN(r.deployment, DecodeDeploymentFields(body));
+  CAPPLAN_ASSIGN_OR_RETURN(r.query.input_tokens, IntOr(body, "input", 1000, 1, kMaxContextTokens));
+  CAPPLAN_ASSIGN_OR_RETURN(r.query.output_tokens, IntOr(body, "output", 500, 1, kMaxContextTokens));
+  CAPPLAN_ASSIGN_OR_RETURN(r.query.batch, IntOr(body, "batch", 16, 1, kMaxBatch));
+  return r;
+}
+
+Result<SimulateRequest> DecodeSimulateRequest(const nlohmann::json& body) {
+  CAPPLAN_RETURN_IF_ERROR(RejectUnknownFields(
+      body, {"model", "gpu", "gpus", "layout", "weights", "kv_dtype", "engine", "max_model_len", "max_num_seqs", "input",
+             "output", "rate", "requests", "seed", "sweep", "slo_ttft_p95_seconds", "slo_tpot_p95_seconds"}));
+  SimulateRequest r;
+  CAPPLAN_ASSIGN_OR_RETURN(r.deployment, DecodeDeploymentFields(body));
+  CAPPLAN_ASSIGN_OR_RETURN(r.input_tokens, IntOr(body, "input", 1000, 1, kMaxContextTokens));
+  CAPPLAN_ASSIGN_OR_RETURN(r.output_tokens, IntOr(body, "output", 500, 1, kMaxContextTokens));
+  CAPPLAN_ASSIGN_OR_RETURN(auto rate, OptionalNumber(body, "rate", 1e-6, 1e6));
+  r.rate_per_second = rate.value_or(10.0);
+  CAPPLAN_ASSIGN_OR_RETURN(r.requests, IntOr(body, "requests", 1000, 1, kMaxSimulatedRequests));
+  CAPPLAN_ASSIGN_OR_RETURN(auto seed, OptionalInt(body, "seed", 0, int64_t{1} << 53));
+  r.seed = static_cast<uint64_t>(seed.value_or(1));
+  CAPPLAN_ASSIGN_OR_RETURN(auto sweep, OptionalBool(body, "sweep"));
+  r.sweep = sweep.value_or(false);
+  CAPPLAN_ASSIGN_OR_RETURN(auto ttft, OptionalNumber(body, "slo_ttft_p95_seconds", 1e-6, 3600));
+  CAPPLAN_ASSIGN_OR_RETURN(auto tpot, OptionalNumber(body, "slo_tpot_p95_seconds", 1e-6, 3600));
+  if (ttft) r.slo_ttft_p95 = Seconds{*ttft};
+  if (tpot) r.slo_tpot_p95 = Seconds{*tpot};
+  if (r.sweep && !ttft && !tpot)
+    return Error::InvalidArgument(
+        fmt::format("{}: sweep needs slo_ttft_p95_seconds or slo_tpot_p95_seconds", kRequestSource), "sweep");
+  // The simulated work a request may ask for: requests x tokens per request (x the sweep's simulations).
+  const double work = static_cast<double>(r.requests) * static_cast<double>(r.input_tokens + r.output_tokens) *
+                      (r.sweep ? kSweepSimulations : 1);
+  if (work > kMaxSimulatedTokens)
+    return Error::ResourceLimit(
+        fmt::format("{}: the simulation would process {:.3g} tokens, over the server's limit of {:.3g} (fewer requests, "
+                    "shorter requests, or no sweep)",
+                    kRequestSource, work, kMaxSimulatedTokens),
+        "requests");
+  return r;
+}
+
+Result<PlanHttpRequest> DecodePlanRequest(const nlohmann::json& body) {
+  CAPPLAN_RETURN_IF_ERROR(RejectUnknownFields(
+      body, {"model", "input", "output", "rate", "monthly_tokens", "slo_ttft_p95_seconds", "slo_tpot_p95_seconds",
+             "gpus_allowed", "providers", "engine", "finalists"}));
+  PlanHttpRequest out;
+  PlanRequest& r = out.request;
+  if (!body.contains("model"))
+    return Error::InvalidArgument(fmt::format("{}: model is required", kRequestSource), "model");
+  const nlohmann::json& model = body["model"];
+  if (model.is_object())
+    CAPPLAN_RETURN_IF_ERROR(
+        RejectUnknownFields(model, {"preset", "config", "config_name", "simple", "ignore_active"}, "model"));
+  CAPPLAN_ASSIGN_OR_RETURN(r.model, DecodeModelSource(model, "model"));
+  if (model.is_object() && model.contains("preset") && model["preset"].is_string()) {
+    r.preset = model["preset"].get<std::string>();
+    for (const auto& p : ListPresets())
+      if (p.name == r.preset) r.hf_id = p.hf_id;
+  }
+  if (r.hf_id.empty()) r.hf_id = r.model.name;
+  CAPPLAN_ASSIGN_OR_RETURN(r.input_tokens, IntOr(body, "input", 1000, 1, kMaxContextTokens));
+  CAPPLAN_ASSIGN_OR_RETURN(r.output_tokens, IntOr(body, "output", 500, 1, kMaxContextTokens));
+  CAPPLAN_ASSIGN_OR_RETURN(auto rate, OptionalNumber(body, "rate", 1e-6, 1e6));
+  CAPPLAN_ASSIGN_OR_RETURN(auto monthly, OptionalNumber(body, "monthly_tokens", 1, 1e18));
+  if (rate && monthly)
+    return Error::InvalidArgument(fmt::format("{}: give rate or monthly_tokens, not both", kRequestSource), "rate");
+  r.rate_per_second = monthly ? RateFromMonthlyTokens(*monthly, r.input_tokens, r.output_tokens) : rate.value_or(15.0);
+  CAPPLAN_ASSIGN_OR_RETURN(auto ttft, OptionalNumber(body, "slo_ttft_p95_seconds", 1e-6, 3600));
+  CAPPLAN_ASSIGN_OR_RETURN(auto tpot, OptionalNumber(body, "slo_tpot_p95_seconds", 1e-6, 3600));
+  r.slo_ttft_p95 = Seconds{ttft.value_or(1.0)};
+  r.slo_tpot_p95 = Seconds{tpot.value_or(0.050)};
+  for (const char* list : {"gpus_allowed", "providers"}) {
+    auto it = body.find(list);
+    if (it == body.end() || it->is_null()) continue;
+    if (!it->is_array() || it->size() > 64)
+      return Error::InvalidArgument(fmt::format("{}: {} must be an array of at most 64 strings", kRequestSource, list), list);
+    for (const auto& v : *it) {
+      if (!v.is_string())
+        return Error::InvalidArgument(fmt::format("{}: {} must hold strings, not {}", kRequestSource, list, DescribeType(v)), list);
+      (std::string_view(list) == "gpus_allowed" ? r.gpus_allowed : r.price_filter.providers).push_back(v.get<std::string>());
+    }
+  }
+  CAPPLAN_ASSIGN_OR_RETURN(auto engine_name, OptionalString(body, "engine"));
+  CAPPLAN_ASSIGN_OR_RETURN(r.engine, ParseEngine(engine_name.value_or("vllm"), "engine"));
+  CAPPLAN_ASSIGN_OR_RETURN(r.finalists, IntOr(body, "finalists", 4, 0, kMaxPlanFinalists));
+  return out;
 }
 
 }  // namespace capplan::json

@@ -8,6 +8,8 @@
 #include "capplan/error.h"
 #include "capplan/memory.h"
 #include "capplan/model.h"
+#include "capplan/perf.h"
+#include "capplan/search.h"
 
 namespace capplan::json {
 
@@ -17,6 +19,12 @@ inline constexpr int64_t kMaxParallelDegree = 1024;
 inline constexpr int64_t kMaxContextTokens = int64_t{1} << 27;  // 134M tokens, 12x Scout's 10M window
 inline constexpr int64_t kMaxBatch = 1'000'000;
 inline constexpr int64_t kDefaultContextTokens = 8192;
+/// Simulation bounds of one request: the work (requests x tokens per request x simulations) a server
+/// thread may spend. 2e8 tokens simulate in well under a few seconds here (docs/metrics.md).
+inline constexpr int64_t kMaxSimulatedRequests = 20'000;
+inline constexpr double kMaxSimulatedTokens = 2e8;
+inline constexpr int kSweepSimulations = 30;  // LoadSweepSpec::max_simulations the server uses
+inline constexpr int64_t kMaxPlanFinalists = 8;
 
 /// The model a request is about: exactly one of
 ///   {"preset": "llama-4-scout"}
@@ -40,6 +48,43 @@ struct ModelRequest {
   int64_t context = kDefaultContextTokens;
 };
 Result<ModelRequest> DecodeModelRequest(const nlohmann::json& body);
+
+/// The deployment part of /api/memory, /api/perf and /api/simulate (fields listed below).
+struct DeploymentRequest {
+  ModelSpec model;
+  std::string preset;  // when the model came from a preset
+  Deployment deployment;
+  bool layout_auto = true;
+};
+
+/// POST /api/perf: the deployment fields plus "input", "output" (tokens per request) and "batch".
+struct PerfRequest {
+  DeploymentRequest deployment;
+  PerfQuery query;
+};
+Result<PerfRequest> DecodePerfRequest(const nlohmann::json& body);
+
+/// POST /api/simulate: the deployment fields plus "input", "output", "rate", "requests", "seed", and
+/// "sweep" with "slo_ttft_p95_seconds" / "slo_tpot_p95_seconds". Bounded by kMaxSimulatedRequests and
+/// kMaxSimulatedTokens (kResourceLimit above them).
+struct SimulateRequest {
+  DeploymentRequest deployment;
+  int64_t input_tokens = 1000;
+  int64_t output_tokens = 500;
+  double rate_per_second = 10;
+  int64_t requests = 1000;
+  uint64_t seed = 1;
+  bool sweep = false;
+  std::optional<Seconds> slo_ttft_p95, slo_tpot_p95;
+};
+Result<SimulateRequest> DecodeSimulateRequest(const nlohmann::json& body);
+
+/// POST /api/plan: "model", "input", "output", "rate" or "monthly_tokens", "slo_ttft_p95_seconds",
+/// "slo_tpot_p95_seconds", "gpus_allowed" and "providers" (arrays of strings), "engine", "finalists".
+struct PlanHttpRequest {
+  PlanRequest request;
+};
+Result<PlanHttpRequest> DecodePlanRequest(const nlohmann::json& body);
 
 /// POST /api/memory: {"model": {...source}, "gpu": "h100", "gpus": 4, "layout": {"tp","ep","pp"} (absent:
 /// DefaultLayout), "weights": "native" | dtype, "kv_dtype": "bf16", "context": 8192, "batch": 1,

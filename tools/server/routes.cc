@@ -5,6 +5,7 @@
 #include "capplan/model.h"
 #include "decode.h"
 #include "encode.h"
+#include "encode_results.h"
 #include "fields.h"
 
 namespace capplan::server {
@@ -74,6 +75,72 @@ ApiResponse HandleMemory(std::string_view body) {
   out["engine"] = EngineName(req->deployment.engine.engine);
   out["kv_dtype"] = DTypeName(req->deployment.kv_dtype);
   return {200, out};
+}
+
+ApiResponse HandlePerf(std::string_view body) {
+  Result<nlohmann::json> j = json::ParseRequestBody(body);
+  if (!j.ok()) return ErrorResponse(j.error());
+  Result<json::PerfRequest> req = json::DecodePerfRequest(*j);
+  if (!req.ok()) return ErrorResponse(req.error());
+  const json::DeploymentRequest& d = req->deployment;
+  Result<PerfPrediction> p = PredictPerformance(d.model, d.deployment, req->query);
+  if (!p.ok()) return ErrorResponse(p.error());
+  nlohmann::json out = json::EncodePerf(d.model, d.deployment, req->query, *p);
+  out["layout"]["auto"] = d.layout_auto;
+  return {200, out};
+}
+
+ApiResponse HandleSimulate(std::string_view body) {
+  Result<nlohmann::json> j = json::ParseRequestBody(body);
+  if (!j.ok()) return ErrorResponse(j.error());
+  Result<json::SimulateRequest> req = json::DecodeSimulateRequest(*j);
+  if (!req.ok()) return ErrorResponse(req.error());
+  const ModelSpec& m = req->deployment.model;
+  const Deployment& d = req->deployment.deployment;
+  auto budget = ComputeMemoryBudget(m, d, BudgetQuery{.context = req->input_tokens + req->output_tokens, .batch = 1});
+  if (!budget.ok()) return ErrorResponse(budget.error());
+  if (!budget->fits) return ErrorResponse(Error::Infeasible("the deployment does not fit: " + budget->reason));
+  const PerfCalibration cal = CalibrationFor(d.gpu);
+  const RooflineStepTimeModel model(m, d, cal);
+  SimConfig cfg;
+  cfg.replicas = d.parallel.replicas;
+  cfg.load_balancer = LoadBalancer::kLeastOutstandingRequests;
+  cfg.scheduler = SchedulerFor(d, *budget, d.max_num_seqs > 0 ? d.max_num_seqs : cal.max_batch);
+  cfg.seed = req->seed;
+  cfg.limits.max_requests = json::kMaxSimulatedRequests;
+  WorkloadSpec w;
+  w.rate_per_second = req->rate_per_second;
+  w.input = {.kind = LengthDistribution::kFixed, .value = req->input_tokens};
+  w.output = {.kind = LengthDistribution::kFixed, .value = req->output_tokens};
+  w.num_requests = req->requests;
+  if (req->sweep) {
+    LoadSweepSpec spec{.workload = w, .initial_rate_per_second = req->rate_per_second,
+                       .max_simulations = json::kSweepSimulations};
+    spec.targets.ttft_p95 = req->slo_ttft_p95;
+    spec.targets.tpot_p95 = req->slo_tpot_p95;
+    auto sweep = LoadSweep(cfg, spec, model);
+    if (!sweep.ok()) return ErrorResponse(sweep.error());
+    nlohmann::json out = json::EncodeLoadSweep(*sweep);
+    out.update(json::EncodeDeploymentSummary(m, d));
+    return {200, out};
+  }
+  auto res = Simulate(cfg, w, model);
+  if (!res.ok()) return ErrorResponse(res.error());
+  return {200, json::EncodeSimulation(m, d, res->metrics)};
+}
+
+ApiResponse HandlePlan(std::string_view body) {
+  Result<nlohmann::json> j = json::ParseRequestBody(body);
+  if (!j.ok()) return ErrorResponse(j.error());
+  Result<json::PlanHttpRequest> req = json::DecodePlanRequest(*j);
+  if (!req.ok()) return ErrorResponse(req.error());
+  Result<PriceCatalog> prices = PriceCatalog::BuiltIn();
+  if (!prices.ok()) return ErrorResponse(prices.error());
+  const Date today = json::TodayUtc();
+  Result<PlanResult> plan = Plan(req->request, GpuCatalog::BuiltIn(), *prices, today);
+  if (!plan.ok()) return ErrorResponse(plan.error());
+  // An infeasible plan is an answer, not an error: 200 with feasible: false, the reason and the way out.
+  return {200, json::EncodePlan(req->request, *plan, today, /*default_scenario=*/false)};
 }
 
 }  // namespace capplan::server

@@ -23,6 +23,9 @@ ApiResponse HandleHealth();                       // GET /api/health
 ApiResponse HandleModels();                       // GET /api/models
 ApiResponse HandleGpus();                         // GET /api/gpus
 ApiResponse HandleModel(std::string_view body);   // POST /api/model
-ApiResponse HandleMemory(std::string_view body);  // POST /api/memory
+ApiResponse HandleMemory(std::string_view body);    // POST /api/memory
+ApiResponse HandlePerf(std::string_view body);      // POST /api/perf
+ApiResponse HandleSimulate(std::string_view body);  // POST /api/simulate (bounded: json::kMaxSimulatedTokens)
+ApiResponse HandlePlan(std::string_view body);      // POST /api/plan
 
 }  // namespace capplan::server

@@ -57,6 +57,10 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
             [](const httplib::Request& req, httplib::Response& res) { Send(res, HandleModel(req.body)); });
   http.Post("/api/memory",
             [](const httplib::Request& req, httplib::Response& res) { Send(res, HandleMemory(req.body)); });
+  http.Post("/api/perf", [](const httplib::Request& req, httplib::Response& res) { Send(res, HandlePerf(req.body)); });
+  http.Post("/api/simulate",
+            [](const httplib::Request& req, httplib::Response& res) { Send(res, HandleSimulate(req.body)); });
+  http.Post("/api/plan", [](const httplib::Request& req, httplib::Response& res) { Send(res, HandlePlan(req.body)); });
 
   std::string web_dir = opt.web_dir;
   http.Get(R"(/(?!api/).*)", [web_dir](const httplib::Request& req, httplib::Response& res) {

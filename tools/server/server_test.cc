@@ -84,7 +84,7 @@ TEST_F(ServerTest, UnknownApiRouteIsAJson404) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 404);
   EXPECT_EQ(Json(r)["error"]["message"], "request: no route GET /api/nothing");
-  auto post = client_->Post("/api/perf", "{}", "application/json");
+  auto post = client_->Post("/api/nothing", "{}", "application/json");
   ASSERT_TRUE(post);
   EXPECT_EQ(post->status, 404);
   EXPECT_EQ(Json(post)["error"]["code"], "not_found");
