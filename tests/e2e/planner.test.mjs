@@ -124,8 +124,16 @@ test('one H100 does not fit Scout in BF16, and says why', async () => {
 test('leaving active parameters out changes the prediction', async () => {
   const { page } = await openPlanner();
   const flopsBefore = await page.textContent('#fact-flops');
+  await page.waitForSelector('#perf-summary');
+  const perfBefore = await page.textContent('#perf-summary');
   await page.uncheck('#count-active');
   const flopsAfter = await textChanges(page, '#fact-flops', flopsBefore);
+  const perfAfter = await textChanges(page, '#perf-summary', perfBefore);
+  // The predicted throughput changes too: sized as a dense 109B model, every token computes every
+  // expert, so the max-load throughput (compute-bound at large batch) falls well below the MoE's.
+  const maxLoad = (s) => Number(/Max load \(all requests queued\): ([\d,]+) tok\/s/.exec(s)?.[1].replaceAll(',', ''));
+  assert.ok(maxLoad(perfBefore) > 0, perfBefore);
+  assert.ok(maxLoad(perfAfter) < 0.8 * maxLoad(perfBefore), `${perfBefore} -> ${perfAfter}`);
   const gflop = (s) => Number(/^([\d.]+) GFLOP/.exec(s)?.[1]);
   // Dense sizing of the 109B total predicts ~6x the compute per token of the 17B active.
   assert.ok(gflop(flopsAfter) > 5 * gflop(flopsBefore), `${flopsBefore} -> ${flopsAfter}`);
@@ -139,10 +147,16 @@ test('changing the GPU changes the result', async () => {
   const { page } = await openPlanner();
   const before = await page.textContent('#verdict');
   const tableBefore = await page.textContent('#memory-table');
+  await page.waitForSelector('#cost-table');
+  const costBefore = await page.textContent('#cost-table');
   await page.selectOption('#gpu', 'h200-sxm');
   const after = await textChanges(page, '#verdict', before);
   assert.match(after, /H200/);
   assert.notEqual(await page.textContent('#memory-table'), tableBefore);
+  // The cost table re-prices for the chosen GPU (the page asks /api/plan for that GPU only).
+  const costAfter = await textChanges(page, '#cost-table', costBefore);
+  assert.match(costAfter, /H200/);
+  assert.doesNotMatch(costAfter, /H100/);
   assert.match(page.url(), /gpu=h200-sxm/);
   await shot(page, '4-gpu-h200');
   await page.close();
