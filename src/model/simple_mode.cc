@@ -62,7 +62,19 @@ Result<ModelSpec> BuildSimpleModel(const SimpleModelInput& in) {
   const bool moe = in.num_experts > 0 && in.total_params.has_value();
   const int64_t total = in.total_params ? std::llround(*in.total_params) : active;
   const int64_t vocab = in.vocab_size.value_or(kDefaultVocab);
-  const int64_t hidden = in.hidden_size ? *in.hidden_size : EstimateHidden(static_cast<double>(active), layers, vocab);
+  // Inactive experts carry total - active; each layer's E - k idle experts share it evenly. The expert size
+  // does not depend on the hidden size, so the hidden size is estimated from what the k active experts
+  // leave of the active parameters.
+  int64_t expert = 0;
+  if (moe && in.num_experts > in.experts_per_token) expert = (total - active) / (layers * (in.num_experts - in.experts_per_token));
+  const int64_t active_experts = layers * in.experts_per_token * expert;
+  if (active_experts >= active)
+    return Invalid("active_params", fmt::format("={} cannot hold {} active experts per layer of {} parameters each (total - active "
+                                                "spread over {} layers x {} idle experts); check total_params and num_experts",
+                                                active, in.experts_per_token, expert, layers,
+                                                in.num_experts - in.experts_per_token));
+  const int64_t hidden =
+      in.hidden_size ? *in.hidden_size : EstimateHidden(static_cast<double>(active - active_experts), layers, vocab);
   const int64_t kv_dim = static_cast<int64_t>(in.num_kv_heads) * in.head_dim;
   // Query heads: hidden / head_dim, rounded to a multiple of the KV heads (GQA groups).
   int64_t heads = std::max<int64_t>(in.num_kv_heads, hidden / in.head_dim);
@@ -78,10 +90,6 @@ Result<ModelSpec> BuildSimpleModel(const SimpleModelInput& in) {
   const int64_t attention = 2 * hidden * q_dim + 2 * hidden * kv_dim;
   const int64_t norms = 2 * hidden;
   const int64_t router = moe ? hidden * in.num_experts : 0;
-  // Inactive experts carry total - active; each layer's E - k idle experts share it evenly.
-  int64_t expert = 0;
-  if (moe) expert = (total - active) / (layers * (in.num_experts - in.experts_per_token));
-  if (moe && in.num_experts == in.experts_per_token) expert = 0;
   const int64_t fixed = 2 * vocab * hidden + hidden + layers * (attention + norms + router + in.experts_per_token * expert);
   const int64_t mlp_rest = active - fixed;  // always-active MLP weights (dense MLP or shared experts)
   if (mlp_rest < 0)
