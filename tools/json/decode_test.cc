@@ -99,7 +99,8 @@ TEST(DecodeSimpleModel, TotalMayBeLeftOut) {
 }
 
 TEST(DecodeModelSource, SimpleModeErrorsNameTheRequestField) {
-  // 1B active cannot hold 48 layers of attention plus the embedding: the engine's rule, the API's field.
+  // 1B active cannot hold one active expert per layer of (109B - 1B) / (48 x 15) = 150M: the engine's rule,
+  // the API's field.
   auto r = DecodeModelSource(json{{"simple",
                                    {{"total_params", 109e9},
                                     {"active_params", 1e9},
@@ -111,7 +112,7 @@ TEST(DecodeModelSource, SimpleModeErrorsNameTheRequestField) {
                              "model");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().field, "model.simple.active_params");
-  EXPECT_TRUE(r.error().message.starts_with("simple input: active_params=1000000000 is too small"))
+  EXPECT_TRUE(r.error().message.starts_with("simple input: active_params=1000000000 cannot hold 1 active experts"))
       << r.error().message;
 }
 
