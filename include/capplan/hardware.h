@@ -54,7 +54,8 @@ class GpuCatalog {
   /// By id or alias, case-insensitive. NotFound lists the known ids.
   Result<GpuSpec> Find(std::string_view id_or_alias) const;
   const std::vector<GpuSpec>& All() const { return gpus_; }
-  /// Adds GPUs or overrides fields of existing ones (matched by id) from a user JSON file.
+  /// Adds GPUs or overrides fields of existing ones (matched by id, then alias) from a user JSON
+  /// file. All or nothing: on error the catalog is unchanged.
   Status Merge(std::string_view json_text, std::string_view source_name);
 
  private:

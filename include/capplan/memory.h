@@ -14,9 +14,9 @@
 
 namespace capplan {
 
-/// GPUs per replica = tp * pp (experts are split over ep ranks drawn from the same tp*pp GPUs, as
-/// vLLM's --enable-expert-parallel does: ep must divide tp * pp... see docs/memory.md). Replicas
-/// multiply the replica.
+/// GPUs per replica = tp * pp. A layer's routed experts are split over ep groups drawn from the tp
+/// GPUs of its pipeline stage, each expert sharded tp/ep ways, so ep must divide tp (vLLM's
+/// --enable-expert-parallel is ep = tp; see docs/memory.md). Replicas multiply the replica.
 struct Parallelism {
   int tp = 1;        // tensor parallel degree (attention heads and dense MLPs split tp ways)
   int ep = 1;        // expert parallel degree (routed experts split ep ways; 1 = experts TP-sharded)
@@ -68,6 +68,17 @@ Status ValidateLayout(const ModelSpec& m, const Parallelism& p);
 /// MoE models when TP would over-shard small experts, PP across nodes.
 Result<Parallelism> DefaultLayout(const ModelSpec& m, const GpuSpec& g, int gpus);
 
+/// A layout from the flags a user gave: none -> DefaultLayout(gpus); --tp [--pp] -> that replica,
+/// repeated gpus / (tp x pp) times (data parallel); --ep alone -> the default layout with that ep.
+/// Errors name the flags: "--gpus=6 is not a multiple of --tp x --pp = 4".
+struct LayoutRequest {
+  int gpus = 0;
+  std::optional<int> tp = std::nullopt;
+  std::optional<int> ep = std::nullopt;
+  std::optional<int> pp = std::nullopt;
+};
+Result<Parallelism> ResolveLayout(const ModelSpec& m, const GpuSpec& g, const LayoutRequest& r);
+
 struct Warning {
   std::string code;     // "low_headroom", "batch_ceiling", "unbounded_context", "fp8_halves_gpus", "simple_total_missing"
   std::string message;  // with its numbers
@@ -96,6 +107,7 @@ struct MemoryBudget {
   Bytes kv_bytes_per_sequence;  // one sequence of `context` tokens on the busiest-KV GPU, paged blocks rounded up
   Bytes kv_needed;              // batch x kv_bytes_per_sequence
   int busiest_stage = 0;        // the pipeline stage whose GPU the per-GPU fields describe
+  int64_t max_single_sequence = 0;  // the longest context one sequence can have: the largest --max-model-len that starts
 };
 
 struct BudgetQuery {

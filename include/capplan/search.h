@@ -101,6 +101,9 @@ int64_t ReplicaKvTokens(const MemoryBudget& b);
 /// `max_num_seqs` running sequences.
 SchedulerConfig SchedulerFor(const Deployment& d, const MemoryBudget& b, int max_num_seqs);
 
+/// The --max-model-len a plan launches with: input + output rounded up to a multiple of 1024 tokens.
+int64_t PlanMaxModelLen(const PlanRequest& r);
+
 /// Monthly token volume (input + output) -> request rate, and back, for a workload's lengths.
 double RateFromMonthlyTokens(double tokens_per_month, int64_t input_tokens, int64_t output_tokens);
 double MonthlyTokensFromRate(double rate_per_second, int64_t input_tokens, int64_t output_tokens);

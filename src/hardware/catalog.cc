@@ -15,14 +15,16 @@ using nlohmann::json;
 
 std::string Lower(std::string_view s) {
   std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return out;
 }
 
 // Applies one GPU object's keys onto `g` (a new spec or an existing one being overridden).
 class GpuReader {
  public:
-  GpuReader(const json& obj, std::string_view source, std::string id) : obj_(obj), source_(source), id_(std::move(id)) {}
+  GpuReader(const json& obj, std::string_view source, std::string id)
+      : obj_(obj), source_(source), id_(std::move(id)) {}
 
   Status ApplyTo(GpuSpec& g) const {
     for (const auto& [key, value] : obj_.items()) {
@@ -33,8 +35,7 @@ class GpuReader {
 
   Error Bad(std::string_view key, std::string_view rule) const {
     return Error::InvalidArgument(
-        std::string(source_) + ": gpu '" + id_ + "': " + std::string(key) + " " + std::string(rule),
-        std::string(key));
+        std::string(source_) + ": gpu '" + id_ + "': " + std::string(key) + " " + std::string(rule), std::string(key));
   }
 
  private:
@@ -49,11 +50,26 @@ class GpuReader {
 
   Status ApplyKey(const std::string& key, const json& v, GpuSpec& g) const {
     if (key == "id") return Ok{};
-    if (key == "name") { CAPPLAN_ASSIGN_OR_RETURN(g.name, Text(key, v)); return Ok{}; }
-    if (key == "vendor") { CAPPLAN_ASSIGN_OR_RETURN(g.vendor, Text(key, v)); return Ok{}; }
-    if (key == "interconnect") { CAPPLAN_ASSIGN_OR_RETURN(g.interconnect, Text(key, v)); return Ok{}; }
-    if (key == "source") { CAPPLAN_ASSIGN_OR_RETURN(g.source, Text(key, v)); return Ok{}; }
-    if (key == "memory_usable_source") { CAPPLAN_ASSIGN_OR_RETURN(g.memory_usable_source, Text(key, v)); return Ok{}; }
+    if (key == "name") {
+      CAPPLAN_ASSIGN_OR_RETURN(g.name, Text(key, v));
+      return Ok{};
+    }
+    if (key == "vendor") {
+      CAPPLAN_ASSIGN_OR_RETURN(g.vendor, Text(key, v));
+      return Ok{};
+    }
+    if (key == "interconnect") {
+      CAPPLAN_ASSIGN_OR_RETURN(g.interconnect, Text(key, v));
+      return Ok{};
+    }
+    if (key == "source") {
+      CAPPLAN_ASSIGN_OR_RETURN(g.source, Text(key, v));
+      return Ok{};
+    }
+    if (key == "memory_usable_source") {
+      CAPPLAN_ASSIGN_OR_RETURN(g.memory_usable_source, Text(key, v));
+      return Ok{};
+    }
     if (key == "node_source" || key == "_comment") return Ok{};
     if (key == "aliases") {
       if (!v.is_array()) return Bad(key, "must be an array of strings");
@@ -68,13 +84,21 @@ class GpuReader {
       if (!v.is_object()) return Bad(key, "must be an object such as {\"bf16\": 989}");
       for (const auto& [cls, tflops] : v.items()) {
         ComputeClass c;
-        if (cls == "bf16") c = ComputeClass::kBF16;
-        else if (cls == "fp8") c = ComputeClass::kFP8;
-        else if (cls == "int8") c = ComputeClass::kINT8;
-        else if (cls == "fp4") c = ComputeClass::kFP4;
-        else return Bad(key + "." + cls, "is not a compute class (expected bf16, fp8, int8 or fp4)");
+        if (cls == "bf16")
+          c = ComputeClass::kBF16;
+        else if (cls == "fp8")
+          c = ComputeClass::kFP8;
+        else if (cls == "int8")
+          c = ComputeClass::kINT8;
+        else if (cls == "fp4")
+          c = ComputeClass::kFP4;
+        else
+          return Bad(key + "." + cls, "is not a compute class (expected bf16, fp8, int8 or fp4)");
         CAPPLAN_ASSIGN_OR_RETURN(double t, NonNegative(key + "." + cls, tflops));
-        if (t > 0) g.dense_peak[c] = TFlopsPerSec(t); else g.dense_peak.erase(c);
+        if (t > 0)
+          g.dense_peak[c] = TFlopsPerSec(t);
+        else
+          g.dense_peak.erase(c);
       }
       return Ok{};
     }
@@ -85,15 +109,24 @@ class GpuReader {
       return Ok{};
     }
     CAPPLAN_ASSIGN_OR_RETURN(double x, NonNegative(key, v));
-    if (key == "memory_marketed_gb") g.memory_marketed = GB(x);
-    else if (key == "memory_usable_bytes") g.memory_usable = Bytes{x};
-    else if (key == "memory_usable_gib") g.memory_usable = GiB(x);
-    else if (key == "hbm_bandwidth_tb_per_s") g.hbm_bandwidth = TBps(x);
-    else if (key == "scale_up_gb_per_s") g.scale_up_bandwidth = GBps(x);
-    else if (key == "pcie_gb_per_s") g.pcie_bandwidth = GBps(x);
-    else if (key == "scale_out_gb_per_s") g.scale_out_bandwidth = GBps(x);
-    else if (key == "tdp_watts") g.tdp_watts = x;
-    else return Bad(key, "is not a known GPU field");
+    if (key == "memory_marketed_gb")
+      g.memory_marketed = GB(x);
+    else if (key == "memory_usable_bytes")
+      g.memory_usable = Bytes{x};
+    else if (key == "memory_usable_gib")
+      g.memory_usable = GiB(x);
+    else if (key == "hbm_bandwidth_tb_per_s")
+      g.hbm_bandwidth = TBps(x);
+    else if (key == "scale_up_gb_per_s")
+      g.scale_up_bandwidth = GBps(x);
+    else if (key == "pcie_gb_per_s")
+      g.pcie_bandwidth = GBps(x);
+    else if (key == "scale_out_gb_per_s")
+      g.scale_out_bandwidth = GBps(x);
+    else if (key == "tdp_watts")
+      g.tdp_watts = x;
+    else
+      return Bad(key, "is not a known GPU field");
     return Ok{};
   }
 
@@ -118,9 +151,9 @@ Result<json> ParseDoc(std::string_view text, std::string_view source) {
 // csv records none for the RTX 5090): such a GPU can be sized for memory, and PeakFlops() is 0.
 Status CheckComplete(const GpuSpec& g, std::string_view source) {
   auto missing = [&](std::string_view key) {
-    return Error::InvalidArgument(std::string(source) + ": gpu '" + g.id + "': " + std::string(key) +
-                                      " is required for a new GPU",
-                                  std::string(key));
+    return Error::InvalidArgument(
+        std::string(source) + ": gpu '" + g.id + "': " + std::string(key) + " is required for a new GPU",
+        std::string(key));
   };
   if (g.memory_usable.v <= 0 && g.memory_marketed.v <= 0) return missing("memory_usable_bytes");
   if (g.hbm_bandwidth.v <= 0) return missing("hbm_bandwidth_tb_per_s");
@@ -159,7 +192,12 @@ Status GpuCatalog::Merge(std::string_view json_text, std::string_view source_nam
     }
     std::string id = Lower(obj["id"].get<std::string>());
     GpuReader reader(obj, source_name, id);
-    auto it = std::find_if(merged.begin(), merged.end(), [&](const GpuSpec& g) { return g.id == id; });
+    // An entry overrides the GPU it names by id or alias ("h100" edits h100-sxm).
+    auto named = [&](const GpuSpec& g) {
+      return g.id == id || std::any_of(g.aliases.begin(), g.aliases.end(),
+                                       [&](const std::string& a) { return Lower(a) == id; });
+    };
+    auto it = std::find_if(merged.begin(), merged.end(), named);
     if (it != merged.end()) {
       CAPPLAN_RETURN_IF_ERROR(reader.ApplyTo(*it));
       continue;

@@ -41,10 +41,10 @@ TEST(GpuCatalog, NodeFacts) {
   EXPECT_EQ(Gpu("h100").gpus_per_node, 8);
   EXPECT_EQ(Gpu("h100").scale_out_bandwidth, GBps(50));  // 400 Gb/s NDR per GPU
   EXPECT_EQ(Gpu("h100").scale_up_bandwidth, GBps(450));
-  EXPECT_EQ(Gpu("h100").pcie_bandwidth, GBps(64));       // gen5 x16
+  EXPECT_EQ(Gpu("h100").pcie_bandwidth, GBps(64));  // gen5 x16
   EXPECT_EQ(Gpu("gb200").gpus_per_node, 72);
   EXPECT_EQ(Gpu("l40s").scale_up_bandwidth, BytesPerSec{});
-  EXPECT_EQ(Gpu("l40s").pcie_bandwidth, GBps(32));       // gen4 x16
+  EXPECT_EQ(Gpu("l40s").pcie_bandwidth, GBps(32));  // gen4 x16
 }
 
 TEST(GpuCatalog, UnknownGpuListsTheKnownIds) {
@@ -72,6 +72,13 @@ TEST(GpuCatalog, MergeOverridesFieldsOfAnExistingGpu) {
   EXPECT_EQ(g.memory_usable, GiB(79));
   EXPECT_EQ(g.gpus_per_node, 4);
   EXPECT_EQ(g.hbm_bandwidth, TBps(3.35));  // untouched
+}
+
+TEST(GpuCatalog, MergeByAliasOverridesTheAliasedGpu) {
+  GpuCatalog c = GpuCatalog::BuiltIn();
+  ASSERT_TRUE(c.Merge(R"([{"id": "h100", "memory_usable_gib": 78}])", "mine.json").ok());
+  EXPECT_EQ(c.All().size(), GpuCatalog::BuiltIn().All().size());
+  EXPECT_EQ(c.Find("h100-sxm")->memory_usable, GiB(78));
 }
 
 TEST(GpuCatalog, MergeAddsANewGpu) {

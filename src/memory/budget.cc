@@ -20,6 +20,12 @@ struct Stage {
   Bytes kv_seq;  // one sequence at the query's context
 };
 
+// floor(pool / per_item), saturating (a model without attention layers has no KV per sequence).
+int64_t HowMany(Bytes pool, Bytes per_item) {
+  if (per_item.v <= 0) return std::numeric_limits<int32_t>::max();
+  return static_cast<int64_t>(std::min(std::floor(pool / per_item), double{std::numeric_limits<int32_t>::max()}));
+}
+
 int64_t ContextLimit(const ModelSpec& m, const Deployment& d) {
   if (d.max_model_len > 0) return d.max_model_len;
   return m.max_context > 0 ? m.max_context : std::numeric_limits<int32_t>::max();
@@ -91,9 +97,12 @@ MemoryBudget BudgetOf(const ModelSpec& m, const Deployment& d, const BudgetQuery
     st.weights = StageWeightsPerGpu(m, d.weights, d.parallel, ranges, s);
     st.fixed = st.weights.Total() + activations + overhead;
     Bytes pool;
-    if (e.fraction_of_free) pool = (usable - st.fixed) * e.memory_fraction;  // TensorRT-LLM
-    else if (e.reserves_outside_fraction) pool = capacity - st.weights.Total();  // SGLang
-    else pool = capacity - st.fixed;                                             // vLLM
+    if (e.fraction_of_free)
+      pool = (usable - st.fixed) * e.memory_fraction;  // TensorRT-LLM
+    else if (e.reserves_outside_fraction)
+      pool = capacity - st.weights.Total();  // SGLang
+    else
+      pool = capacity - st.fixed;  // vLLM
     st.pool = std::max(pool, Bytes{});
     st.kv_seq = StageKvBytesPerSequence(m, d.parallel, d.kv_dtype, e, ranges[s], q.context);
     stages.push_back(st);
@@ -105,7 +114,7 @@ MemoryBudget BudgetOf(const ModelSpec& m, const Deployment& d, const BudgetQuery
   int64_t seqs = std::numeric_limits<int64_t>::max();
   for (int s = 0; s < static_cast<int>(stages.size()); ++s) {
     if (slack(stages[s]) < slack(stages[bind])) bind = s;
-    seqs = std::min(seqs, static_cast<int64_t>(std::floor(stages[s].pool / stages[s].kv_seq)));
+    seqs = std::min(seqs, HowMany(stages[s].pool, stages[s].kv_seq));
   }
   const Stage& st = stages[bind];
   b.busiest_stage = bind;
@@ -115,10 +124,11 @@ MemoryBudget BudgetOf(const ModelSpec& m, const Deployment& d, const BudgetQuery
   b.kv_bytes_per_sequence = st.kv_seq;
   b.kv_needed = st.kv_seq * q.batch;
   b.kv_bytes_per_token_per_gpu = st.kv_seq / static_cast<double>(q.context);
-  b.kv_tokens = static_cast<int64_t>(std::floor(st.pool / b.kv_bytes_per_token_per_gpu));
+  b.kv_tokens = HowMany(st.pool, b.kv_bytes_per_token_per_gpu);
   if (d.max_num_seqs > 0) seqs = std::min<int64_t>(seqs, d.max_num_seqs);
   b.max_concurrent_sequences = static_cast<int>(std::min<int64_t>(seqs, std::numeric_limits<int>::max()));
   b.max_context_at_batch = MaxContextAtBatch(m, d, ranges, stages, q.batch, ContextLimit(m, d));
+  b.max_single_sequence = MaxContextAtBatch(m, d, ranges, stages, 1, ContextLimit(m, d));
   b.free = (e.fraction_of_free ? usable : capacity) - st.fixed - b.kv_needed;
   if (e.reserves_outside_fraction) b.free = capacity - st.weights.Total() - b.kv_needed;
 
@@ -130,19 +140,19 @@ MemoryBudget BudgetOf(const ModelSpec& m, const Deployment& d, const BudgetQuery
     const Bytes first = e.reserves_outside_fraction ? x.weights.Total() : x.fixed;
     if (first > limit) {
       b.reason = "weights " + FormatBytes(x.weights.Total()) +
-                 (e.reserves_outside_fraction ? ""
-                                              : " + activations " + FormatBytes(activations) + " + overhead " +
-                                                    FormatBytes(overhead)) +
+                 (e.reserves_outside_fraction
+                      ? ""
+                      : " + activations " + FormatBytes(activations) + " + overhead " + FormatBytes(overhead)) +
                  " per GPU" + stage_note + " exceed the " + FormatBytes(limit) + " the engine may use (" +
                  CapacityNote(e, usable) + ")";
     } else if (e.reserves_outside_fraction && activations + overhead > usable - capacity) {
-      b.reason = "activations " + FormatBytes(activations) + " + overhead " + FormatBytes(overhead) +
-                 " exceed the " + FormatBytes(usable - capacity) + " left outside --mem-fraction-static";
+      b.reason = "activations " + FormatBytes(activations) + " + overhead " + FormatBytes(overhead) + " exceed the " +
+                 FormatBytes(usable - capacity) + " left outside --mem-fraction-static";
     } else if (x.kv_seq * q.batch > x.pool) {
       b.reason = "KV for " + Thousands(q.batch) + " sequence" + (q.batch > 1 ? "s" : "") + " of " +
-                 Thousands(q.context) + " tokens needs " + FormatBytes(x.kv_seq * q.batch) + " per GPU" +
-                 stage_note + ", the KV pool holds " + FormatBytes(x.pool) + " (" +
-                 Thousands(static_cast<int64_t>(std::floor(x.pool / x.kv_seq))) + " sequences)";
+                 Thousands(q.context) + " tokens needs " + FormatBytes(x.kv_seq * q.batch) + " per GPU" + stage_note +
+                 ", the KV pool holds " + FormatBytes(x.pool) + " (" +
+                 Thousands(HowMany(x.pool, x.kv_seq)) + " sequences)";
     } else if (d.max_model_len > 0) {
       Bytes one = StageKvBytesPerSequence(m, d.parallel, d.kv_dtype, e, ranges[s], d.max_model_len);
       if (one > x.pool)
@@ -167,13 +177,12 @@ Result<MemoryBudget> ComputeMemoryBudget(const ModelSpec& m, const Deployment& d
   if (d.max_num_seqs < 0)
     return Error::InvalidArgument("--max-num-seqs=" + std::to_string(d.max_num_seqs) + " must be positive",
                                   "max-num-seqs");
-  if (d.gpu.memory_usable.v <= 0)
-    return Error::InvalidArgument("--gpu: " + d.gpu.id + " has no usable memory", "gpu");
+  if (d.gpu.memory_usable.v <= 0) return Error::InvalidArgument("--gpu: " + d.gpu.id + " has no usable memory", "gpu");
   CAPPLAN_RETURN_IF_ERROR(ValidateLayout(m, d.parallel));
   if (d.max_model_len > 0 && q.context > d.max_model_len)
-    return Error::InvalidArgument("--context=" + std::to_string(q.context) + " exceeds --max-model-len=" +
-                                      std::to_string(d.max_model_len),
-                                  "context");
+    return Error::InvalidArgument(
+        "--context=" + std::to_string(q.context) + " exceeds --max-model-len=" + std::to_string(d.max_model_len),
+        "context");
   if (m.max_context > 0 && q.context > m.max_context)
     return Error::InvalidArgument("--context=" + std::to_string(q.context) + " exceeds the model's context of " +
                                       std::to_string(m.max_context) + " tokens (max_position_embeddings)",

@@ -11,9 +11,12 @@ namespace capplan {
 
 std::string_view EngineName(Engine e) {
   switch (e) {
-    case Engine::kVllm: return "vllm";
-    case Engine::kSglang: return "sglang";
-    case Engine::kTrtllm: return "trtllm";
+    case Engine::kVllm:
+      return "vllm";
+    case Engine::kSglang:
+      return "sglang";
+    case Engine::kTrtllm:
+      return "trtllm";
   }
   return "vllm";
 }
@@ -24,9 +27,9 @@ Result<Engine> ParseEngine(std::string_view text, std::string_view field) {
   if (s == "vllm") return Engine::kVllm;
   if (s == "sglang") return Engine::kSglang;
   if (s == "trtllm" || s == "tensorrt-llm" || s == "trt-llm") return Engine::kTrtllm;
-  return Error::InvalidArgument(std::string(field) + ": unknown engine '" + std::string(text) +
-                                    "' (expected vllm, sglang or trtllm)",
-                                std::string(field));
+  return Error::InvalidArgument(
+      std::string(field) + ": unknown engine '" + std::string(text) + "' (expected vllm, sglang or trtllm)",
+      std::string(field));
 }
 
 EngineProfile DefaultEngineProfile(Engine e) {
@@ -68,8 +71,7 @@ int EffectiveMaxNumSeqs(const EngineProfile& e, const GpuSpec& g, int max_num_se
   if (max_num_seqs > 0) return max_num_seqs;
   // vLLM V1 raises its defaults on GPUs with >= 70 GiB (H100, MI300X; not A100):
   // vllm/engine/arg_utils.py, EngineArgs._set_default_args.
-  if (e.engine == Engine::kVllm && g.memory_usable >= GiB(kVllmLargeGpuGiB) &&
-      g.id.find("a100") == std::string::npos) {
+  if (e.engine == Engine::kVllm && g.memory_usable >= GiB(kVllmLargeGpuGiB) && g.id.find("a100") == std::string::npos) {
     return kVllmLargeGpuMaxNumSeqs;
   }
   return e.default_max_num_seqs;

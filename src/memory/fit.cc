@@ -25,12 +25,16 @@ std::vector<PrecisionChoice> CandidatePrecisions(const ModelSpec& m, const GpuSp
   const WeightPrecision native = NativeWeightPrecision(m);
   const bool native_is_bf16 = native.base == DType::kBF16 && !native.linear && !native.routed_experts;
   if (!native_is_bf16)
-    out.push_back({"native (" + (m.native.description.empty() ? std::string("checkpoint") : m.native.description) + ")",
-                   native});
+    out.push_back(
+        {"native (" + (m.native.description.empty() ? std::string("checkpoint") : m.native.description) + ")", native});
   out.push_back({"bf16", UniformWeightPrecision(DType::kBF16)});
   if (HasNativeCompute(g, ComputeClass::kFP8)) out.push_back({"fp8", UniformWeightPrecision(DType::kFP8)});
   out.push_back({"int4", UniformWeightPrecision(DType::kINT4)});
-  if (HasNativeCompute(g, ComputeClass::kFP4)) out.push_back({"nvfp4", UniformWeightPrecision(DType::kNVFP4)});
+  // FP4 units: NVIDIA's format is NVFP4, AMD's (MI355X) the OCP MXFP4.
+  if (HasNativeCompute(g, ComputeClass::kFP4)) {
+    const DType fp4 = g.vendor == "AMD" ? DType::kMXFP4 : DType::kNVFP4;
+    out.push_back({std::string(DTypeName(fp4)), UniformWeightPrecision(fp4)});
+  }
   return out;
 }
 

@@ -98,4 +98,25 @@ Result<Parallelism> DefaultLayout(const ModelSpec& m, const GpuSpec& g, int gpus
   return best;
 }
 
+Result<Parallelism> ResolveLayout(const ModelSpec& m, const GpuSpec& g, const LayoutRequest& r) {
+  if (r.gpus < 1) return Error::InvalidArgument("--gpus=" + to_string(r.gpus) + " must be at least 1", "gpus");
+  Parallelism p;
+  if (!r.tp && !r.pp) {
+    CAPPLAN_ASSIGN_OR_RETURN(p, DefaultLayout(m, g, r.gpus));
+    if (r.ep) p.ep = *r.ep;
+  } else {
+    p.tp = r.tp.value_or(1);
+    p.pp = r.pp.value_or(1);
+    p.ep = r.ep.value_or(1);
+    CAPPLAN_RETURN_IF_ERROR(ValidateLayout(m, p));
+    if (r.gpus % p.GpusPerReplica() != 0)
+      return Error::InvalidArgument(
+          "--gpus=" + to_string(r.gpus) + " is not a multiple of --tp x --pp = " + to_string(p.GpusPerReplica()),
+          "gpus");
+    p.replicas = r.gpus / p.GpusPerReplica();
+  }
+  CAPPLAN_RETURN_IF_ERROR(ValidateLayout(m, p));
+  return p;
+}
+
 }  // namespace capplan

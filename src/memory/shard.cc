@@ -121,8 +121,8 @@ Bytes ActivationBytesPerGpu(const ModelSpec& m, const Parallelism& p, const Engi
   const AttentionSpec& a = m.attention;
   const int kv_per_gpu = a.mla ? 1 : std::max(1, a.num_kv_heads / p.tp);
   // Attention temporaries: q and output (heads/tp x head_dim each), k and v of this GPU's heads.
-  const double attention = t * (2.0 * a.num_heads / p.tp * std::max(a.head_dim, a.v_head_dim) +
-                                2.0 * kv_per_gpu * a.head_dim);
+  const double attention =
+      t * (2.0 * a.num_heads / p.tp * std::max(a.head_dim, a.v_head_dim) + 2.0 * kv_per_gpu * a.head_dim);
   // MLP temporaries: a gated MLP of `params` holds ~params/hidden elements per token
   // (gate_up output 2i + activation i = 3i = 3*i*h/h). Fused MoE kernels hold that per routed
   // copy (top-k) plus a hidden-size output per copy.
@@ -136,8 +136,7 @@ Bytes ActivationBytesPerGpu(const ModelSpec& m, const Parallelism& p, const Engi
   const double hidden = kLiveHiddenTensors * t * h;
   const double layer_peak = (hidden + std::max(attention, mlp)) * kActivationBytesPerElement;
   // The sampler: FP32 logits over the whole vocabulary for every running sequence.
-  const double sampler =
-      static_cast<double>(kLiveLogitTensors) * max_num_seqs * m.vocab_size * kLogitBytesPerElement;
+  const double sampler = static_cast<double>(kLiveLogitTensors) * max_num_seqs * m.vocab_size * kLogitBytesPerElement;
   return Bytes{layer_peak + sampler};
 }
 

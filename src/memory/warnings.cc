@@ -23,7 +23,8 @@ std::vector<Warning> BudgetWarnings(const ModelSpec& m, const Deployment& d, con
                                     const MemoryBudget& b) {
   std::vector<Warning> out;
   // low_headroom: the KV pool is a small slice of what the engine may use.
-  if (b.capacity.v > 0 && b.kv_cache / b.capacity < kLowHeadroomFraction) {
+  // (No pool at all is not a warning but the reason it does not fit.)
+  if (b.kv_cache.v > 0 && b.kv_cache / b.capacity < kLowHeadroomFraction) {
     out.push_back({"low_headroom", "the KV pool is " + FormatBytes(b.kv_cache) + ", " +
                                        Percent(b.kv_cache / b.capacity) + " of the " + FormatBytes(b.capacity) +
                                        " capacity per GPU (under " + Percent(kLowHeadroomFraction) +
@@ -34,23 +35,23 @@ std::vector<Warning> BudgetWarnings(const ModelSpec& m, const Deployment& d, con
       max_context > 0 ? KvBytesPerSequencePerGpu(m, d.parallel, d.kv_dtype, d.engine, max_context) : Bytes{};
   // unbounded_context: without --max-model-len the engine reserves for the model's whole window.
   bool unbounded = false;
-  if (d.max_model_len == 0 && m.max_context > q.context && kv_at_max > b.kv_cache) {
+  if (b.kv_cache.v > 0 && d.max_model_len == 0 && m.max_context > q.context && kv_at_max > b.kv_cache) {
     unbounded = true;
-    out.push_back({"unbounded_context",
-                   "no --max-model-len: the engine sizes for the model's " + Thousands(m.max_context) +
-                       "-token context, and one such sequence needs " + FormatBytes(kv_at_max) +
-                       " of KV per GPU while the pool holds " + FormatBytes(b.kv_cache) +
-                       " (vLLM refuses to start); set --max-model-len (the pool gives one sequence up to " +
-                       Thousands(b.batch == 1 ? b.max_context_at_batch : 0) + " tokens at batch 1)" +
-                       (d.max_num_seqs == 0 ? " and --max-num-seqs" : "")});
+    out.push_back({"unbounded_context", "no --max-model-len: the engine sizes for the model's " +
+                                            Thousands(m.max_context) + "-token context, and one such sequence needs " +
+                                            FormatBytes(kv_at_max) + " of KV per GPU while the pool holds " +
+                                            FormatBytes(b.kv_cache) +
+                                            " (the engine refuses to start); set --max-model-len (at most " +
+                                            Thousands(b.max_single_sequence) + " tokens fit in one sequence)" +
+                                            (d.max_num_seqs == 0 ? " and --max-num-seqs" : "")});
   }
   // batch_ceiling: at the longest allowed context, fewer sequences fit than the workload runs.
   if (!unbounded && max_context > q.context && kv_at_max.v > 0) {
     const int64_t at_max = static_cast<int64_t>(std::floor(b.kv_cache / kv_at_max));
     if (at_max < q.batch)
       out.push_back({"batch_ceiling", "at the " + Thousands(max_context) + "-token max context the KV pool holds " +
-                                          Thousands(at_max) + " sequence" + (at_max == 1 ? "" : "s") +
-                                          ", below the " + Thousands(q.batch) +
+                                          Thousands(at_max) + " sequence" + (at_max == 1 ? "" : "s") + ", below the " +
+                                          Thousands(q.batch) +
                                           " the workload runs; long requests will queue or be preempted"});
   }
   // fp8_halves_gpus: 16-bit weights on a GPU with FP8 units, where FP8 needs half the GPUs or fewer.
@@ -58,21 +59,23 @@ std::vector<Warning> BudgetWarnings(const ModelSpec& m, const Deployment& d, con
   if (gpus >= 2 && LinearWeightsAreSixteenBit(d.weights) && HasNativeCompute(d.gpu, ComputeClass::kFP8)) {
     auto fp8 = MinGpusThatFit(m, d, UniformWeightPrecision(DType::kFP8), q, gpus / 2);
     if (fp8) {
-      out.push_back({"fp8_halves_gpus", std::string(DTypeName(d.weights.base)) + " weights on " +
-                                            std::to_string(gpus) + "x " + d.gpu.id + "; FP8 weights fit on " +
-                                            std::to_string(*fp8) + "x (" + d.gpu.id +
+      out.push_back({"fp8_halves_gpus", std::string(DTypeName(d.weights.base)) + " weights on " + std::to_string(gpus) +
+                                            "x " + d.gpu.id + "; FP8 weights fit on " + std::to_string(*fp8) + "x (" +
+                                            d.gpu.id +
                                             " has FP8 tensor cores; check the quality of an FP8 checkpoint)"});
     }
   }
   // simple_total_missing: a simple-mode model without its total was sized as if active were total.
   if (m.mode == InputMode::kSimple) {
-    for (const auto& l : m.limitations) {
-      if (l.find("total") != std::string::npos && l.find("active") != std::string::npos) {
-        out.push_back({"simple_total_missing",
-                       "total parameters not given: weights sized from the " + FormatCount(TotalParams(m)) +
-                           " active parameters; an MoE model holds all experts, so the real weights are larger"});
-        break;
-      }
+    bool moe = false;
+    for (const auto& l : m.layers) moe = moe || l.is_moe();
+    bool noted = false;
+    for (const auto& l : m.limitations)
+      noted = noted || l.starts_with("total parameters not given");  // BuildSimpleModel's note
+    if (noted || (moe && TotalParams(m) <= ActiveParams(m))) {
+      out.push_back({"simple_total_missing",
+                     "total parameters not given: weights sized from the " + FormatCount(ActiveParams(m)) +
+                         " active parameters; an MoE model holds all of its experts, so its weights are larger"});
     }
   }
   return out;

@@ -137,6 +137,10 @@ SchedulerConfig SchedulerFor(const Deployment& d, const MemoryBudget& b, int max
   return s;
 }
 
+int64_t PlanMaxModelLen(const PlanRequest& r) {
+  return ((r.input_tokens + r.output_tokens + 1023) / 1024) * 1024;
+}
+
 double MonthlyTokensFromRate(double rate_per_second, int64_t input_tokens, int64_t output_tokens) {
   return rate_per_second * static_cast<double>(input_tokens + output_tokens) * 3600.0 * kHoursPerMonth;
 }
@@ -185,7 +189,7 @@ Result<PlanResult> Plan(const PlanRequest& r, const GpuCatalog& gpus, const Pric
     ++out.evaluated;
     Candidate c;
     c.deployment = {.gpu = o.gpu, .parallel = o.layout, .weights = o.weights, .kv_dtype = o.kv,
-                    .engine = DefaultEngineProfile(r.engine)};
+                    .engine = DefaultEngineProfile(r.engine), .max_model_len = PlanMaxModelLen(r)};
     auto budget = ComputeMemoryBudget(r.model, c.deployment, BudgetQuery{.context = context, .batch = 1});
     if (!budget.ok() || !budget->fits) continue;
     ++out.fitting;
@@ -211,6 +215,11 @@ Result<PlanResult> Plan(const PlanRequest& r, const GpuCatalog& gpus, const Pric
       else hi = mid - 1;
     }
     c.slo_concurrency = lo;
+    // The launch command bounds the running batch to what the targets allow; the budget then
+    // reports the warnings of the deployment as it will really run.
+    c.deployment.max_num_seqs = lo;
+    if (auto bounded = ComputeMemoryBudget(r.model, c.deployment, BudgetQuery{.context = context, .batch = lo}); bounded.ok())
+      c.memory = *bounded;
     const MaxLoad at_slo = SteadyState(model, lo, r.input_tokens, r.output_tokens);
     c.replica_capacity_rps = at_slo.requests_per_second;
     const int replicas = static_cast<int>(std::ceil(r.rate_per_second / (c.replica_capacity_rps * kCapacityHeadroom)));

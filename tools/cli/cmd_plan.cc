@@ -134,7 +134,7 @@ int RunPlan(const PlanOptions& o, const CLI::App& cmd) {
     return 1;
   }
   const Candidate& best = plan->candidates.front();
-  const int64_t max_model_len = ((o.input + o.output + 1023) / 1024) * 1024;
+  const int64_t max_model_len = PlanMaxModelLen(r);
   const std::string vllm = VllmLaunchCommand(r.hf_id, best.deployment, max_model_len, best.slo_concurrency);
   const std::string sglang = SglangLaunchCommand(r.hf_id, best.deployment, max_model_len, best.slo_concurrency);
 
@@ -212,6 +212,9 @@ int RunPlan(const PlanOptions& o, const CLI::App& cmd) {
   fmt::print("RECOMMENDATION\n");
   fmt::print("  {} x {} ({}), weights {}, KV cache {}\n", bp.TotalGpus(), best.deployment.gpu.name, LayoutName(bp),
              PrecisionName(best.deployment.weights), DTypeName(best.deployment.kv_dtype));
+  if (best.deployment.weights.linear == DType::kNVFP4 || best.deployment.weights.linear == DType::kINT4)
+    fmt::print("              (needs a pre-quantized {} checkpoint of the model, e.g. from NVIDIA ModelOpt)\n",
+               DTypeName(*best.deployment.weights.linear));
   fmt::print("  cost        {}\n", CostLine(best));
   fmt::print("              {} at {}/GPU-hour x {} GPUs, price of {}\n", best.quote.row.provider,
              FormatDollars(Dollars{best.quote.usd_per_gpu_hour.v}), best.quote.billed_gpus,
@@ -237,12 +240,12 @@ int RunPlan(const PlanOptions& o, const CLI::App& cmd) {
   fmt::print("  {}\n  {}\n", vllm, sglang);
 
   fmt::print("\nCANDIDATES (cheapest first; * = on the cost / p95 E2E Pareto front)\n");
-  fmt::print("  {:>2} {:<14} {:>5} {:<20} {:<16} {:<5} {:>12} {:>9} {:>9} {:>9} {:<4} {}\n", "#", "GPU", "GPUs", "layout", "weights",
+  fmt::print("  {:>2} {:<14} {:>5} {:<26} {:<16} {:<5} {:>12} {:>9} {:>9} {:>9} {:<4} {}\n", "#", "GPU", "GPUs", "layout", "weights",
              "KV", "$/month", "TTFTp95", "TPOTp95", "E2Ep95", "sim", "provider (price date)");
   for (size_t i = 0; i < plan->candidates.size() && static_cast<int>(i) < o.show; ++i) {
     const Candidate& c = plan->candidates[i];
     const bool front = std::find(plan->pareto.begin(), plan->pareto.end(), i) != plan->pareto.end();
-    fmt::print("  {:>2}{}{:<14} {:>5} {:<20} {:<16} {:<5} {:>12} {:>9} {:>9} {:>9} {:<4} {} ({})\n", i + 1, front ? "*" : " ",
+    fmt::print("  {:>2}{}{:<14} {:>5} {:<26} {:<16} {:<5} {:>12} {:>9} {:>9} {:>9} {:<4} {} ({})\n", i + 1, front ? "*" : " ",
                c.deployment.gpu.id, c.deployment.parallel.TotalGpus(), LayoutName(c.deployment.parallel),
                PrecisionName(c.deployment.weights), DTypeName(c.deployment.kv_dtype), FormatDollars(c.usd_per_month),
                FormatSeconds(c.latency.ttft.p95), FormatSeconds(c.latency.tpot.p95), FormatSeconds(c.latency.e2e.p95),

@@ -13,5 +13,11 @@ void RegisterValidate(CLI::App& app, int& exit_code);
 void RegisterPrices(CLI::App& app, int& exit_code);
 void RegisterSimulate(CLI::App& app, int& exit_code);
 void RegisterPlan(CLI::App& app, int& exit_code);
+void RegisterGpus(CLI::App& app, int& exit_code);
+void RegisterMemory(CLI::App& app, int& exit_code);
+void RegisterFit(CLI::App& app, int& exit_code);
+#if CAPPLAN_HAS_SERVER
+void RegisterServe(CLI::App& app, int& exit_code);
+#endif
 
 }  // namespace capplan::cli

@@ -2,52 +2,32 @@
 
 #include <fmt/format.h>
 
-#include <fstream>
-#include <sstream>
+#include "catalog_flags.h"
 
 namespace capplan::cli {
 
 void AddDeploymentFlags(CLI::App& cmd, DeploymentFlags& f) {
-  cmd.add_option("--gpu", f.gpu, "GPU id or alias (see `capplan gpus`)")->capture_default_str();
-  cmd.add_option("--gpus", f.gpus, "GPUs per replica (tp x pp); the layout is chosen when --tp/--pp are not given")
+  cmd.add_option("--gpu", f.gpu, "GPU id or alias (capplan gpus)")->capture_default_str();
+  cmd.add_option("--gpus", f.gpus, "Number of GPUs in all; replicas = gpus / (tp x pp)")->capture_default_str();
+  cmd.add_option("--tp", f.tp, "Tensor-parallel degree (default: widest within a node)");
+  cmd.add_option("--ep", f.ep, "Expert-parallel degree (default: tp for MoE models when experts divide)");
+  cmd.add_option("--pp", f.pp, "Pipeline stages (default: across nodes)");
+  cmd.add_option("--weights", f.weights,
+                 "Weights dtype: native (the checkpoint's own), bf16, fp16, fp8, int8, int4, mxfp4, nvfp4")
       ->capture_default_str();
-  cmd.add_option("--tp", f.tp, "tensor-parallel degree");
-  cmd.add_option("--ep", f.ep, "expert-parallel degree (MoE)");
-  cmd.add_option("--pp", f.pp, "pipeline-parallel stages");
-  cmd.add_option("--replicas", f.replicas, "data-parallel replicas")->capture_default_str();
-  cmd.add_option("--weights", f.weights, "weights dtype: bf16, fp16, fp8, int8, int4, mxfp4, nvfp4 (default: the model's own)");
   cmd.add_option("--kv-dtype", f.kv_dtype, "KV-cache dtype: bf16 or fp8")->capture_default_str();
-  cmd.add_option("--engine", f.engine, "serving engine profile: vllm, sglang, trtllm")->capture_default_str();
-  cmd.add_option("--max-model-len", f.max_model_len, "the engine's max context per sequence (tokens)");
-  cmd.add_option("--max-num-seqs", f.max_num_seqs, "the engine's max running sequences per replica");
+  cmd.add_option("--engine", f.engine, "vllm, sglang or trtllm")->capture_default_str();
+  cmd.add_option("--max-model-len", f.max_model_len, "The engine's --max-model-len (default: the model's)");
+  cmd.add_option("--max-num-seqs", f.max_num_seqs, "The engine's --max-num-seqs");
   cmd.add_option("--gpu-file", f.gpu_file, "JSON file adding or overriding GPUs");
 }
 
 Result<Deployment> BuildDeployment(const ModelSpec& m, const DeploymentFlags& f) {
-  GpuCatalog catalog = GpuCatalog::BuiltIn();
-  if (!f.gpu_file.empty()) {
-    std::ifstream in(f.gpu_file);
-    if (!in) return Error::NotFound(f.gpu_file + ": cannot open the GPU file", "--gpu-file");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    CAPPLAN_RETURN_IF_ERROR(catalog.Merge(ss.str(), f.gpu_file));
-  }
+  CAPPLAN_ASSIGN_OR_RETURN(GpuCatalog catalog, LoadCatalog(f.gpu_file));
   Deployment d;
   CAPPLAN_ASSIGN_OR_RETURN(d.gpu, catalog.Find(f.gpu));
-  if (f.gpus < 1) return Error::InvalidArgument("--gpus must be at least 1 (got " + std::to_string(f.gpus) + ")", "--gpus");
-  if (f.replicas < 1)
-    return Error::InvalidArgument("--replicas must be at least 1 (got " + std::to_string(f.replicas) + ")", "--replicas");
-  if (f.tp || f.ep || f.pp) {
-    d.parallel.tp = f.tp.value_or(1);
-    d.parallel.pp = f.pp.value_or(1);
-    d.parallel.ep = f.ep.value_or(1);
-    if (!f.tp && !f.pp) d.parallel.tp = f.gpus;  // only --ep given: the GPUs still go to TP
-  } else {
-    CAPPLAN_ASSIGN_OR_RETURN(d.parallel, DefaultLayout(m, d.gpu, f.gpus));
-  }
-  d.parallel.replicas = f.replicas;
-  CAPPLAN_RETURN_IF_ERROR(ValidateLayout(m, d.parallel));
-  if (f.weights.empty()) {
+  CAPPLAN_ASSIGN_OR_RETURN(d.parallel, ResolveLayout(m, d.gpu, {.gpus = f.gpus, .tp = f.tp, .ep = f.ep, .pp = f.pp}));
+  if (f.weights == "native") {
     d.weights = NativeWeightPrecision(m);
   } else {
     CAPPLAN_ASSIGN_OR_RETURN(DType w, ParseDType(f.weights, "--weights"));
@@ -57,14 +37,23 @@ Result<Deployment> BuildDeployment(const ModelSpec& m, const DeploymentFlags& f)
   CAPPLAN_ASSIGN_OR_RETURN(Engine e, ParseEngine(f.engine, "--engine"));
   d.engine = DefaultEngineProfile(e);
   if (f.max_model_len) {
-    if (*f.max_model_len < 1) return Error::InvalidArgument("--max-model-len must be at least 1", "--max-model-len");
+    if (*f.max_model_len < 1)
+      return Error::InvalidArgument("--max-model-len=" + std::to_string(*f.max_model_len) + " must be at least 1 token",
+                                    "--max-model-len");
     d.max_model_len = *f.max_model_len;
   }
   if (f.max_num_seqs) {
-    if (*f.max_num_seqs < 1) return Error::InvalidArgument("--max-num-seqs must be at least 1", "--max-num-seqs");
+    if (*f.max_num_seqs < 1)
+      return Error::InvalidArgument("--max-num-seqs=" + std::to_string(*f.max_num_seqs) + " must be at least 1",
+                                    "--max-num-seqs");
     d.max_num_seqs = *f.max_num_seqs;
   }
   return d;
+}
+
+std::string WeightsName(const ModelSpec& m, const std::string& weights_flag) {
+  if (weights_flag != "native") return weights_flag;
+  return "native (" + (m.native.description.empty() ? std::string(DTypeName(m.native.base)) : m.native.description) + ")";
 }
 
 std::string LayoutName(const Parallelism& p) {

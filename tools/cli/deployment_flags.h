@@ -1,5 +1,5 @@
-// The deployment flags shared by `memory`, `perf`, `simulate`: GPU, count, layout, precision, engine.
-// One place binds them, one place turns them into a Deployment, so every subcommand validates the
+// The deployment flags shared by `memory`, `perf` and `simulate`: GPU, count, layout, precision, engine.
+// One place binds them and one place turns them into a Deployment, so every subcommand validates the
 // same way and prints the same errors.
 #pragma once
 
@@ -16,28 +16,29 @@ namespace capplan::cli {
 
 struct DeploymentFlags {
   std::string gpu = "h100-sxm";
-  int gpus = 1;
+  int gpus = 1;                  // all GPUs; replicas = gpus / (tp x pp)
   std::optional<int> tp, ep, pp;
-  int replicas = 1;
-  std::string weights;          // "" = the model's native precision
+  std::string weights = "native";
   std::string kv_dtype = "bf16";
   std::string engine = "vllm";
   std::optional<int64_t> max_model_len;
   std::optional<int> max_num_seqs;
-  std::string gpu_file;         // user catalog additions/overrides
+  std::optional<std::string> gpu_file;  // user catalog additions/overrides
 };
 
-/// Adds --gpu, --gpus, --tp, --ep, --pp, --replicas, --weights, --kv-dtype, --engine, --max-model-len,
-/// --max-num-seqs, --gpu-file to `cmd`, bound to `f`.
+/// Adds --gpu, --gpus, --tp, --ep, --pp, --weights, --kv-dtype, --engine, --max-model-len, --max-num-seqs and
+/// --gpu-file to `cmd`, bound to `f`.
 void AddDeploymentFlags(CLI::App& cmd, DeploymentFlags& f);
 
-/// Looks up the GPU (user file first), parses precisions and the engine, fills the layout (the
-/// default layout for --gpus when no --tp/--ep/--pp is given) and validates it against the model.
+/// Looks up the GPU (user file first), resolves the layout (ResolveLayout: the default for --gpus when no
+/// --tp/--ep/--pp; replicas from what is left), parses precisions and the engine.
 Result<Deployment> BuildDeployment(const ModelSpec& m, const DeploymentFlags& f);
 
-/// "TP4 EP4 PP1 x2 replicas"
+/// "native (MXFP4 experts ...)" or the dtype given.
+std::string WeightsName(const ModelSpec& m, const std::string& weights_flag);
+/// "TP4 EP1 PP1", with " x2 replicas" when more than one.
 std::string LayoutName(const Parallelism& p);
-/// "fp8 (experts mxfp4)", describing a WeightPrecision.
+/// "fp8", or "bf16 (experts mxfp4)", describing a WeightPrecision.
 std::string PrecisionName(const WeightPrecision& w);
 
 }  // namespace capplan::cli

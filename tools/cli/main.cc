@@ -20,6 +20,12 @@ int main(int argc, char** argv) {
   capplan::cli::RegisterValidate(app, exit_code);
   capplan::cli::RegisterSimulate(app, exit_code);
   capplan::cli::RegisterPrices(app, exit_code);
+  capplan::cli::RegisterGpus(app, exit_code);
+  capplan::cli::RegisterMemory(app, exit_code);
+  capplan::cli::RegisterFit(app, exit_code);
+#if CAPPLAN_HAS_SERVER
+  capplan::cli::RegisterServe(app, exit_code);
+#endif
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

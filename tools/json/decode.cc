@@ -1,0 +1,196 @@
+#include "decode.h"
+
+#include <fmt/format.h>
+
+#include "fields.h"
+
+namespace capplan::json {
+namespace {
+
+Result<int> RequiredInt(const nlohmann::json& obj, std::string_view key, int64_t min, int64_t max,
+                        std::string_view path) {
+  CAPPLAN_ASSIGN_OR_RETURN(auto v, OptionalInt(obj, key, min, max, path));
+  if (!v)
+    return Error::InvalidArgument(fmt::format("{}: {} is required", kRequestSource, FieldPath(path, key)),
+                                  FieldPath(path, key));
+  return static_cast<int>(*v);
+}
+
+Result<std::string> ConfigText(const nlohmann::json& config, std::string_view field) {
+  if (config.is_object()) return config.dump();
+  if (config.is_string()) return config.get<std::string>();
+  return Error::InvalidArgument(fmt::format("{}: {} must be an object or the text of a config.json, got {}",
+                                            kRequestSource, field, DescribeType(config)),
+                                std::string(field));
+}
+
+Result<Parallelism> DecodeLayout(const nlohmann::json& layout, int gpus) {
+  if (!layout.is_object())
+    return Error::InvalidArgument(
+        fmt::format("{}: layout must be an object, got {}", kRequestSource, DescribeType(layout)), "layout");
+  CAPPLAN_RETURN_IF_ERROR(RejectUnknownFields(layout, {"tp", "ep", "pp"}, "layout"));
+  Parallelism p;
+  CAPPLAN_ASSIGN_OR_RETURN(p.tp, IntOr(layout, "tp", 1, 1, kMaxParallelDegree, "layout"));
+  CAPPLAN_ASSIGN_OR_RETURN(p.ep, IntOr(layout, "ep", 1, 1, kMaxParallelDegree, "layout"));
+  CAPPLAN_ASSIGN_OR_RETURN(p.pp, IntOr(layout, "pp", 1, 1, kMaxParallelDegree, "layout"));
+  if (gpus % p.GpusPerReplica() != 0)
+    return Error::InvalidArgument(fmt::format("{}: gpus={} is not a multiple of layout.tp*layout.pp={}", kRequestSource,
+                                              gpus, p.GpusPerReplica()),
+                                  "gpus");
+  p.replicas = gpus / p.GpusPerReplica();
+  return p;
+}
+
+}  // namespace
+
+Result<SimpleModelInput> DecodeSimpleModel(const nlohmann::json& simple, std::string_view path) {
+  if (!simple.is_object())
+    return Error::InvalidArgument(
+        fmt::format("{}: {} must be an object, got {}", kRequestSource, path, DescribeType(simple)), std::string(path));
+  CAPPLAN_RETURN_IF_ERROR(
+      RejectUnknownFields(simple,
+                          {"total_params", "active_params", "num_layers", "num_kv_heads", "head_dim", "num_experts",
+                           "experts_per_token", "hidden_size", "vocab_size"},
+                          path));
+  constexpr double kMaxParams = 1e14;  // 100T parameters: above every model we know by 50x
+  SimpleModelInput in;
+  CAPPLAN_ASSIGN_OR_RETURN(in.total_params, OptionalNumber(simple, "total_params", 1, kMaxParams, path));
+  CAPPLAN_ASSIGN_OR_RETURN(auto active, OptionalNumber(simple, "active_params", 1, kMaxParams, path));
+  if (!active)
+    return Error::InvalidArgument(fmt::format("{}: {} is required", kRequestSource, FieldPath(path, "active_params")),
+                                  FieldPath(path, "active_params"));
+  in.active_params = *active;
+  CAPPLAN_ASSIGN_OR_RETURN(in.num_layers, RequiredInt(simple, "num_layers", 1, 10'000, path));
+  CAPPLAN_ASSIGN_OR_RETURN(in.num_kv_heads, RequiredInt(simple, "num_kv_heads", 1, 10'000, path));
+  CAPPLAN_ASSIGN_OR_RETURN(in.head_dim, RequiredInt(simple, "head_dim", 1, 100'000, path));
+  CAPPLAN_ASSIGN_OR_RETURN(in.num_experts, IntOr(simple, "num_experts", 0, 0, 100'000, path));
+  CAPPLAN_ASSIGN_OR_RETURN(in.experts_per_token, IntOr(simple, "experts_per_token", 0, 0, 100'000, path));
+  CAPPLAN_ASSIGN_OR_RETURN(auto hidden, OptionalInt(simple, "hidden_size", 1, 1'000'000, path));
+  if (hidden) in.hidden_size = static_cast<int>(*hidden);
+  CAPPLAN_ASSIGN_OR_RETURN(auto vocab, OptionalInt(simple, "vocab_size", 1, 100'000'000, path));
+  if (vocab) in.vocab_size = static_cast<int>(*vocab);
+  return in;
+}
+
+Result<ModelSpec> AsDenseOfTotalSize(const ModelSpec& m) {
+  SimpleModelInput in;
+  double total = static_cast<double>(TotalParams(m));
+  in.total_params = total;
+  in.active_params = total;
+  in.num_layers = static_cast<int>(m.layers.size());
+  in.num_kv_heads = m.attention.num_kv_heads;
+  in.head_dim = m.attention.head_dim;
+  in.hidden_size = static_cast<int>(m.hidden_size);
+  in.vocab_size = static_cast<int>(m.vocab_size);
+  CAPPLAN_ASSIGN_OR_RETURN(ModelSpec dense, BuildSimpleModel(in));
+  dense.name = fmt::format("{} (as dense, active = total)", m.name);
+  dense.limitations.push_back(fmt::format(
+      "Sized as a dense model of {} parameters: every parameter counted as active, as a calculator that ignores "
+      "active parameters would. Memory is unchanged; compute per token is overstated.",
+      FormatCount(total)));
+  return dense;
+}
+
+Result<ModelSpec> DecodeModelSource(const nlohmann::json& source, std::string_view path) {
+  if (!source.is_object())
+    return Error::InvalidArgument(
+        fmt::format("{}: {} must be an object, got {}", kRequestSource, path, DescribeType(source)), std::string(path));
+  int given = static_cast<int>(source.contains("preset")) + static_cast<int>(source.contains("config")) +
+              static_cast<int>(source.contains("simple"));
+  if (given != 1)
+    return Error::InvalidArgument(
+        fmt::format("{}: {} needs exactly one of \"preset\", \"config\" or \"simple\", got {}", kRequestSource,
+                    path.empty() ? "the body" : path, given),
+        std::string(path));
+  CAPPLAN_ASSIGN_OR_RETURN(auto ignore_active, OptionalBool(source, "ignore_active", path));
+  ModelSpec m;
+  if (source.contains("preset")) {
+    CAPPLAN_ASSIGN_OR_RETURN(auto preset, OptionalString(source, "preset", path));
+    if (!preset)
+      return Error::InvalidArgument(
+          fmt::format("{}: {} must be a preset name", kRequestSource, FieldPath(path, "preset")),
+          FieldPath(path, "preset"));
+    // LoadPreset, not LoadModel: a request must never name a path on the server's disk.
+    Result<ModelSpec> loaded = LoadPreset(*preset);
+    if (!loaded.ok()) {
+      Error e = loaded.error();
+      e.field = FieldPath(path, "preset");
+      return e;
+    }
+    m = std::move(loaded).value();
+  } else if (source.contains("config")) {
+    CAPPLAN_ASSIGN_OR_RETURN(auto name, OptionalString(source, "config_name", path));
+    CAPPLAN_ASSIGN_OR_RETURN(std::string text, ConfigText(source["config"], FieldPath(path, "config")));
+    CAPPLAN_ASSIGN_OR_RETURN(m, ParseHfConfig(text, name.value_or("config.json")));
+  } else {
+    CAPPLAN_ASSIGN_OR_RETURN(SimpleModelInput in, DecodeSimpleModel(source["simple"], FieldPath(path, "simple")));
+    Result<ModelSpec> built = BuildSimpleModel(in);
+    if (!built.ok()) {
+      Error e = built.error();  // the library names the simple-mode field; the API names it in the request
+      if (!e.field.empty()) e.field = FieldPath(FieldPath(path, "simple"), e.field);
+      return e;
+    }
+    m = std::move(built).value();
+  }
+  if (ignore_active.value_or(false)) return AsDenseOfTotalSize(m);
+  return m;
+}
+
+Result<ModelRequest> DecodeModelRequest(const nlohmann::json& body) {
+  CAPPLAN_RETURN_IF_ERROR(
+      RejectUnknownFields(body, {"preset", "config", "config_name", "simple", "ignore_active", "context"}));
+  ModelRequest r;
+  CAPPLAN_ASSIGN_OR_RETURN(r.context, IntOr(body, "context", kDefaultContextTokens, 1, kMaxContextTokens));
+  nlohmann::json source = body;
+  source.erase("context");
+  CAPPLAN_ASSIGN_OR_RETURN(r.model, DecodeModelSource(source, ""));
+  return r;
+}
+
+Result<MemoryRequest> DecodeMemoryRequest(const nlohmann::json& body) {
+  CAPPLAN_RETURN_IF_ERROR(RejectUnknownFields(body, {"model", "gpu", "gpus", "layout", "weights", "kv_dtype", "context",
+                                                     "batch", "engine", "max_model_len", "max_num_seqs"}));
+  MemoryRequest r;
+  if (!body.contains("model"))
+    return Error::InvalidArgument(fmt::format("{}: model is required", kRequestSource), "model");
+  const nlohmann::json& model = body["model"];
+  if (model.is_object())
+    CAPPLAN_RETURN_IF_ERROR(
+        RejectUnknownFields(model, {"preset", "config", "config_name", "simple", "ignore_active"}, "model"));
+  CAPPLAN_ASSIGN_OR_RETURN(r.model, DecodeModelSource(model, "model"));
+
+  CAPPLAN_ASSIGN_OR_RETURN(auto gpu_id, OptionalString(body, "gpu"));
+  CAPPLAN_ASSIGN_OR_RETURN(r.deployment.gpu, GpuCatalog::BuiltIn().Find(gpu_id.value_or("h100-sxm")));
+  CAPPLAN_ASSIGN_OR_RETURN(int gpus, IntOr(body, "gpus", 1, 1, kMaxGpus));
+
+  CAPPLAN_ASSIGN_OR_RETURN(auto engine_name, OptionalString(body, "engine"));
+  CAPPLAN_ASSIGN_OR_RETURN(Engine engine, ParseEngine(engine_name.value_or("vllm"), "engine"));
+  r.deployment.engine = DefaultEngineProfile(engine);
+
+  CAPPLAN_ASSIGN_OR_RETURN(auto weights, OptionalString(body, "weights"));
+  if (!weights || *weights == "native") {
+    r.deployment.weights = NativeWeightPrecision(r.model);
+  } else {
+    CAPPLAN_ASSIGN_OR_RETURN(DType t, ParseDType(*weights, "weights"));
+    r.deployment.weights = UniformWeightPrecision(t);
+  }
+  CAPPLAN_ASSIGN_OR_RETURN(auto kv, OptionalString(body, "kv_dtype"));
+  CAPPLAN_ASSIGN_OR_RETURN(r.deployment.kv_dtype, ParseDType(kv.value_or("bf16"), "kv_dtype"));
+
+  CAPPLAN_ASSIGN_OR_RETURN(r.query.context, IntOr(body, "context", kDefaultContextTokens, 1, kMaxContextTokens));
+  CAPPLAN_ASSIGN_OR_RETURN(r.query.batch, IntOr(body, "batch", 1, 1, kMaxBatch));
+  CAPPLAN_ASSIGN_OR_RETURN(r.deployment.max_model_len, IntOr(body, "max_model_len", 0, 1, kMaxContextTokens));
+  CAPPLAN_ASSIGN_OR_RETURN(r.deployment.max_num_seqs, IntOr(body, "max_num_seqs", 0, 1, kMaxBatch));
+
+  auto layout = body.find("layout");
+  r.layout_auto = layout == body.end() || layout->is_null();
+  if (r.layout_auto) {
+    CAPPLAN_ASSIGN_OR_RETURN(r.deployment.parallel, DefaultLayout(r.model, r.deployment.gpu, gpus));
+  } else {
+    CAPPLAN_ASSIGN_OR_RETURN(r.deployment.parallel, DecodeLayout(*layout, gpus));
+    CAPPLAN_RETURN_IF_ERROR(ValidateLayout(r.model, r.deployment.parallel));
+  }
+  return r;
+}
+
+}  // namespace capplan::json

@@ -1,0 +1,228 @@
+#include "decode.h"
+
+#include <gtest/gtest.h>
+
+namespace capplan::json {
+namespace {
+
+using nlohmann::json;
+
+TEST(DecodeModelRequest, PresetByName) {
+  auto r = DecodeModelRequest(json{{"preset", "llama-4-scout"}, {"context", 16384}});
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->model.name, "llama-4-scout");
+  EXPECT_EQ(r->context, 16384);
+}
+
+TEST(DecodeModelRequest, ContextDefaultsTo8K) {
+  auto r = DecodeModelRequest(json{{"preset", "llama-3.1-8b"}});
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->context, 8192);
+}
+
+TEST(DecodeModelRequest, UnknownPresetNamesTheField) {
+  auto r = DecodeModelRequest(json{{"preset", "llama-9"}});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(r.error().field, "preset");
+  EXPECT_TRUE(r.error().message.starts_with("unknown model preset 'llama-9'")) << r.error().message;
+}
+
+TEST(DecodeModelRequest, APresetNameCannotReachTheFileSystem) {
+  auto r = DecodeModelRequest(json{{"preset", "/etc/passwd"}});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kNotFound);
+}
+
+TEST(DecodeModelRequest, NeedsExactlyOneSource) {
+  auto none = DecodeModelRequest(json{{"context", 10}});
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.error().message, "request: the body needs exactly one of \"preset\", \"config\" or \"simple\", got 0");
+  auto two = DecodeModelRequest(json{{"preset", "dbrx"}, {"simple", json::object()}});
+  ASSERT_FALSE(two.ok());
+  EXPECT_EQ(two.error().message, "request: the body needs exactly one of \"preset\", \"config\" or \"simple\", got 2");
+}
+
+TEST(DecodeModelRequest, ConfigAsObjectOrText) {
+  json config = {{"model_type", "llama"},       {"hidden_size", 4096},
+                 {"intermediate_size", 14336},  {"num_hidden_layers", 32},
+                 {"num_attention_heads", 32},   {"num_key_value_heads", 8},
+                 {"vocab_size", 128256},        {"max_position_embeddings", 131072},
+                 {"tie_word_embeddings", false}};
+  auto as_object = DecodeModelRequest(json{{"config", config}});
+  ASSERT_TRUE(as_object.ok()) << as_object.error().message;
+  auto as_text = DecodeModelRequest(json{{"config", config.dump()}, {"config_name", "mine.json"}});
+  ASSERT_TRUE(as_text.ok()) << as_text.error().message;
+  EXPECT_EQ(TotalParams(as_object->model), TotalParams(as_text->model));
+}
+
+TEST(DecodeModelRequest, BadConfigKeepsTheModelEnginesMessage) {
+  auto r = DecodeModelRequest(json{{"config", R"({"model_type": "llama", )"}, {"config_name", "upload.json"}});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kParse);
+  EXPECT_TRUE(r.error().message.starts_with("upload.json: malformed JSON at byte")) << r.error().message;
+}
+
+TEST(DecodeModelRequest, ConfigOfTheWrongType) {
+  auto r = DecodeModelRequest(json{{"config", 42}});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, "request: config must be an object or the text of a config.json, got an integer");
+}
+
+TEST(DecodeModelRequest, UnknownTopLevelField) {
+  auto r = DecodeModelRequest(json{{"preset", "dbrx"}, {"ctx", 5}});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().field, "ctx");
+}
+
+TEST(DecodeModelRequest, ContextOutOfRange) {
+  auto r = DecodeModelRequest(json{{"preset", "dbrx"}, {"context", -1}});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, "request: context=-1 must be between 1 and 134217728");
+}
+
+TEST(DecodeSimpleModel, RequiresActiveAndTheGeometry) {
+  auto r = DecodeSimpleModel(json{{"total_params", 109e9}, {"num_layers", 48}}, "model.simple");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, "request: model.simple.active_params is required");
+  auto no_heads = DecodeSimpleModel(json{{"active_params", 17e9}, {"num_layers", 48}}, "model.simple");
+  ASSERT_FALSE(no_heads.ok());
+  EXPECT_EQ(no_heads.error().field, "model.simple.num_kv_heads");
+}
+
+TEST(DecodeSimpleModel, TotalMayBeLeftOut) {
+  auto r = DecodeSimpleModel(json{{"active_params", 17e9}, {"num_layers", 48}, {"num_kv_heads", 8}, {"head_dim", 128}},
+                             "simple");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_FALSE(r->total_params.has_value());
+  EXPECT_EQ(r->num_experts, 0);
+}
+
+TEST(DecodeModelSource, SimpleModeErrorsNameTheRequestField) {
+  // 1B active cannot hold 48 layers of attention plus the embedding: the engine's rule, the API's field.
+  auto r = DecodeModelSource(json{{"simple",
+                                   {{"total_params", 109e9},
+                                    {"active_params", 1e9},
+                                    {"num_layers", 48},
+                                    {"num_kv_heads", 8},
+                                    {"head_dim", 128},
+                                    {"num_experts", 16},
+                                    {"experts_per_token", 1}}}},
+                             "model");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().field, "model.simple.active_params");
+  EXPECT_TRUE(r.error().message.starts_with("simple input: active_params=1000000000 is too small"))
+      << r.error().message;
+}
+
+TEST(DecodeModelSource, IgnoreActiveSizesTheModelAsDenseOfItsTotal) {
+  auto moe = DecodeModelSource(json{{"preset", "llama-4-scout"}}, "model");
+  auto dense = DecodeModelSource(json{{"preset", "llama-4-scout"}, {"ignore_active", true}}, "model");
+  ASSERT_TRUE(moe.ok() && dense.ok());
+  // Memory holds the total either way; compute per token is the total's when active is ignored.
+  EXPECT_NEAR(static_cast<double>(TotalParams(*dense)) / TotalParams(*moe), 1.0, 0.02);
+  EXPECT_NEAR(static_cast<double>(ActiveParams(*dense)) / TotalParams(*dense), 1.0, 1e-9);
+  EXPECT_GT(FlopsPerTokenAt(*dense, 8192).linear.v, 5 * FlopsPerTokenAt(*moe, 8192).linear.v);
+  EXPECT_FALSE(dense->limitations.empty());
+}
+
+json ScoutOn(int gpus) { return {{"model", {{"preset", "llama-4-scout"}}}, {"gpu", "h100"}, {"gpus", gpus}}; }
+
+TEST(DecodeMemoryRequest, DefaultsAndAutoLayout) {
+  auto r = DecodeMemoryRequest(ScoutOn(4));
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_TRUE(r->layout_auto);
+  EXPECT_EQ(r->deployment.parallel.TotalGpus(), 4);
+  EXPECT_EQ(r->deployment.gpu.id, "h100-sxm");
+  EXPECT_EQ(r->deployment.kv_dtype, DType::kBF16);
+  EXPECT_EQ(r->query.context, 8192);
+  EXPECT_EQ(r->query.batch, 1);
+}
+
+TEST(DecodeMemoryRequest, ManualLayoutMakesReplicas) {
+  json body = ScoutOn(8);
+  body["layout"] = {{"tp", 4}};
+  auto r = DecodeMemoryRequest(body);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_FALSE(r->layout_auto);
+  EXPECT_EQ(r->deployment.parallel, (Parallelism{.tp = 4, .ep = 1, .pp = 1, .replicas = 2}));
+}
+
+TEST(DecodeMemoryRequest, GpusMustBeAMultipleOfTheReplica) {
+  json body = ScoutOn(6);
+  body["layout"] = {{"tp", 4}};
+  auto r = DecodeMemoryRequest(body);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, "request: gpus=6 is not a multiple of layout.tp*layout.pp=4");
+}
+
+TEST(DecodeMemoryRequest, ImpossibleLayoutIsTheLibrarysError) {
+  json body = ScoutOn(64);
+  body["layout"] = {{"tp", 64}};  // Scout has 40 attention heads
+  auto r = DecodeMemoryRequest(body);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kInfeasible);
+  EXPECT_EQ(r.error().field, "tp");
+}
+
+TEST(DecodeMemoryRequest, UnknownGpuIsNotFound) {
+  json body = ScoutOn(1);
+  body["gpu"] = "h900";
+  auto r = DecodeMemoryRequest(body);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(r.error().field, "gpu");
+}
+
+TEST(DecodeMemoryRequest, WrongTypesNameTheField) {
+  json body = ScoutOn(1);
+  body["gpus"] = "4";
+  EXPECT_EQ(DecodeMemoryRequest(body).error().message, "request: gpus must be an integer, got a string");
+  body = ScoutOn(1);
+  body["layout"] = "tp4";
+  EXPECT_EQ(DecodeMemoryRequest(body).error().message, "request: layout must be an object, got a string");
+  body = ScoutOn(1);
+  body["model"] = "llama-4-scout";
+  EXPECT_EQ(DecodeMemoryRequest(body).error().message, "request: model must be an object, got a string");
+}
+
+TEST(DecodeMemoryRequest, OutOfRangeValues) {
+  EXPECT_EQ(DecodeMemoryRequest(ScoutOn(0)).error().message, "request: gpus=0 must be between 1 and 4096");
+  json body = ScoutOn(4);
+  body["batch"] = 0;
+  EXPECT_EQ(DecodeMemoryRequest(body).error().field, "batch");
+  body = ScoutOn(4);
+  body["context"] = int64_t{1} << 40;
+  EXPECT_EQ(DecodeMemoryRequest(body).error().field, "context");
+}
+
+TEST(DecodeMemoryRequest, PrecisionsAndEngine) {
+  json body = ScoutOn(2);
+  body["weights"] = "fp8";
+  body["kv_dtype"] = "fp8";
+  body["engine"] = "sglang";
+  auto r = DecodeMemoryRequest(body);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->deployment.weights.base, UniformWeightPrecision(DType::kFP8).base);
+  EXPECT_EQ(r->deployment.kv_dtype, DType::kFP8);
+  EXPECT_EQ(r->deployment.engine.engine, Engine::kSglang);
+  body["weights"] = "fp7";
+  auto bad = DecodeMemoryRequest(body);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().field, "weights");
+}
+
+TEST(DecodeMemoryRequest, ModelIsRequired) {
+  auto r = DecodeMemoryRequest(json{{"gpu", "h100"}});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, "request: model is required");
+}
+
+TEST(DecodeMemoryRequest, UnknownFieldInsideTheModel) {
+  auto r = DecodeMemoryRequest(json{{"model", {{"preset", "dbrx"}, {"quant", "fp8"}}}});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().field, "model.quant");
+}
+
+}  // namespace
+}  // namespace capplan::json

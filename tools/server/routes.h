@@ -1,0 +1,28 @@
+// The API routes as plain functions from a request body to a status and a JSON body, so that tests can
+// call them without a socket. Each is a thin adapter: decode (tools/json), call the library, encode.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string_view>
+
+#include "capplan/error.h"
+
+namespace capplan::server {
+
+struct ApiResponse {
+  int status = 200;
+  nlohmann::json body;
+};
+
+/// HTTP status for a library error: 400 for bad input, 404 for unknown names, 413 for limits,
+/// 422 for a well-formed request the library cannot model (unsupported family, impossible layout).
+int HttpStatusFor(ErrorCode code);
+ApiResponse ErrorResponse(const Error& e);
+
+ApiResponse HandleHealth();                       // GET /api/health
+ApiResponse HandleModels();                       // GET /api/models
+ApiResponse HandleGpus();                         // GET /api/gpus
+ApiResponse HandleModel(std::string_view body);   // POST /api/model
+ApiResponse HandleMemory(std::string_view body);  // POST /api/memory
+
+}  // namespace capplan::server

@@ -1,0 +1,243 @@
+// Typed calls to capplan's JSON API (docs/api.md). Every call resolves to a value or an ApiError with
+// the server's message, so a missing route or a bad input shows as text on the page, never as a crash.
+
+export interface ApiErrorBody {
+  code: string;
+  message: string;
+  field: string;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: ApiErrorBody,
+  ) {
+    super(body.message);
+  }
+}
+
+export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ApiError };
+
+export interface PresetEntry {
+  name: string;
+  hf_id: string;
+  official: string;
+  total_params: number;
+  active_params: number;
+  num_experts: number;
+  experts_per_token: number;
+}
+
+export type ParamComponents = Record<string, number>;
+
+export interface ModelInfo {
+  name: string;
+  family: string;
+  source: string;
+  mode: 'config' | 'simple';
+  params: {
+    total: number;
+    active: number;
+    active_without_embedding: number;
+    components: ParamComponents;
+    active_components: ParamComponents;
+  };
+  architecture: {
+    num_layers: number;
+    moe_layers: number;
+    num_experts: number;
+    experts_per_token: number;
+    hidden_size: number;
+    num_heads: number;
+    num_kv_heads: number;
+    head_dim: number;
+    max_context_tokens: number;
+    mla: boolean;
+  };
+  native_precision: string;
+  weights_bytes: Record<string, number>;
+  kv_cache: { bytes_per_token: number; bytes_per_sequence: number; context_tokens: number };
+  flops_per_token: { linear_flops: number; attention_flops: number; total_flops: number; context_tokens: number };
+  limitations: string[];
+}
+
+export interface GpuInfo {
+  id: string;
+  name: string;
+  vendor: string;
+  aliases: string[];
+  memory_usable_bytes: number;
+  memory_marketed_bytes: number;
+  hbm_bandwidth_bytes_per_second: number;
+}
+
+export interface Warning {
+  code: string;
+  message: string;
+}
+
+export interface Layout {
+  tp: number;
+  ep: number;
+  pp: number;
+  replicas: number;
+  gpus_per_replica: number;
+  total_gpus: number;
+  auto?: boolean;
+}
+
+export interface MemoryResult {
+  per_gpu: {
+    weights_bytes: number;
+    weights_by_component_bytes: Record<string, number>;
+    kv_cache_bytes: number;
+    kv_cache_needed_bytes: number;
+    kv_bytes_per_sequence: number;
+    activation_bytes: number;
+    overhead_bytes: number;
+    capacity_bytes: number;
+    free_bytes: number;
+  };
+  fits: boolean;
+  reason: string;
+  kv_tokens: number;
+  max_concurrent_sequences: number;
+  max_context_at_batch: number;
+  context: number;
+  batch: number;
+  warnings: Warning[];
+  gpu: { id: string; name: string; memory_usable_bytes: number };
+  layout: Layout;
+  model: { name: string; mode: string; limitations: string[] };
+}
+
+export type Bound = 'memory' | 'compute' | 'communication' | 'overhead';
+
+export interface PerfPoint {
+  batch: number;
+  tokens_per_second: number;
+  step_seconds: number;
+  bound: Bound;
+}
+
+/// The keys of `capplan perf --json` (issue 4).
+export interface PerfResult {
+  decode: { step_seconds: number; tokens_per_second: number; tpot_seconds: number; bound: Bound };
+  prefill: { ttft_seconds: number };
+  bound: Bound;
+  max_load: { output_tokens_per_second: number; requests_per_second?: number; concurrency?: number };
+  dense_comparison?: { dense_total_tokens_per_second: number; dense_active_tokens_per_second: number; moe_tokens_per_second: number };
+  curve?: PerfPoint[];
+  warnings?: Warning[];
+}
+
+export interface Percentiles {
+  mean?: number;
+  p50: number;
+  p90?: number;
+  p95: number;
+  p99: number;
+}
+
+/// One rate of `capplan simulate --sweep --json` (issue 5).
+export interface SimulatePoint {
+  rate_per_second: number;
+  meets_targets: boolean;
+  ttft_seconds: Percentiles;
+  tpot_seconds: Percentiles;
+  e2e_seconds: Percentiles;
+}
+
+export interface SimulateResult {
+  found: boolean;
+  max_rate_per_second: number;
+  points: SimulatePoint[];
+}
+
+/// One priced configuration of `capplan plan --json` (issue 6).
+export interface PlanCandidate {
+  gpu: string;
+  gpu_name: string;
+  gpu_count: number;
+  layout: { tp: number; ep: number; pp: number; replicas: number };
+  weights_dtype: string;
+  kv_dtype: string;
+  output_tokens_per_second: number;
+  provider: string;
+  price_as_of: string;
+  cost: { usd_per_gpu_hour: number; usd_per_hour: number; usd_per_month: number; usd_per_million_output_tokens: number };
+  latency: Latency;
+}
+
+/// Candidates name these ttft_seconds...; `capplan plan --json`'s recommended.latency names them ttft...
+export interface Latency {
+  simulated?: boolean;
+  ttft_seconds?: Percentiles;
+  tpot_seconds?: Percentiles;
+  e2e_seconds?: Percentiles;
+  ttft?: Percentiles;
+  tpot?: Percentiles;
+  e2e?: Percentiles;
+}
+
+export interface ApiComparison {
+  provider: string;
+  model: string;
+  usd_per_month: number;
+  crossover_tokens_per_month: number | null;
+  crossover_within_capacity?: boolean;
+  api_cheaper: boolean;
+  price_as_of: string;
+  staleness?: string;
+}
+
+export type PlanResult =
+  | { feasible: false; reason: string; suggestions: string[] }
+  | {
+      feasible: true;
+      recommended: PlanCandidate & {
+        launch?: { vllm: string; sglang: string };
+        warnings?: Warning[];
+      };
+      candidates: PlanCandidate[];
+      api_comparison: ApiComparison[];
+      api_match?: { exact: boolean; equivalent: string; why: string };
+      workload?: { tokens_per_month: number };
+    };
+
+async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown, signal?: AbortSignal): Promise<ApiResult<T>> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal,
+    });
+  } catch (e) {
+    if (signal?.aborted) throw e;
+    return { ok: false, error: new ApiError(0, { code: 'network', message: `${path}: the server did not answer`, field: '' }) };
+  }
+  let json: unknown = null;
+  try {
+    json = await res.json();
+  } catch {
+    json = null;
+  }
+  if (res.ok) return { ok: true, value: json as T };
+  const err = (json as { error?: ApiErrorBody } | null)?.error;
+  return {
+    ok: false,
+    error: new ApiError(res.status, err ?? { code: 'http', message: `${path}: HTTP ${res.status}`, field: '' }),
+  };
+}
+
+export const api = {
+  models: () => call<{ models: PresetEntry[] }>('GET', '/api/models'),
+  gpus: () => call<{ gpus: GpuInfo[] }>('GET', '/api/gpus'),
+  model: (req: unknown, signal?: AbortSignal) => call<ModelInfo>('POST', '/api/model', req, signal),
+  memory: (req: unknown, signal?: AbortSignal) => call<MemoryResult>('POST', '/api/memory', req, signal),
+  perf: (req: unknown, signal?: AbortSignal) => call<PerfResult>('POST', '/api/perf', req, signal),
+  simulate: (req: unknown, signal?: AbortSignal) => call<SimulateResult>('POST', '/api/simulate', req, signal),
+  plan: (req: unknown, signal?: AbortSignal) => call<PlanResult>('POST', '/api/plan', req, signal),
+};
