@@ -31,6 +31,14 @@ namespace capplan {
 inline constexpr double kTpotScreenMargin = 0.85;
 inline constexpr double kTtftScreenMargin = 0.6;
 
+/// Bounds on one plan request, so that a server can accept it: its simulations (finalists x up to 4 attempts x
+/// sim_requests) and its enumeration stay within seconds. Larger values are refused with kResourceLimit.
+inline constexpr int kMaxPlanFinalists = 32;
+inline constexpr int64_t kMaxPlanSimRequests = 100'000;
+inline constexpr int kMaxPlanReplicas = 4096;
+inline constexpr int kMaxPlanGpusPerReplica = 1024;
+inline constexpr int64_t kMaxPlanTokensPerRequest = int64_t{1} << 27;  // 134M: beyond any model's context
+
 struct PlanRequest {
   ModelSpec model;
   std::string preset;                  // for API prices and the launch command; "" for a file

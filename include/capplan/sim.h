@@ -61,6 +61,7 @@ struct SimLimits {
   int64_t max_requests = 2'000'000;
   int64_t max_steps = 200'000'000;
   int64_t max_time_series_points = 1'000'000;
+  int64_t max_replicas = 4096;  // each replica is a scheduler with its own queues
 };
 
 /// The requests of `spec`, sorted by arrival, deterministic for `seed`.
@@ -174,7 +175,9 @@ struct SimResult {
 
 /// Serves `requests` (any order; sorted by arrival inside) until every request finishes.
 /// Errors: kInvalidArgument for a bad config or a request that cannot fit in one replica's KV
-/// cache; kResourceLimit past config.limits.
+/// cache; kResourceLimit past config.limits: refused before running when the replicas, the requests, a lower bound
+/// on the engine steps (output tokens / max_num_seqs, and the longest output) or on the time-series points
+/// (last arrival / interval) exceed them; stopped when the steps or points run past them anyway.
 Result<SimResult> Simulate(const SimConfig& config, const std::vector<Request>& requests, const StepTimeModel& model);
 /// GenerateWorkload(workload, config.seed, config.limits), then Simulate.
 Result<SimResult> Simulate(const SimConfig& config, const WorkloadSpec& workload, const StepTimeModel& model);

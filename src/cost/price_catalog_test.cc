@@ -232,5 +232,19 @@ TEST(FromCsv, QuotedFieldsMayHoldCommasAndColumnsMayBeReordered) {
   EXPECT_EQ(c->gpu_prices()[0].gpus_per_instance, 2);
 }
 
+// Found by fuzz/csv: a header repeating a column name ("pricing_typeprovider" glued two names, then "provider" came
+// again) left fewer columns than fields, and a row of that many fields was read past its end (heap-buffer-overflow).
+TEST(FromCsv, RefusesARepeatedHeaderColumn) {
+  EXPECT_EQ(FromCsvError("provider,gpu,gpus_per_instance,usd_per_gpu_hour,pricing_type,as_of,source,Provider\n"
+                         "Lambda,H100 SXM 80GB,8,3.99,on-demand,2026-09-20,me,x\n"),
+            "mine.csv:1: column 'Provider' appears twice in the header");
+}
+
+// Found by fuzz/csv: gpus_per_instance=1e300 converted to int was undefined behaviour.
+TEST(FromCsv, RefusesAnAbsurdGpuCountBeforeConvertingIt) {
+  EXPECT_EQ(FromCsvError(std::string(kGpuHeader) + "Lambda,h100-sxm,1e300,2,on-demand,2026-11-01,me\n"),
+            "mine.csv:2: gpus_per_instance=1e300 exceeds the limit of 4096");
+}
+
 }  // namespace
 }  // namespace capplan

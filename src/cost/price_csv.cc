@@ -22,6 +22,9 @@ const std::vector<std::string> kGpuColumns = {
 const std::vector<std::string> kApiColumns = {"provider",         "model", "usd_per_m_input",
                                               "usd_per_m_output", "as_of", "source"};
 
+// Far above any instance sold (8 or 16 GPUs; 72 in an NVL72 rack), so the count converts to int safely.
+constexpr int kMaxGpusPerInstance = 4096;
+
 // A record with its fields looked up by column name.
 struct Record {
   const std::map<std::string, size_t>* columns;
@@ -48,6 +51,10 @@ Status NotEmpty(const Record& r, const std::string& field) {
 Result<GpuPrice> GpuRow(const Record& r, std::string_view origin) {
   for (const char* f : {"provider", "gpu", "pricing_type"}) CAPPLAN_RETURN_IF_ERROR(NotEmpty(r, f));
   CAPPLAN_ASSIGN_OR_RETURN(double gpus, PositiveNumber(r, "gpus_per_instance"));
+  if (gpus > kMaxGpusPerInstance)
+    return Error::InvalidArgument(fmt::format("{}: gpus_per_instance={} exceeds the limit of {}", r.where,
+                                              r.Get("gpus_per_instance"), kMaxGpusPerInstance),
+                                  "gpus_per_instance");
   if (gpus != static_cast<int>(gpus))
     return Error::InvalidArgument(
         fmt::format("{}: gpus_per_instance={} must be a whole number", r.where, r.Get("gpus_per_instance")),
@@ -109,7 +116,11 @@ Result<PriceCatalog> PriceCatalog::FromCsv(std::string_view text, std::string_vi
     auto fields = SplitCsvLine(line);
     if (!fields) return Error::Parse(fmt::format("{}: unterminated quote", where));
     if (columns.empty()) {
-      for (size_t i = 0; i < fields->size(); ++i) columns[cost_internal::Lower(Trim((*fields)[i]))] = i;
+      for (size_t i = 0; i < fields->size(); ++i) {
+        // A repeated name would leave fewer columns than fields and index past a row (found by fuzz/csv).
+        if (!columns.emplace(cost_internal::Lower(Trim((*fields)[i])), i).second)
+          return Error::Parse(fmt::format("{}: column '{}' appears twice in the header", where, Trim((*fields)[i])));
+      }
       is_gpu = HasColumns(columns, kGpuColumns);
       if (!is_gpu && !HasColumns(columns, kApiColumns))
         return Error::Parse(fmt::format("{}: header must name the columns {} (GPU prices) or {} (API prices)", where,

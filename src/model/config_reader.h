@@ -47,8 +47,10 @@ class ConfigReader {
   /// Records "<source>: <text>" for field `key` unless an error is already recorded.
   void Report(std::string_view key, const std::string& text);
 
-  bool ok() const { return !error_.has_value(); }
-  const Error& error() const { return *error_; }
+  // A nested reader answers for the whole file: its errors live in the root (found by fuzz/hf_config, where a
+  // missing vision_config.patch_size passed a nested ok() check and was divided by).
+  bool ok() const { return parent_ != nullptr ? parent_->ok() : !error_.has_value(); }
+  const Error& error() const { return parent_ != nullptr ? parent_->error() : *error_; }
   const std::string& source() const { return source_; }
   /// The field's path as shown in messages: prefix + key.
   std::string Path(std::string_view key) const { return prefix_ + std::string(key); }

@@ -51,6 +51,12 @@ Result<ModelSpec> ParseHfConfig(std::string_view json_text, std::string_view sou
     j = nlohmann::json::parse(json_text);
   } catch (const nlohmann::json::parse_error& e) {
     return Error::Parse(fmt::format("{}: malformed JSON at byte {}: {}", source, e.byte, ParseErrorDetail(e)));
+  } catch (const nlohmann::json::out_of_range& e) {
+    // A number beyond double's range ("1e405") throws out_of_range, not parse_error (found by fuzz/hf_config).
+    const std::string_view what = e.what();
+    const size_t tag_end = what.find("] ");
+    return Error::Parse(fmt::format("{}: malformed JSON: {}", source,
+                                    tag_end == std::string_view::npos ? what : what.substr(tag_end + 2)));
   }
   if (!j.is_object()) return Error::Parse(fmt::format("{}: expected a JSON object at the top level", source));
 

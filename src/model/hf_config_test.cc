@@ -1,6 +1,7 @@
 // ParseHfConfig: the families' details and every error path, with exact messages.
 #include <gtest/gtest.h>
 
+#include "capplan/embedded.h"
 #include "capplan/model.h"
 
 namespace capplan {
@@ -131,6 +132,24 @@ TEST(HfConfig, QwenMoeHonoursMlpOnlyLayersAndSparseStep) {
   EXPECT_TRUE(m->layers[1].is_moe());
   EXPECT_FALSE(m->layers[3].is_moe());  // listed in mlp_only_layers
   EXPECT_EQ(m->layers[0].dense_mlp_params, 3LL * 1024 * 4096);
+}
+
+// Found by fuzz/hf_config: a vision_config without patch_size passed the nested reader's ok() check (its errors go to
+// the root reader) and image_size / patch_size divided by zero.
+TEST(HfConfig, MissingVisionFieldIsNamedNotDividedBy) {
+  std::string scout;
+  for (const EmbeddedFile& f : embedded::models())
+    if (f.name == "llama-4-scout.json") scout = std::string(f.bytes);
+  const size_t at = scout.find("\"patch_size\"");
+  ASSERT_NE(at, std::string::npos);
+  scout.replace(at, 12, "\"pa*tch_size\"");
+  EXPECT_EQ(ErrorOf(scout), "config.json: missing field 'vision_config.patch_size'");
+}
+
+// Found by fuzz/hf_config: a number beyond double's range threw nlohmann's out_of_range out of the library.
+TEST(HfConfig, NumberOverflowIsMalformedJsonNotAnException) {
+  EXPECT_EQ(ErrorOf(R"({"model_type": "llama", "rms_norm_eps": 1e405})"),
+            "config.json: malformed JSON: number overflow parsing '1e405'");
 }
 
 }  // namespace

@@ -19,6 +19,16 @@ constexpr int kHiddenRounding = 128;     // hidden sizes are multiples of 128 in
 // A dense transformer block holds ~12 hidden^2 weights (4 for attention, 8 for a 4x-wide MLP).
 constexpr double kWeightsPerLayerOverHiddenSquared = 12.0;
 
+// Input ranges, far above any published model (the largest have ~2T parameters, 126 layers, 384 experts, hidden
+// 25,600, vocabularies of 262k), low enough that every product below fits in int64 (found by fuzz/simple_mode).
+constexpr double kMaxParams = 1e13;
+constexpr int kMaxLayers = 4096;
+constexpr int kMaxHeads = 4096;
+constexpr int kMaxHeadDim = 4096;
+constexpr int kMaxExperts = 65536;
+constexpr int kMaxHiddenSize = 1 << 20;
+constexpr int kMaxVocab = 1 << 24;
+
 Error Invalid(const std::string& field, const std::string& rule) {
   // "field=value rule" when the rule starts with the value, "field rule" otherwise.
   const char* sep = rule.starts_with("=") ? "" : " ";
@@ -50,6 +60,17 @@ Result<ModelSpec> BuildSimpleModel(const SimpleModelInput& in) {
     return Invalid("total_params", "differs from active_params but num_experts=0 (a dense model uses every weight)");
   if (in.hidden_size && *in.hidden_size <= 0) return Invalid("hidden_size", "must be positive");
   if (in.vocab_size && *in.vocab_size <= 0) return Invalid("vocab_size", "must be positive");
+  auto over = [](const char* field, double value, double limit) {
+    return Invalid(field, fmt::format("={} exceeds the limit of {}", value, limit));
+  };
+  if (!(in.active_params <= kMaxParams)) return over("active_params", in.active_params, kMaxParams);
+  if (in.total_params && !(*in.total_params <= kMaxParams)) return over("total_params", *in.total_params, kMaxParams);
+  if (in.num_layers > kMaxLayers) return over("num_layers", in.num_layers, kMaxLayers);
+  if (in.num_kv_heads > kMaxHeads) return over("num_kv_heads", in.num_kv_heads, kMaxHeads);
+  if (in.head_dim > kMaxHeadDim) return over("head_dim", in.head_dim, kMaxHeadDim);
+  if (in.num_experts > kMaxExperts) return over("num_experts", in.num_experts, kMaxExperts);
+  if (in.hidden_size && *in.hidden_size > kMaxHiddenSize) return over("hidden_size", *in.hidden_size, kMaxHiddenSize);
+  if (in.vocab_size && *in.vocab_size > kMaxVocab) return over("vocab_size", *in.vocab_size, kMaxVocab);
 
   ModelSpec m;
   m.name = "simple";

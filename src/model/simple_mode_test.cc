@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "capplan/model.h"
 
 namespace capplan {
@@ -97,6 +99,29 @@ TEST(SimpleMode, ActiveExpertsBeyondTheActiveTotalIsAnError) {
   EXPECT_EQ(m.error().message,
             "simple input: active_params=17000000000 cannot hold 1 active experts per layer of 1365277777 parameters "
             "each (total - active spread over 48 layers x 15 idle experts); check total_params and num_experts");
+}
+
+// Found by fuzz/simple_mode: hidden 2^31-1 with 2^31-1 KV heads of 2^31-1 overflowed int64 in the attention
+// parameter count (undefined behaviour); such inputs are now refused with the limit they exceed.
+TEST(SimpleMode, RefusesSizesBeyondTheLimitsInsteadOfOverflowing) {
+  SimpleModelInput in = ScoutLike();
+  in.hidden_size = std::numeric_limits<int>::max();
+  in.num_kv_heads = std::numeric_limits<int>::max();
+  in.head_dim = std::numeric_limits<int>::max();
+  EXPECT_EQ(BuildSimpleModel(in).error().message, "simple input: num_kv_heads=2147483647 exceeds the limit of 4096");
+  in = ScoutLike();
+  in.active_params = 1e15;
+  in.total_params = 2e15;
+  EXPECT_EQ(BuildSimpleModel(in).error().message, "simple input: active_params=1000000000000000 exceeds the limit of 10000000000000");
+  in = ScoutLike();
+  in.total_params = std::numeric_limits<double>::infinity();
+  EXPECT_EQ(BuildSimpleModel(in).error().message, "simple input: total_params=inf exceeds the limit of 10000000000000");
+  in = ScoutLike();
+  in.num_layers = 1 << 30;
+  EXPECT_EQ(BuildSimpleModel(in).error().field, "num_layers");
+  in = ScoutLike();
+  in.hidden_size = 1 << 21;
+  EXPECT_EQ(BuildSimpleModel(in).error().message, "simple input: hidden_size=2097152 exceeds the limit of 1048576");
 }
 
 }  // namespace

@@ -12,6 +12,8 @@ namespace {
 
 using nlohmann::json;
 
+constexpr int kMaxCalibrationBatch = 1'000'000;
+
 std::string Where(std::string_view src, size_t index, const std::string& key) {
   return std::string(src) + ": calibrations[" + std::to_string(index) + "]." + key;
 }
@@ -55,6 +57,10 @@ Result<std::vector<PerfCalibration>> ParseCalibration(std::string_view json_text
     CAPPLAN_RETURN_IF_ERROR(ReadNumber(e, "step_overhead_seconds", step, src, i));
     CAPPLAN_RETURN_IF_ERROR(ReadNumber(e, "routing_skew", c.routing_skew, src, i));
     CAPPLAN_RETURN_IF_ERROR(ReadNumber(e, "max_batch", max_batch, src, i));
+    // Bounded before the conversion to int (1e300 was undefined behaviour); no engine runs batches near this.
+    if (max_batch > kMaxCalibrationBatch)
+      return Error::InvalidArgument(Where(src, i, "max_batch") + " must be at most " +
+                                        std::to_string(kMaxCalibrationBatch), "max_batch");
     double moe = c.moe_layer_overhead.v, per_seq = c.sequence_overhead.v;
     CAPPLAN_RETURN_IF_ERROR(ReadNumber(e, "sequence_overhead_seconds", per_seq, src, i));
     c.sequence_overhead = Seconds{per_seq};

@@ -80,6 +80,15 @@ TEST(Calibration, ErrorsNameTheFileAndField) {
   EXPECT_FALSE(ParseCalibration("{", "cal.json").ok());
 }
 
+// Found in review of the fuzz target (fuzz/calibration; the seed is in fuzz/corpus/calibration): max_batch 1e300
+// converted to int was undefined behaviour.
+TEST(Calibration, RefusesAMaxBatchTooLargeForAnInt) {
+  auto huge = ParseCalibration(R"({"calibrations": [{"family": "default", "max_batch": 1e300}]})", "cal.json");
+  ASSERT_FALSE(huge.ok());
+  EXPECT_EQ(huge.error().message, "cal.json: calibrations[0].max_batch must be at most 1000000");
+  EXPECT_EQ(huge.error().field, "max_batch");
+}
+
 TEST(Calibration, LaterFamiliesInheritTheDefaultEntry) {
   auto all = ParseCalibration(
       R"({"calibrations": [{"family": "default", "hbm_efficiency": 0.5}, {"family": "hopper", "matmul_efficiency": 0.6}]})",

@@ -121,6 +121,33 @@ void Confirm(Candidate& c, const ModelSpec& m, const PlanRequest& r, const Price
   c.meets_slo = false;
 }
 
+// Refuses a request whose work would be unbounded: each limit is named with its value (kMaxPlan* in search.h).
+Status CheckPlanLimits(const PlanRequest& r) {
+  auto over = [](std::string_view flag, int64_t value, int64_t limit) {
+    return Error::ResourceLimit(fmt::format("--{}={} exceeds the limit of {}", flag, value, limit), std::string(flag));
+  };
+  if (r.input_tokens > kMaxPlanTokensPerRequest) return over("input", r.input_tokens, kMaxPlanTokensPerRequest);
+  if (r.output_tokens > kMaxPlanTokensPerRequest) return over("output", r.output_tokens, kMaxPlanTokensPerRequest);
+  if (r.finalists < 0) return Error::InvalidArgument("--finalists must not be negative", "finalists");
+  if (r.finalists > kMaxPlanFinalists) return over("finalists", r.finalists, kMaxPlanFinalists);
+  if (r.finalists > 0 && r.sim_requests < 1)
+    return Error::InvalidArgument("--sim-requests must be at least 1", "sim_requests");
+  if (r.sim_requests > kMaxPlanSimRequests) return over("sim-requests", r.sim_requests, kMaxPlanSimRequests);
+  // Not flags: PlanRequest fields, named as such.
+  if (r.max_replicas < 1) return Error::InvalidArgument("plan request: max_replicas must be at least 1", "max_replicas");
+  if (r.max_replicas > kMaxPlanReplicas)
+    return Error::ResourceLimit(
+        fmt::format("plan request: max_replicas={} exceeds the limit of {}", r.max_replicas, kMaxPlanReplicas),
+        "max_replicas");
+  for (int g : r.gpus_per_replica) {
+    if (g < 1 || g > kMaxPlanGpusPerReplica)
+      return Error::InvalidArgument(
+          fmt::format("plan request: gpus_per_replica={} must be in [1, {}]", g, kMaxPlanGpusPerReplica),
+          "gpus_per_replica");
+  }
+  return Ok{};
+}
+
 }  // namespace
 
 int64_t ReplicaKvTokens(const MemoryBudget& b) {
@@ -157,6 +184,7 @@ Result<PlanResult> Plan(const PlanRequest& r, const GpuCatalog& gpus, const Pric
     return Error::InvalidArgument("--rate must be a positive number of requests per second", "rate");
   if (!(r.slo_ttft_p95.v > 0)) return Error::InvalidArgument("--slo-ttft-p95 must be positive (seconds)", "slo_ttft_p95");
   if (!(r.slo_tpot_p95.v > 0)) return Error::InvalidArgument("--slo-tpot-p95 must be positive (seconds)", "slo_tpot_p95");
+  CAPPLAN_RETURN_IF_ERROR(CheckPlanLimits(r));
 
   // The GPU types to search: allowed ones (validated), else every GPU with a price.
   std::vector<GpuSpec> types;

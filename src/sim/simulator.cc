@@ -2,8 +2,11 @@
 // Every arrival is queued up front with the lowest sequence numbers, so at equal times arrivals
 // are routed before any replica forms its next batch, and a wake-up (queued on the first arrival
 // at an idle replica) lets every request arriving at that instant join the same step.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <queue>
 #include <string>
@@ -40,6 +43,11 @@ Status ValidateConfig(const SimConfig& c) {
         field);
   };
   CAPPLAN_RETURN_IF_ERROR(at_least(c.replicas, 1, "replicas"));
+  if (c.replicas > c.limits.max_replicas) {
+    return Error::ResourceLimit("SimConfig: replicas=" + std::to_string(c.replicas) + " over the limit of " +
+                                    std::to_string(c.limits.max_replicas) + " (SimConfig.limits.max_replicas)",
+                                "replicas");
+  }
   CAPPLAN_RETURN_IF_ERROR(at_least(c.scheduler.max_num_seqs, 1, "max_num_seqs"));
   CAPPLAN_RETURN_IF_ERROR(at_least(c.scheduler.max_num_batched_tokens, 1, "max_num_batched_tokens"));
   CAPPLAN_RETURN_IF_ERROR(at_least(c.scheduler.kv_block_tokens, 1, "kv_block_tokens"));
@@ -65,13 +73,47 @@ Status ValidateRequest(const Request& r, size_t index, const SchedulerConfig& s)
     return Error::InvalidArgument(where + "output_tokens=" + std::to_string(r.output_tokens) + " must be at least 1",
                                   "output_tokens");
   }
-  const int64_t peak = r.input_tokens + r.output_tokens - 1;
-  const int64_t blocks = (peak + s.kv_block_tokens - 1) / s.kv_block_tokens;
+  // Saturating: a trace may hold token counts near INT64_MAX, whose sum would overflow.
+  const int64_t peak = r.input_tokens > std::numeric_limits<int64_t>::max() - r.output_tokens
+                           ? std::numeric_limits<int64_t>::max()
+                           : r.input_tokens + r.output_tokens - 1;
+  const int64_t blocks = peak / s.kv_block_tokens + (peak % s.kv_block_tokens != 0 ? 1 : 0);
   if (blocks > s.kv_capacity_tokens / s.kv_block_tokens) {
     return Error::InvalidArgument(
         where + "input_tokens + output_tokens - 1 = " + std::to_string(peak) +
             " tokens do not fit in kv_capacity_tokens=" + std::to_string(s.kv_capacity_tokens),
         "kv_capacity_tokens");
+  }
+  return Ok{};
+}
+
+// Refuses, before any work, a simulation whose size is already known to pass the limits: a step emits at most one
+// token per running sequence, so the steps (over all replicas) are at least the output tokens over max_num_seqs, and
+// at least the longest output; the time series has at least one point per interval up to the last arrival.
+Status CheckWorkWithinLimits(const SimConfig& config, const std::vector<Request>& requests) {
+  double output_tokens = 0;
+  int64_t longest = 0;
+  double last_arrival = 0;
+  for (const Request& r : requests) {
+    output_tokens += static_cast<double>(r.output_tokens);
+    longest = std::max(longest, r.output_tokens);
+    last_arrival = std::max(last_arrival, r.arrival.v);
+  }
+  const double min_steps = std::max(output_tokens / config.scheduler.max_num_seqs, static_cast<double>(longest));
+  if (min_steps > static_cast<double>(config.limits.max_steps)) {
+    return Error::ResourceLimit(fmt::format("simulation needs at least {:.0f} engine steps, over the limit of {} "
+                                            "(SimConfig.limits.max_steps); simulate fewer or shorter requests",
+                                            min_steps, config.limits.max_steps),
+                                "max_steps");
+  }
+  if (config.time_series_interval) {
+    const double min_points = last_arrival / config.time_series_interval->v;
+    if (min_points > static_cast<double>(config.limits.max_time_series_points)) {
+      return Error::ResourceLimit(fmt::format("time series needs at least {:.0f} points, over the limit of {} "
+                                              "(SimConfig.limits.max_time_series_points); raise the interval",
+                                              min_points, config.limits.max_time_series_points),
+                                  "max_time_series_points");
+    }
   }
   return Ok{};
 }
@@ -241,6 +283,7 @@ Result<SimResult> Simulate(const SimConfig& config, const std::vector<Request>& 
   for (size_t i = 0; i < requests.size(); ++i) {
     CAPPLAN_RETURN_IF_ERROR(ValidateRequest(requests[i], i, config.scheduler));
   }
+  CAPPLAN_RETURN_IF_ERROR(CheckWorkWithinLimits(config, requests));
   return Simulator(config, model).Run(requests);
 }
 

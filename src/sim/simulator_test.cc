@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "capplan/sim.h"
 #include "sim/testutil.h"
 
@@ -230,7 +232,9 @@ TEST(Simulate, RefusesSimulationsOverTheLimits) {
   EXPECT_EQ(many.error().code, ErrorCode::kResourceLimit);
   EXPECT_EQ(many.error().message, "simulation has 11 requests, over the limit of 10 (SimConfig.limits.max_requests)");
   c.limits.max_steps = 5;
-  auto steps = Simulate(c, Fixed(1, 0, 1, 10), kConstant);
+  // 3 prefill chunks of the 8192-token budget and 3 decode steps: 6 steps, past the limit only while running
+  // (the up-front lower bound, 4 output tokens, is within it).
+  auto steps = Simulate(c, Fixed(1, 0, 20000, 4), kConstant);
   ASSERT_FALSE(steps.ok());
   EXPECT_EQ(steps.error().code, ErrorCode::kResourceLimit);
   EXPECT_EQ(steps.error().message, "simulation exceeds the limit of 5 engine steps (SimConfig.limits.max_steps)");
@@ -240,6 +244,38 @@ TEST(Simulate, RefusesSimulationsOverTheLimits) {
   ASSERT_FALSE(series.ok());
   EXPECT_EQ(series.error().message,
             "time series exceeds the limit of 3 points (SimConfig.limits.max_time_series_points); raise the interval");
+}
+
+TEST(Simulate, RefusesWorkKnownToPassTheLimitsBeforeRunning) {
+  SimConfig c = OneReplica(/*max_num_seqs=*/4);
+  c.limits.max_steps = 100;
+  // 101 requests of 4 output tokens need at least 101 steps with 4 sequences per step.
+  auto steps = Simulate(c, Fixed(101, 0.0, 1, 4), kConstant);
+  ASSERT_FALSE(steps.ok());
+  EXPECT_EQ(steps.error().code, ErrorCode::kResourceLimit);
+  EXPECT_EQ(steps.error().message,
+            "simulation needs at least 101 engine steps, over the limit of 100 (SimConfig.limits.max_steps); simulate "
+            "fewer or shorter requests");
+  c.limits.max_time_series_points = 10;
+  c.time_series_interval = Seconds{0.1};
+  auto series = Simulate(c, Fixed(3, 1.0, 1, 1), kConstant);  // last arrival at 2 s: 20 points at least
+  ASSERT_FALSE(series.ok());
+  EXPECT_EQ(series.error().message,
+            "time series needs at least 20 points, over the limit of 10 (SimConfig.limits.max_time_series_points); "
+            "raise the interval");
+  c = OneReplica();
+  c.replicas = 1'000'000;
+  auto replicas = Simulate(c, Fixed(1, 0, 1, 1), kConstant);
+  ASSERT_FALSE(replicas.ok());
+  EXPECT_EQ(replicas.error().code, ErrorCode::kResourceLimit);
+  EXPECT_EQ(replicas.error().message, "SimConfig: replicas=1000000 over the limit of 4096 (SimConfig.limits.max_replicas)");
+}
+
+TEST(Simulate, HugeTokenCountsAreRefusedWithoutOverflow) {
+  std::vector<Request> r = {{Seconds{0}, std::numeric_limits<int64_t>::max(), std::numeric_limits<int64_t>::max()}};
+  auto res = Simulate(OneReplica(), r, kConstant);
+  ASSERT_FALSE(res.ok());
+  EXPECT_EQ(res.error().field, "kv_capacity_tokens");
 }
 
 }  // namespace

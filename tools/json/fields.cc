@@ -57,6 +57,12 @@ Result<nlohmann::json> ParseRequestBody(std::string_view body) {
     size_t colon = what.find(": ", what.find("parse error"));
     std::string detail = colon == std::string::npos ? what : what.substr(colon + 2);
     return Error::Parse(fmt::format("{}: malformed JSON at byte {}: {}", kRequestSource, e.byte, detail));
+  } catch (const nlohmann::json::out_of_range& e) {
+    // A number beyond double's range ("1e405") throws out_of_range, not parse_error (as in ParseHfConfig).
+    std::string what = e.what();
+    size_t tag_end = what.find("] ");
+    return Error::Parse(fmt::format("{}: malformed JSON: {}", kRequestSource,
+                                    tag_end == std::string::npos ? what : what.substr(tag_end + 2)));
   }
   if (!j.is_object())
     return Error::InvalidArgument(

@@ -14,6 +14,14 @@ TEST(ParseRequestBody, MalformedJsonIsAParseErrorWithTheByteOffset) {
             "string literal");
 }
 
+// The same out_of_range that fuzz/hf_config found in ParseHfConfig: it escaped to the server's exception handler (500).
+TEST(ParseRequestBody, NumberOverflowIsMalformedNotAnException) {
+  auto r = ParseRequestBody(R"({"gpus": 1e405})");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kParse);
+  EXPECT_EQ(r.error().message, "request: malformed JSON: number overflow parsing '1e405'");
+}
+
 TEST(ParseRequestBody, EmptyBodyIsMalformed) {
   auto r = ParseRequestBody("");
   ASSERT_FALSE(r.ok());

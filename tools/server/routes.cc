@@ -28,6 +28,10 @@ int HttpStatusFor(ErrorCode code) {
   return 400;
 }
 
+std::string ResponseText(const ApiResponse& r) {
+  return r.body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 ApiResponse ErrorResponse(const Error& e) { return {HttpStatusFor(e.code), json::EncodeError(e)}; }
 
 ApiResponse HandleHealth() { return {200, {{"status", "ok"}, {"version", CAPPLAN_VERSION}}}; }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <string>
 #include <string_view>
 
 #include "capplan/error.h"
@@ -18,6 +19,9 @@ struct ApiResponse {
 /// 422 for a well-formed request the library cannot model (unsupported family, impossible layout).
 int HttpStatusFor(ErrorCode code);
 ApiResponse ErrorResponse(const Error& e);
+/// The body as sent: JSON text in which invalid UTF-8 (echoed from a request into an error message) is replaced by
+/// U+FFFD rather than making the serializer throw (found by fuzz/api).
+std::string ResponseText(const ApiResponse& r);
 
 ApiResponse HandleHealth();                       // GET /api/health
 ApiResponse HandleModels();                       // GET /api/models

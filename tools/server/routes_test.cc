@@ -98,6 +98,16 @@ TEST(Routes, ModelUnknownPresetIs404) {
   EXPECT_EQ(r.body["error"]["field"], "preset");
 }
 
+// Found by fuzz/api: a body with invalid UTF-8 is a parse error whose message quotes the bytes read, and dump() threw
+// on them (the server answered 500 instead of 400).
+TEST(Routes, InvalidUtf8EchoedInAnErrorIsReplacedNotThrown) {
+  ApiResponse r = HandleModel("{\"preset\": \"llama-4-scou\x81\", \"context\": 8192}");
+  EXPECT_EQ(r.status, 400);
+  std::string text;
+  ASSERT_NO_THROW(text = ResponseText(r));
+  EXPECT_NE(text.find("\xEF\xBF\xBD"), std::string::npos) << text;  // U+FFFD
+}
+
 TEST(Routes, MemoryScoutBf16FitsFourH100) {
   ApiResponse r = HandleMemory(R"({"model": {"preset": "llama-4-scout"}, "gpu": "h100", "gpus": 4,
                                    "weights": "bf16", "context": 8192, "batch": 16})");

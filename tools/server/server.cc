@@ -1,9 +1,11 @@
 #include "server.h"
 
+#include <arpa/inet.h>
 #include <fmt/format.h>
 #include <httplib.h>
 
 #include "assets.h"
+#include "connection_pool.h"
 #include "encode.h"
 #include "routes.h"
 
@@ -14,7 +16,7 @@ constexpr const char* kJson = "application/json";
 
 void Send(httplib::Response& res, const ApiResponse& r) {
   res.status = r.status;
-  res.set_content(r.body.dump(), kJson);
+  res.set_content(ResponseText(r), kJson);
 }
 
 // An HTTP-level failure (unknown route, oversized body, wrong method) as the API's error object.
@@ -33,7 +35,12 @@ Error HttpError(int status, const httplib::Request& req, size_t max_body_bytes) 
 
 }  // namespace
 
-bool IsLoopback(const std::string& host) { return host == "localhost" || host == "::1" || host.starts_with("127."); }
+bool IsLoopback(const std::string& host) {
+  if (host == "localhost" || host == "::1") return true;
+  // An IPv4 literal in 127.0.0.0/8; a host *name* such as "127.example.com" may resolve anywhere.
+  in_addr addr{};
+  return inet_pton(AF_INET, host.c_str(), &addr) == 1 && (ntohl(addr.s_addr) >> 24) == 127;
+}
 
 struct Server::Impl {
   ServerOptions options;
@@ -45,7 +52,7 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
   httplib::Server& http = impl_->http;
   const ServerOptions& opt = impl_->options;
   int threads = opt.threads;
-  http.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+  http.new_task_queue = [threads] { return new ConnectionPool(static_cast<size_t>(threads)); };
   http.set_payload_max_length(opt.max_body_bytes);
   http.set_read_timeout(opt.read_timeout);
   http.set_write_timeout(opt.write_timeout);

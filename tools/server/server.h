@@ -19,7 +19,7 @@ struct ServerOptions {
   size_t max_body_bytes = size_t{1} << 20;  // 1 MiB: a config.json is a few KiB
   std::chrono::seconds read_timeout{10};
   std::chrono::seconds write_timeout{10};
-  int threads = 8;
+  int threads = 256;  // most connections served at once: one thread each, started on demand (connection_pool.h)
 };
 
 /// True for addresses that only this machine can reach.

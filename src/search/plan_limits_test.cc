@@ -1,0 +1,53 @@
+// Plan refuses requests whose work would be unbounded, before searching, with the limit it exceeds.
+#include <gtest/gtest.h>
+
+#include "capplan/search.h"
+
+namespace capplan {
+namespace {
+
+Error PlanError(const PlanRequest& r) {
+  auto prices = PriceCatalog::BuiltIn();
+  auto res = Plan(r, GpuCatalog::BuiltIn(), *prices, Date{2026, 11, 1});
+  EXPECT_FALSE(res.ok());
+  return res.ok() ? Error::InvalidArgument("(no error)") : res.error();
+}
+
+PlanRequest Small() {
+  PlanRequest r;
+  r.model = *LoadPreset("qwen3-8b");
+  r.preset = "qwen3-8b";
+  return r;
+}
+
+TEST(PlanLimits, TooManySimulatedRequestsAreRefused) {
+  PlanRequest r = Small();
+  r.sim_requests = 2'000'000;
+  const Error e = PlanError(r);
+  EXPECT_EQ(e.code, ErrorCode::kResourceLimit);
+  EXPECT_EQ(e.message, "--sim-requests=2000000 exceeds the limit of 100000");
+  EXPECT_EQ(e.field, "sim-requests");
+}
+
+TEST(PlanLimits, TooManyFinalistsAreRefused) {
+  PlanRequest r = Small();
+  r.finalists = 1000;
+  EXPECT_EQ(PlanError(r).message, "--finalists=1000 exceeds the limit of 32");
+  r.finalists = -1;
+  EXPECT_EQ(PlanError(r).message, "--finalists must not be negative");
+}
+
+TEST(PlanLimits, HugeRequestLengthsAndReplicaCountsAreRefused) {
+  PlanRequest r = Small();
+  r.output_tokens = int64_t{1} << 40;
+  EXPECT_EQ(PlanError(r).message, "--output=1099511627776 exceeds the limit of 134217728");
+  r = Small();
+  r.max_replicas = 1'000'000;
+  EXPECT_EQ(PlanError(r).message, "plan request: max_replicas=1000000 exceeds the limit of 4096");
+  r = Small();
+  r.gpus_per_replica = {1, 0};
+  EXPECT_EQ(PlanError(r).message, "plan request: gpus_per_replica=0 must be in [1, 1024]");
+}
+
+}  // namespace
+}  // namespace capplan
