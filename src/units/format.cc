@@ -57,8 +57,12 @@ std::string FormatDollars(Dollars d) {
   // Thousands separators by hand: fmt's locale-aware 'L' needs a locale we do not want to depend on.
   const bool neg = d.v < 0;
   const long long cents = std::llround(std::fabs(d.v) * 100.0);
-  std::string whole = std::to_string(cents / 100);
-  for (int i = static_cast<int>(whole.size()) - 3; i > 0; i -= 3) whole.insert(static_cast<size_t>(i), ",");
+  const std::string digits = std::to_string(cents / 100);
+  std::string whole;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) whole += ',';
+    whole += digits[i];
+  }
   return fmt::format("{}${}.{:02d}", neg ? "-" : "", whole, cents % 100);
 }
 
