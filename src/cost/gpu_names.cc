@@ -4,7 +4,7 @@
 #include <utility>
 
 #include "capplan/cost.h"
-#include "cost/csv.h"
+#include "cost/text.h"
 
 namespace capplan {
 namespace {

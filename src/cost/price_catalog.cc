@@ -8,7 +8,7 @@
 
 #include "capplan/cost.h"
 #include "cost/api_models.h"
-#include "cost/csv.h"
+#include "cost/text.h"
 
 namespace capplan {
 namespace {

@@ -8,13 +8,13 @@
 #include <map>
 
 #include "capplan/cost.h"
+#include "capplan/csv.h"
 #include "capplan/embedded.h"
-#include "cost/csv.h"
+#include "cost/text.h"
 
 namespace capplan {
 namespace {
 
-using cost_internal::SplitCsvLine;
 using cost_internal::Trim;
 
 const std::vector<std::string> kGpuColumns = {
@@ -100,48 +100,29 @@ bool HasColumns(const std::map<std::string, size_t>& columns, const std::vector<
 }  // namespace
 
 Result<PriceCatalog> PriceCatalog::FromCsv(std::string_view text, std::string_view source) {
-  std::vector<GpuPrice> gpu;
-  std::vector<ApiPrice> api;
+  CAPPLAN_ASSIGN_OR_RETURN(CsvTable table, ParseCsv(text, source));
   std::map<std::string, size_t> columns;
-  bool is_gpu = false;
-  size_t line_no = 0;
-  while (!text.empty()) {
-    const size_t eol = text.find('\n');
-    std::string_view line = text.substr(0, eol);
-    text = eol == std::string_view::npos ? std::string_view() : text.substr(eol + 1);
-    ++line_no;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (Trim(line).empty() || Trim(line).starts_with("#")) continue;
-    const std::string where = fmt::format("{}:{}", source, line_no);
-    auto fields = SplitCsvLine(line);
-    if (!fields) return Error::Parse(fmt::format("{}: unterminated quote", where));
-    if (columns.empty()) {
-      for (size_t i = 0; i < fields->size(); ++i) {
-        // A repeated name would leave fewer columns than fields and index past a row (found by fuzz/csv).
-        if (!columns.emplace(cost_internal::Lower(Trim((*fields)[i])), i).second)
-          return Error::Parse(fmt::format("{}: column '{}' appears twice in the header", where, Trim((*fields)[i])));
-      }
-      is_gpu = HasColumns(columns, kGpuColumns);
-      if (!is_gpu && !HasColumns(columns, kApiColumns))
-        return Error::Parse(fmt::format("{}: header must name the columns {} (GPU prices) or {} (API prices)", where,
-                                        fmt::join(kGpuColumns, ","), fmt::join(kApiColumns, ",")));
-      continue;
-    }
-    if (fields->size() != columns.size())
-      return Error::Parse(fmt::format("{}: expected {} fields, found {}", where, columns.size(), fields->size()));
-    const Record r{&columns, std::move(*fields), where};
+  const std::string header_at = fmt::format("{}:{}", source, table.header_line);
+  for (size_t i = 0; i < table.header.size(); ++i) {
+    // A repeated name would leave fewer columns than fields and index past a row (found by fuzz/csv).
+    if (!columns.emplace(cost_internal::Lower(Trim(table.header[i])), i).second)
+      return Error::Parse(fmt::format("{}: column '{}' appears twice in the header", header_at, Trim(table.header[i])));
+  }
+  const bool is_gpu = HasColumns(columns, kGpuColumns);
+  if (!is_gpu && !HasColumns(columns, kApiColumns))
+    return Error::Parse(fmt::format("{}: header must name the columns {} (GPU prices) or {} (API prices)", header_at,
+                                    fmt::join(kGpuColumns, ","), fmt::join(kApiColumns, ",")));
+  PriceCatalog catalog;
+  for (size_t row = 0; row < table.rows.size(); ++row) {
+    const Record r{&columns, std::move(table.rows[row]), fmt::format("{}:{}", source, table.lines[row])};
     if (is_gpu) {
       CAPPLAN_ASSIGN_OR_RETURN(GpuPrice p, GpuRow(r, source));
-      gpu.push_back(std::move(p));
+      catalog.gpu_.push_back(std::move(p));
     } else {
       CAPPLAN_ASSIGN_OR_RETURN(ApiPrice p, ApiRow(r, source));
-      api.push_back(std::move(p));
+      catalog.api_.push_back(std::move(p));
     }
   }
-  if (columns.empty()) return Error::Parse(fmt::format("{}: empty file, expected a header line", source));
-  PriceCatalog catalog;
-  catalog.gpu_ = std::move(gpu);
-  catalog.api_ = std::move(api);
   return catalog;
 }
 

@@ -47,6 +47,8 @@ Result<T> ParseNumber(std::string_view text, const char* field, const char* kind
   return value;
 }
 
+// Traces are numeric, often large (a day of traffic), and unquoted: this splitter works on views without
+// allocating per cell, which is why it is not capplan::ParseCsv (quotes, multi-line fields, copies).
 std::vector<std::string_view> SplitCsv(std::string_view line) {
   std::vector<std::string_view> cells;
   size_t start = 0;

@@ -19,7 +19,8 @@ Result<CsvTable> ParseCsv(std::string_view text, std::string_view source_name) {
   auto end_field = [&] { record.push_back(std::move(field)); field.clear(); field_started = false; };
   auto end_record = [&] {
     end_field();
-    if (!(record.size() == 1 && record[0].empty())) {  // skip blank lines
+    const bool blank = record.size() == 1 && record[0].find_first_not_of(" \t") == std::string::npos;
+    if (!blank) {
       records.push_back(std::move(record));
       starts.push_back(record_line);
     }
@@ -37,21 +38,31 @@ Result<CsvTable> ParseCsv(std::string_view text, std::string_view source_name) {
       }
       continue;
     }
+    if (ch == '#' && record.empty() && field.empty() && !field_started) {
+      // A comment line: skipped whole before tokenizing, so quotes or commas in it mean nothing.
+      const size_t nl = text.find('\n', i);
+      if (nl == std::string_view::npos) break;
+      i = nl;
+      ++line;
+      record_line = line;
+      continue;
+    }
     if (ch == '"' && !field_started && field.empty()) { in_quotes = true; field_started = true; }
     else if (ch == ',') end_field();
     else if (ch == '\r') continue;
     else if (ch == '\n') { end_record(); ++line; record_line = line; }
     else { field += ch; field_started = true; }
   }
-  if (in_quotes) return Error::Parse(src + ": line " + std::to_string(record_line) + ": unterminated quoted field");
+  if (in_quotes) return Error::Parse(src + ":" + std::to_string(record_line) + ": unterminated quote");
   if (!field.empty() || !record.empty()) end_record();
-  if (records.empty()) return Error::Parse(src + ": empty file (expected a header line)");
+  if (records.empty()) return Error::Parse(src + ": empty file, expected a header line");
   CsvTable t;
   t.header = std::move(records[0]);
+  t.header_line = starts[0];
   for (size_t r = 1; r < records.size(); ++r) {
     if (records[r].size() != t.header.size())
-      return Error::Parse(src + ": line " + std::to_string(starts[r]) + ": " + std::to_string(records[r].size()) +
-                          " fields, expected " + std::to_string(t.header.size()));
+      return Error::Parse(src + ":" + std::to_string(starts[r]) + ": expected " + std::to_string(t.header.size()) +
+                          " fields, found " + std::to_string(records[r].size()));
     t.rows.push_back(std::move(records[r]));
     t.lines.push_back(starts[r]);
   }

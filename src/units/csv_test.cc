@@ -16,16 +16,24 @@ TEST(Csv, QuotedFieldsKeepCommasQuotesAndNewlines) {
   EXPECT_EQ(t->Column("d"), -1);
 }
 
+TEST(Csv, BlankAndCommentLinesAreSkipped) {
+  auto t = ParseCsv("# prices read 2026-09-20\na,b\n\n# a note, \"with a quote\n1,2\n", "t.csv");
+  ASSERT_TRUE(t.ok()) << t.error().message;
+  EXPECT_EQ(t->header_line, 2);
+  ASSERT_EQ(t->rows.size(), 1u);
+  EXPECT_EQ(t->lines[0], 5);
+}
+
 TEST(Csv, WrongFieldCountNamesTheLine) {
   auto t = ParseCsv("a,b\n1,2\n3\n", "prices.csv");
   ASSERT_FALSE(t.ok());
-  EXPECT_EQ(t.error().message, "prices.csv: line 3: 1 fields, expected 2");
+  EXPECT_EQ(t.error().message, "prices.csv:3: expected 2 fields, found 1");
 }
 
 TEST(Csv, UnterminatedQuoteIsAnError) {
   auto t = ParseCsv("a\n\"open\n", "x.csv");
   ASSERT_FALSE(t.ok());
-  EXPECT_EQ(t.error().message, "x.csv: line 2: unterminated quoted field");
+  EXPECT_EQ(t.error().message, "x.csv:2: unterminated quote");
 }
 
 }  // namespace
