@@ -149,19 +149,26 @@ Result<ModelRequest> DecodeModelRequest(const nlohmann::json& body) {
 
 namespace {
 
+// The "model" object every request but /api/model carries: required, checked for unknown keys, decoded;
+// `preset` is its preset name when it names one ("" otherwise).
+Status DecodeRequestModel(const nlohmann::json& body, ModelSpec& model, std::string& preset) {
+  if (!body.contains("model"))
+    return Error::InvalidArgument(fmt::format("{}: model is required", kRequestSource), "model");
+  const nlohmann::json& source = body["model"];
+  if (source.is_object())
+    CAPPLAN_RETURN_IF_ERROR(
+        RejectUnknownFields(source, {"preset", "config", "config_name", "simple", "ignore_active"}, "model"));
+  CAPPLAN_ASSIGN_OR_RETURN(model, DecodeModelSource(source, "model"));
+  if (source.is_object() && source.contains("preset") && source["preset"].is_string())
+    preset = source["preset"].get<std::string>();
+  return Ok{};
+}
+
 // The deployment fields shared by /api/memory, /api/perf and /api/simulate: model, gpu, gpus, layout,
 // weights, kv_dtype, engine, max_model_len, max_num_seqs. Unknown fields are checked by the caller.
 Result<DeploymentRequest> DecodeDeploymentFields(const nlohmann::json& body) {
   DeploymentRequest r;
-  if (!body.contains("model"))
-    return Error::InvalidArgument(fmt::format("{}: model is required", kRequestSource), "model");
-  const nlohmann::json& model = body["model"];
-  if (model.is_object())
-    CAPPLAN_RETURN_IF_ERROR(
-        RejectUnknownFields(model, {"preset", "config", "config_name", "simple", "ignore_active"}, "model"));
-  CAPPLAN_ASSIGN_OR_RETURN(r.model, DecodeModelSource(model, "model"));
-  if (model.is_object() && model.contains("preset") && model["preset"].is_string())
-    r.preset = model["preset"].get<std::string>();
+  CAPPLAN_RETURN_IF_ERROR(DecodeRequestModel(body, r.model, r.preset));
 
   CAPPLAN_ASSIGN_OR_RETURN(auto gpu_id, OptionalString(body, "gpu"));
   CAPPLAN_ASSIGN_OR_RETURN(r.deployment.gpu, GpuCatalog::BuiltIn().Find(gpu_id.value_or("h100-sxm")));
@@ -260,18 +267,9 @@ Result<PlanHttpRequest> DecodePlanRequest(const nlohmann::json& body) {
              "gpus_allowed", "providers", "engine", "finalists"}));
   PlanHttpRequest out;
   PlanRequest& r = out.request;
-  if (!body.contains("model"))
-    return Error::InvalidArgument(fmt::format("{}: model is required", kRequestSource), "model");
-  const nlohmann::json& model = body["model"];
-  if (model.is_object())
-    CAPPLAN_RETURN_IF_ERROR(
-        RejectUnknownFields(model, {"preset", "config", "config_name", "simple", "ignore_active"}, "model"));
-  CAPPLAN_ASSIGN_OR_RETURN(r.model, DecodeModelSource(model, "model"));
-  if (model.is_object() && model.contains("preset") && model["preset"].is_string()) {
-    r.preset = model["preset"].get<std::string>();
-    for (const auto& p : ListPresets())
-      if (p.name == r.preset) r.hf_id = p.hf_id;
-  }
+  CAPPLAN_RETURN_IF_ERROR(DecodeRequestModel(body, r.model, r.preset));
+  for (const auto& p : ListPresets())
+    if (p.name == r.preset) r.hf_id = p.hf_id;
   if (r.hf_id.empty()) r.hf_id = r.model.name;
   CAPPLAN_ASSIGN_OR_RETURN(r.input_tokens, IntOr(body, "input", 1000, 1, kMaxContextTokens));
   CAPPLAN_ASSIGN_OR_RETURN(r.output_tokens, IntOr(body, "output", 500, 1, kMaxContextTokens));
