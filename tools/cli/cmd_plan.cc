@@ -145,7 +145,7 @@ int RunPlan(const PlanOptions& o, const CLI::App& cmd) {
     fmt::print("              (needs a pre-quantized {} checkpoint of the model, e.g. from NVIDIA ModelOpt)\n",
                DTypeName(*best.deployment.weights.linear));
   fmt::print("  cost        {}\n", CostLine(best));
-  fmt::print("              {} at {}/GPU-hour x {} GPUs, price of {}\n", best.quote.row.provider,
+  fmt::print("              {} at {}/GPU-hour x {} GPU(s), price of {}\n", best.quote.row.provider,
              FormatDollars(Dollars{best.quote.usd_per_gpu_hour.v}), best.quote.billed_gpus,
              DateLabel(best.quote.row.as_of, *today, o.prices.max_age_days));
   fmt::print("  memory      per GPU: {} weights + {} KV pool + {} activations/overhead of {} usable\n",
