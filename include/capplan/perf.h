@@ -150,6 +150,14 @@ struct PerfPrediction {
   MemoryBudget memory;
 };
 
+/// The memory budget of a deployment that must fit: kInfeasible "the deployment does not fit: <reason>"
+/// otherwise. Every prediction and simulation starts here.
+Result<MemoryBudget> FittingBudget(const ModelSpec& m, const Deployment& d, const BudgetQuery& q);
+
+/// The engine's running-batch cap per replica: --max-num-seqs when set, else the engine's effective batch
+/// limit from the calibration (`max_batch`).
+int EngineMaxBatch(const Deployment& d, const PerfCalibration& c);
+
 /// The steady state at `concurrency` sequences per replica: each step carries D decodes and P prefill
 /// tokens with P / D = input / output, within the engine's per-step token budget. Throughput counts
 /// every replica of the model's deployment.

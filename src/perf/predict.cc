@@ -73,6 +73,16 @@ double DenseTokensPerSecond(const ModelSpec& m, const Deployment& d, const PerfC
 
 }  // namespace
 
+Result<MemoryBudget> FittingBudget(const ModelSpec& m, const Deployment& d, const BudgetQuery& q) {
+  CAPPLAN_ASSIGN_OR_RETURN(MemoryBudget budget, ComputeMemoryBudget(m, d, q));
+  if (!budget.fits) return Error::Infeasible("the deployment does not fit: " + budget.reason);
+  return budget;
+}
+
+int EngineMaxBatch(const Deployment& d, const PerfCalibration& c) {
+  return d.max_num_seqs > 0 ? d.max_num_seqs : c.max_batch;
+}
+
 MaxLoad SteadyState(const RooflineStepTimeModel& model, int concurrency, int64_t input_tokens, int64_t output_tokens) {
   const Deployment& d = model.deployment();
   return SteadyStateWithLimit(model, concurrency, "", input_tokens, output_tokens, d.engine.max_num_batched_tokens,
@@ -93,8 +103,7 @@ Result<PerfPrediction> PredictPerformance(const ModelSpec& m, const Deployment& 
   if (q.output_tokens < 1) return Error::InvalidArgument("--output must be at least 1 token", "output");
   if (q.batch < 1) return Error::InvalidArgument("--batch must be at least 1", "batch");
   const int64_t context = q.input_tokens + q.output_tokens;
-  CAPPLAN_ASSIGN_OR_RETURN(MemoryBudget budget, ComputeMemoryBudget(m, d, BudgetQuery{.context = context, .batch = q.batch}));
-  if (!budget.fits) return Error::Infeasible("the deployment does not fit: " + budget.reason);
+  CAPPLAN_ASSIGN_OR_RETURN(MemoryBudget budget, FittingBudget(m, d, BudgetQuery{.context = context, .batch = q.batch}));
 
   PerfPrediction p;
   p.memory = budget;
@@ -109,7 +118,7 @@ Result<PerfPrediction> PredictPerformance(const ModelSpec& m, const Deployment& 
   p.ttft = PrefillTime(model, q.input_tokens);
 
   // Concurrency under maximum load: what the KV pool holds at full context, capped by the engine.
-  int cap = d.max_num_seqs > 0 ? d.max_num_seqs : c.max_batch;
+  int cap = EngineMaxBatch(d, c);
   std::string limit = d.max_num_seqs > 0 ? "max_num_seqs" : "engine_max_batch";
   int concurrency = cap;
   if (budget.max_concurrent_sequences < cap) {

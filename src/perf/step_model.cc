@@ -80,17 +80,21 @@ StepBreakdown RooflineStepTimeModel::Breakdown(const BatchShape& s) const {
       ? 2.0 * heads_per_gpu * (2.0 * m.attention.kv_lora_rank + m.attention.qk_rope_head_dim)
       : 2.0 * heads_per_gpu * (m.attention.head_dim + m.attention.v_head_dim);
 
-  auto op_time = [&](const OpCost& o, Seconds& compute, Seconds& memory) {
-    const Seconds tc = o.rate.v > 0 ? o.flops / o.rate : Seconds{0};
-    const Seconds tm = o.bytes / bw;
-    compute += tc;
-    memory += tm;
-    return std::max(tc, tm);
-  };
-
   StepBreakdown out;
   const double dense_eff = MatmulEfficiency(c, tokens);
   Seconds roofline_compute_side{0}, roofline_memory_side{0};
+  // Prices one operation as max(compute, memory) and records its terms in the breakdown.
+  auto price = [&](const OpCost& o) {
+    const Seconds tc = o.rate.v > 0 ? o.flops / o.rate : Seconds{0};
+    const Seconds tm = o.bytes / bw;
+    const Seconds t = std::max(tc, tm);
+    out.compute += tc;
+    out.memory += tm;
+    (tc >= tm ? roofline_compute_side : roofline_memory_side) += t;
+    out.bytes_read += o.bytes;
+    out.flops += o.flops;
+    return t;
+  };
   for (const LayerSpec& layer : m.layers) {
     const double window = layer.window > 0 ? static_cast<double>(layer.window) : 1e300;
     // Visible context: decodes read min(context, window) each; prefill chunks read their cache.
@@ -99,16 +103,7 @@ StepBreakdown RooflineStepTimeModel::Breakdown(const BatchShape& s) const {
     const double prefill_cached = std::min(static_cast<double>(s.prefill_cached_tokens), s.prefill_sequences * window);
 
     Seconds layer_time{0};
-    auto add = [&](const OpCost& o) {
-      Seconds tc{0}, tm{0};
-      const Seconds t = op_time(o, tc, tm);
-      out.compute += tc;
-      out.memory += tm;
-      (tc >= tm ? roofline_compute_side : roofline_memory_side) += t;
-      out.bytes_read += o.bytes;
-      out.flops += o.flops;
-      layer_time += t;
-    };
+    auto add = [&](const OpCost& o) { layer_time += price(o); };
 
     // Attention: projections (a GEMM over all tokens) and the context-dependent part.
     const double attn_w = static_cast<double>(layer.attention_params) / tp;
@@ -157,16 +152,8 @@ StepBreakdown RooflineStepTimeModel::Breakdown(const BatchShape& s) const {
   // LM head: logits only for the last token of each sequence in the step; embedding lookup is free.
   if (m.params.lm_head > 0 || m.tied_embeddings) {
     const double w = static_cast<double>(m.params.lm_head > 0 ? m.params.lm_head : m.params.embedding) / tp;
-    Seconds tc{0}, tm{0};
-    const Seconds t = op_time({Flops{2.0 * seqs * w}, Bytes{w * BytesPerElement(embed_t)},
-                               linear_peak * MatmulEfficiency(c, seqs)},
-                              tc, tm);
-    out.compute += tc;
-    out.memory += tm;
-    (tc >= tm ? roofline_compute_side : roofline_memory_side) += t;
-    out.roofline += t;
-    out.bytes_read += Bytes{w * BytesPerElement(embed_t)};
-    out.flops += Flops{2.0 * seqs * w};
+    out.roofline +=
+        price({Flops{2.0 * seqs * w}, Bytes{w * BytesPerElement(embed_t)}, linear_peak * MatmulEfficiency(c, seqs)});
   }
 
   // Pipeline hand-offs between stages.

@@ -224,7 +224,7 @@ Result<PlanResult> Plan(const PlanRequest& r, const GpuCatalog& gpus, const Pric
     c.memory = *budget;
     const PerfCalibration cal = CalibrationFor(o.gpu);
     const RooflineStepTimeModel model(r.model, c.deployment, cal);
-    const int cap = std::max(1, std::min(budget->max_concurrent_sequences, cal.max_batch));
+    const int cap = std::max(1, std::min(budget->max_concurrent_sequences, EngineMaxBatch(c.deployment, cal)));
     const std::string name = fmt::format("{} x{} {}", o.gpu.id, o.gpus, DTypeName(o.weights.linear.value_or(o.weights.base)));
 
     const Seconds prefill = PrefillTime(model, r.input_tokens);

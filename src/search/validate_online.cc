@@ -24,10 +24,10 @@ std::vector<ValidationPoint> ValidateOnline(const std::vector<MeasurementRow>& r
     const ModelSpec& m = models.at(p.expressed.preset);
     const Deployment& d = *dep;
     const int64_t context = p.expressed.input_tokens + p.expressed.output_tokens;
-    auto budget = ComputeMemoryBudget(m, d, BudgetQuery{.context = context, .batch = 1});
-    if (!budget.ok() || !budget->fits) {
+    auto budget = FittingBudget(m, d, BudgetQuery{.context = context, .batch = 1});
+    if (!budget.ok()) {
       p.expressed.expressible = false;
-      p.expressed.reason = "capplan predicts it does not fit";
+      p.expressed.reason = "capplan predicts it does not run: " + budget.error().message;
       out.push_back(std::move(p));
       continue;
     }
@@ -35,7 +35,7 @@ std::vector<ValidationPoint> ValidateOnline(const std::vector<MeasurementRow>& r
     const RooflineStepTimeModel model(m, d, cal);
     SimConfig cfg;
     cfg.replicas = d.parallel.replicas;
-    cfg.scheduler = SchedulerFor(d, *budget, std::min(budget->max_concurrent_sequences, cal.max_batch));
+    cfg.scheduler = SchedulerFor(d, *budget, std::min(budget->max_concurrent_sequences, EngineMaxBatch(d, cal)));
     cfg.seed = 1;
     WorkloadSpec w;
     w.rate_per_second = p.expressed.request_rate;

@@ -105,9 +105,8 @@ int RunSimulate(const SimulateOptions& o) {
   if (!d.ok()) return ReportError(d.error());
   auto w = BuildWorkload(o);
   if (!w.ok()) return ReportError(w.error());
-  auto budget = ComputeMemoryBudget(*m, *d, BudgetQuery{.context = o.input + o.output, .batch = 1});
+  auto budget = FittingBudget(*m, *d, BudgetQuery{.context = o.input + o.output, .batch = 1});
   if (!budget.ok()) return ReportError(budget.error());
-  if (!budget->fits) return ReportError(Error::Infeasible("the deployment does not fit: " + budget->reason));
 
   const PerfCalibration cal = CalibrationFor(d->gpu);
   const RooflineStepTimeModel model(*m, *d, cal);
@@ -116,7 +115,7 @@ int RunSimulate(const SimulateOptions& o) {
   if (o.lb == "round-robin") cfg.load_balancer = LoadBalancer::kRoundRobin;
   else if (o.lb == "least-outstanding") cfg.load_balancer = LoadBalancer::kLeastOutstandingRequests;
   else return ReportError(Error::InvalidArgument("--lb: unknown load balancer '" + o.lb + "' (round-robin, least-outstanding)", "--lb"));
-  cfg.scheduler = SchedulerFor(*d, *budget, d->max_num_seqs > 0 ? d->max_num_seqs : cal.max_batch);
+  cfg.scheduler = SchedulerFor(*d, *budget, EngineMaxBatch(*d, cal));
   cfg.seed = o.seed;
   if (o.slo_ttft) cfg.slo.ttft = Seconds{*o.slo_ttft};
   if (o.slo_tpot) cfg.slo.tpot = Seconds{*o.slo_tpot};

@@ -101,15 +101,14 @@ ApiResponse HandleSimulate(std::string_view body) {
   if (!req.ok()) return ErrorResponse(req.error());
   const ModelSpec& m = req->deployment.model;
   const Deployment& d = req->deployment.deployment;
-  auto budget = ComputeMemoryBudget(m, d, BudgetQuery{.context = req->input_tokens + req->output_tokens, .batch = 1});
+  auto budget = FittingBudget(m, d, BudgetQuery{.context = req->input_tokens + req->output_tokens, .batch = 1});
   if (!budget.ok()) return ErrorResponse(budget.error());
-  if (!budget->fits) return ErrorResponse(Error::Infeasible("the deployment does not fit: " + budget->reason));
   const PerfCalibration cal = CalibrationFor(d.gpu);
   const RooflineStepTimeModel model(m, d, cal);
   SimConfig cfg;
   cfg.replicas = d.parallel.replicas;
   cfg.load_balancer = LoadBalancer::kLeastOutstandingRequests;
-  cfg.scheduler = SchedulerFor(d, *budget, d.max_num_seqs > 0 ? d.max_num_seqs : cal.max_batch);
+  cfg.scheduler = SchedulerFor(d, *budget, EngineMaxBatch(d, cal));
   cfg.seed = req->seed;
   cfg.limits.max_requests = json::kMaxSimulatedRequests;
   WorkloadSpec w;
