@@ -35,3 +35,7 @@ file(GLOB CAPPLAN_PERF_FILES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/data/calibrat
 if(CAPPLAN_PERF_FILES)
   capplan_embed(capplan_perf_data perf BASE ${CMAKE_SOURCE_DIR}/data FILES ${CAPPLAN_PERF_FILES})
 endif()
+file(GLOB CAPPLAN_ENGINE_FILES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/data/engine/*.json)
+if(CAPPLAN_ENGINE_FILES)
+  capplan_embed(capplan_engine_data engine BASE ${CMAKE_SOURCE_DIR}/data/engine FILES ${CAPPLAN_ENGINE_FILES})
+endif()

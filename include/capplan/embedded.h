@@ -18,6 +18,7 @@ std::span<const EmbeddedFile> hardware();  // data/hardware
 std::span<const EmbeddedFile> prices();    // data/prices
 std::span<const EmbeddedFile> perf();      // data/calibration, data/validation
 std::span<const EmbeddedFile> web();       // web/dist
+std::span<const EmbeddedFile> engine();    // data/engine
 }  // namespace embedded
 
 /// The file named `name` in `files`, if present.

@@ -122,9 +122,5 @@ double MonthlyTokensFromRate(double rate_per_second, int64_t input_tokens, int64
 std::vector<ValidationPoint> ValidateOnline(const std::vector<MeasurementRow>& rows,
                                             const std::vector<PerfCalibration>& calibrations, int64_t requests = 1000);
 
-/// `vllm serve` and `python -m sglang.launch_server` command lines with the flags that bound the worst
-/// case: parallel sizes, max model length, max sequences, KV dtype, quantization, memory fraction.
-std::string VllmLaunchCommand(const std::string& hf_id, const Deployment& d, int64_t max_model_len, int max_num_seqs);
-std::string SglangLaunchCommand(const std::string& hf_id, const Deployment& d, int64_t max_model_len, int max_num_seqs);
 
 }  // namespace capplan

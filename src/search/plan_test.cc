@@ -106,16 +106,5 @@ TEST(Plan, BadInputIsAnErrorNamingTheField) {
   EXPECT_FALSE(Plan(r, GpuCatalog::BuiltIn(), *prices, kToday).ok());
 }
 
-TEST(LaunchCommand, BoundsContextAndBatchAndNamesTheLayout) {
-  Deployment d{.gpu = *GpuCatalog::BuiltIn().Find("h100"), .parallel = {.tp = 4, .ep = 4},
-               .weights = UniformWeightPrecision(DType::kFP8), .kv_dtype = DType::kFP8,
-               .engine = DefaultEngineProfile(Engine::kVllm)};
-  EXPECT_EQ(VllmLaunchCommand("meta-llama/Llama-4-Scout-17B-16E-Instruct", d, 2048, 128),
-            "vllm serve meta-llama/Llama-4-Scout-17B-16E-Instruct --tensor-parallel-size 4 --enable-expert-parallel "
-            "--max-model-len 2048 --max-num-seqs 128 --kv-cache-dtype fp8 --quantization fp8 --gpu-memory-utilization 0.90");
-  const std::string sg = SglangLaunchCommand("m", d, 2048, 128);
-  EXPECT_NE(sg.find("--tp 4 --ep-size 4 --context-length 2048 --max-running-requests 128"), std::string::npos) << sg;
-}
-
 }  // namespace
 }  // namespace capplan

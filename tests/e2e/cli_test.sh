@@ -52,6 +52,13 @@ json_check plan-default-json "j['recommended']['gpu_count'] >= 1 and j['recommen
 check plan-infeasible 1 'infeasible' -- plan llama-3.1-405b --gpus-allowed l4 --finalists 0
 check plan-infeasible-slo 1 'to make it feasible' -- plan llama-3.1-70b --slo-tpot-p95 0.0005 --finalists 0
 check prices-lists 0 'Lambda' -- prices
+# Launch commands that start what they describe (issue 16): the NVFP4 checkpoint, not the BF16 repository; a config
+# file is not a repository; --engine trtllm prints trtllm-serve.
+json_check plan-launch-nvfp4-checkpoint "all(('nvfp4' not in j['recommended']['weights_dtype']) or ('FP4' in c['checkpoint']) for c in j['recommended']['launch']['commands']) and j['recommended']['launch']['trtllm'].startswith('trtllm-serve ')" -- plan --json
+check plan-launch-trtllm 0 'TensorRT-LLM \(the engine planned for\):' -- plan --engine trtllm
+python3 -c "import json; d=json.load(open('$(dirname "$0")/../../data/models/qwen3-8b.json')); d.pop('_name_or_path', None); json.dump(d, open('$TMP/noname.json', 'w'))"
+check plan-launch-config-placeholder 0 'vllm serve <model-repo-or-dir> ' -- plan "$TMP/noname.json" --rate 1 --finalists 1
+check plan-launch-hf-id 0 'vllm serve Qwen/Qwen3-8B(-FP8)? ' -- plan "$TMP/noname.json" --rate 1 --finalists 1 --hf-id Qwen/Qwen3-8B
 
 echo "$pass passed, $fail failed"
 [[ $fail -eq 0 ]]

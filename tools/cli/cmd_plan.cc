@@ -5,9 +5,11 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <fstream>
 #include <iostream>
 #include <sstream>
 
+#include "capplan/launch.h"
 #include "capplan/search.h"
 #include "cli_util.h"
 #include "commands.h"
@@ -29,6 +31,7 @@ struct PlanOptions {
   std::vector<std::string> gpus_allowed;
   std::vector<std::string> providers;
   std::string engine = "vllm";
+  std::optional<std::string> hf_id;
   int finalists = 4;
   int64_t sim_requests = 2000;
   uint64_t seed = 1;
@@ -38,16 +41,30 @@ struct PlanOptions {
   bool csv = false;
 };
 
-std::string Hf(const std::string& preset, const ModelSpec& m) {
-  for (const auto& p : ListPresets())
-    if (p.name == preset) return p.hf_id;
-  return m.source;  // a config file: the user knows its repository
+// The repository the launch commands serve: --hf-id, else the preset's, else the config's `_name_or_path`
+// ("" when none is known: the commands then name a placeholder and say so).
+std::string Hf(const PlanOptions& o) {
+  if (o.hf_id) return *o.hf_id;
+  if (std::string p = PresetRepository(o.model); !p.empty()) return p;
+  std::ifstream in(o.model, std::ios::binary);
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return ConfigRepository(buf.str());
 }
 
 std::string CostLine(const Candidate& c) {
   return fmt::format("{}/hour, {}/month (24x7), {} per million output tokens at SLO capacity",
                      FormatDollars(Dollars{c.cost.usd_per_hour.v}), FormatDollars(c.cost.usd_per_month_24x7),
                      FormatDollars(c.cost.usd_per_million_output_tokens));
+}
+
+std::string_view EngineLabel(Engine e) {
+  switch (e) {
+    case Engine::kVllm: return "vLLM";
+    case Engine::kSglang: return "SGLang";
+    case Engine::kTrtllm: return "TensorRT-LLM";
+  }
+  return "";
 }
 
 int RunPlan(const PlanOptions& o, const CLI::App& cmd) {
@@ -63,7 +80,7 @@ int RunPlan(const PlanOptions& o, const CLI::App& cmd) {
   PlanRequest r;
   r.model = *m;
   r.preset = o.model;
-  r.hf_id = Hf(o.model, *m);
+  r.hf_id = Hf(o);
   r.input_tokens = o.input;
   r.output_tokens = o.output;
   if (o.rate && o.monthly_tokens) return ReportError(Error::InvalidArgument("give --rate or --monthly-tokens, not both", "--rate"));
@@ -103,8 +120,9 @@ int RunPlan(const PlanOptions& o, const CLI::App& cmd) {
   }
   const Candidate& best = plan->candidates.front();
   const int64_t max_model_len = PlanMaxModelLen(r);
-  const std::string vllm = VllmLaunchCommand(r.hf_id, best.deployment, max_model_len, best.slo_concurrency);
-  const std::string sglang = SglangLaunchCommand(r.hf_id, best.deployment, max_model_len, best.slo_concurrency);
+  auto launch = WriteLaunchCommandsAllEngines(
+      {.hf_id = r.hf_id, .deployment = best.deployment, .max_model_len = max_model_len, .max_num_seqs = best.slo_concurrency});
+  if (!launch.ok()) return ReportError(launch.error());
 
   if (o.csv) {
     fmt::print("rank,gpu,gpu_count,replicas,tp,ep,pp,weights,kv,usd_per_month,usd_per_million_output_tokens,ttft_p95_s,tpot_p95_s,e2e_p95_s,simulated,provider,price_as_of\n");
@@ -165,8 +183,16 @@ int RunPlan(const PlanOptions& o, const CLI::App& cmd) {
   for (const auto& w : best.memory.warnings) fmt::print("  warning     {}\n", w.message);
 
   fmt::print("\nLAUNCH (bounds the worst case: max context and running sequences the budget assumed)\n");
-  if (bp.replicas > 1) fmt::print("  {} replicas behind a load balancer, each:\n", bp.replicas);
-  fmt::print("  {}\n  {}\n", vllm, sglang);
+  for (const LaunchCommand& c : *launch) {
+    fmt::print("  {}{}:\n    {}\n", EngineLabel(c.engine), c.engine == r.engine ? " (the engine planned for)" : "", c.command);
+    if (!c.options_file.empty()) {
+      fmt::print("    with capplan-llm-api.yml:\n");
+      std::istringstream yml(c.options_file);
+      for (std::string line; std::getline(yml, line);)
+        if (!line.starts_with("#")) fmt::print("      {}\n", line);
+    }
+    for (const auto& n : c.notes) fmt::print("    note: {}\n", n);
+  }
 
   fmt::print("\nCANDIDATES (cheapest first; * = on the cost / p95 E2E Pareto front)\n");
   fmt::print("  {:>2} {:<14} {:>5} {:<26} {:<16} {:<5} {:>12} {:>9} {:>9} {:>9} {:<4} {}\n", "#", "GPU", "GPUs", "layout", "weights",
@@ -230,6 +256,9 @@ void RegisterPlan(CLI::App& app, int& exit_code) {
       ->delimiter(',');
   cmd->add_option("--providers", opt->providers, "providers to price with (comma-separated; default: all)")->delimiter(',');
   cmd->add_option("--engine", opt->engine, "serving engine profile: vllm, sglang, trtllm")->capture_default_str();
+  cmd->add_option("--hf-id", opt->hf_id,
+                  "Hugging Face repository the launch commands serve (default: the preset's, or the config's "
+                  "_name_or_path)");
   cmd->add_option("--finalists", opt->finalists, "cheapest candidates confirmed by simulation")->capture_default_str();
   cmd->add_option("--sim-requests", opt->sim_requests, "requests per confirming simulation")->capture_default_str();
   cmd->add_option("--seed", opt->seed, "simulation seed")->capture_default_str();

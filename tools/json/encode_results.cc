@@ -4,7 +4,9 @@
 
 #include <chrono>
 
+#include "capplan/launch.h"
 #include "encode.h"
+#include "encode_launch.h"
 
 namespace capplan::json {
 namespace {
@@ -155,8 +157,10 @@ nlohmann::json EncodePlan(const PlanRequest& r, const PlanResult& plan, Date tod
   rec["warnings"] = nlohmann::json::array();
   for (const auto& w : best.memory.warnings) rec["warnings"].push_back({{"code", w.code}, {"message", w.message}});
   const int64_t max_model_len = PlanMaxModelLen(r);
-  rec["launch"] = {{"vllm", VllmLaunchCommand(r.hf_id, best.deployment, max_model_len, best.slo_concurrency)},
-                   {"sglang", SglangLaunchCommand(r.hf_id, best.deployment, max_model_len, best.slo_concurrency)}};
+  const std::string hf_id = r.hf_id.empty() ? PresetRepository(r.preset) : r.hf_id;
+  auto launch = WriteLaunchCommandsAllEngines(
+      {.hf_id = hf_id, .deployment = best.deployment, .max_model_len = max_model_len, .max_num_seqs = best.slo_concurrency});
+  if (launch.ok()) rec["launch"] = EncodeLaunchCommands(*launch);
   j["recommended"] = rec;
   j["candidates"] = nlohmann::json::array();
   for (const auto& c : plan.candidates) j["candidates"].push_back(EncodeCandidate(c));

@@ -1,0 +1,23 @@
+// SGLang (`python -m sglang.launch_server`): flags from its server arguments (0.5). --ep-size may be smaller than
+// --tp (the experts are then also tensor-split tp/ep ways), as capplan's layouts allow.
+#include <fmt/format.h>
+
+#include "engine/writers.h"
+
+namespace capplan::engine_detail {
+
+void WriteSglang(const LaunchRequest& r, LaunchCommand& out) {
+  const Deployment& d = r.deployment;
+  const ResolvedCheckpoint c = ResolveCheckpoint(r, /*engine_quantizes_fp8=*/true, out);
+  out.checkpoint = c.repo;
+  std::string s = fmt::format("python -m sglang.launch_server --model-path {} --tp {}", c.repo, d.parallel.tp);
+  if (d.parallel.pp > 1) s += fmt::format(" --pp-size {}", d.parallel.pp);
+  if (d.parallel.ep > 1) s += fmt::format(" --ep-size {}", d.parallel.ep);
+  s += fmt::format(" --context-length {} --max-running-requests {}", r.max_model_len, r.max_num_seqs);
+  if (d.kv_dtype == DType::kFP8) s += " --kv-cache-dtype fp8_e4m3";
+  if (c.online_fp8) s += " --quantization fp8";
+  s += fmt::format(" --mem-fraction-static {:.2f}", d.engine.memory_fraction);
+  out.command = s;
+}
+
+}  // namespace capplan::engine_detail

@@ -1,0 +1,30 @@
+// vLLM (`vllm serve`, V1 engine): flags from `vllm serve --help` (0.19). Expert parallelism in vLLM spans every
+// TP x DP rank (--enable-expert-parallel), so an EP smaller than TP is not expressible there: said in a note.
+#include <fmt/format.h>
+
+#include "engine/writers.h"
+
+namespace capplan::engine_detail {
+
+void WriteVllm(const LaunchRequest& r, LaunchCommand& out) {
+  const Deployment& d = r.deployment;
+  const ResolvedCheckpoint c = ResolveCheckpoint(r, /*engine_quantizes_fp8=*/true, out);
+  out.checkpoint = c.repo;
+  std::string s = fmt::format("vllm serve {} --tensor-parallel-size {}", c.repo, d.parallel.tp);
+  if (d.parallel.pp > 1) s += fmt::format(" --pipeline-parallel-size {}", d.parallel.pp);
+  if (d.parallel.ep > 1) {
+    s += " --enable-expert-parallel";
+    if (d.parallel.ep != d.parallel.tp)
+      out.notes.push_back(fmt::format(
+          "vLLM's expert parallelism spans all {} tensor-parallel ranks (EP = TP), not the planned EP {}: the expert "
+          "layout differs from the plan's",
+          d.parallel.tp, d.parallel.ep));
+  }
+  s += fmt::format(" --max-model-len {} --max-num-seqs {}", r.max_model_len, r.max_num_seqs);
+  if (d.kv_dtype == DType::kFP8) s += " --kv-cache-dtype fp8";
+  if (c.online_fp8) s += " --quantization fp8";
+  s += fmt::format(" --gpu-memory-utilization {:.2f}", d.engine.memory_fraction);
+  out.command = s;
+}
+
+}  // namespace capplan::engine_detail
