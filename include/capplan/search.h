@@ -65,6 +65,7 @@ struct LatencyPercentiles {
 struct CandidateLatency {
   bool simulated = false;              // false: analytic estimate (p50 = p95 = p99 = the mean)
   LatencyPercentiles ttft, tpot, e2e;
+  int64_t simulated_requests = 0;      // requests the confirming simulation ran (sized to a step budget)
 };
 
 struct Candidate {

@@ -1,6 +1,7 @@
 // Plan(): enumerate, screen analytically, price, confirm the cheapest with the simulator.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <set>
 
 #include <fmt/format.h>
@@ -15,6 +16,15 @@ namespace {
 constexpr double kCapacityHeadroom = 0.9;
 // Extra replicas the simulator may add to a finalist before it is dropped.
 constexpr int kMaxConfirmRetries = 3;
+// Simulations are sized to the question, not to a fixed request count: a confirming simulation runs at most about
+// this many engine steps (each ~1-3 us of step model), so a 1M-token prompt at 0.1 requests/s is confirmed with
+// fewer requests than a chat workload, and the whole plan stays under 2 s on 2 cores (bench/plan_bench.cc).
+constexpr double kSimStepBudget = 120'000;
+// ...but never with fewer requests than this: a p95 needs a tail to be measured.
+constexpr int64_t kMinSimRequests = 100;
+// Confirmations beyond --finalists the search may run while an unconfirmed candidate is cheaper than every
+// confirmed one (so the recommendation is the cheapest candidate that meets the targets in simulation).
+constexpr int kMaxExtraConfirmations = 8;
 
 struct Option {
   GpuSpec gpu;
@@ -52,6 +62,16 @@ std::vector<Parallelism> LayoutOptions(const ModelSpec& m, const GpuSpec& g, int
   return out;
 }
 
+// The p95 time a prompt waits for the prefill of those ahead of it, when prompts arrive as Poisson at `rate` per
+// replica and each takes `prefill` of the replica's compute (M/D/1; the tail of the waiting time from the heavy-
+// traffic approximation P(W > t) ~ rho exp(-2 (1 - rho) t / (rho S)), Kingman). Infinite at rho >= 1.
+Seconds PrefillWaitP95(double rate, Seconds prefill) {
+  const double rho = rate * prefill.v;
+  if (rho >= 1) return Seconds{std::numeric_limits<double>::infinity()};
+  if (rho <= 0.05) return Seconds{0};
+  return Seconds{rho * prefill.v / (2 * (1 - rho)) * std::log(rho / 0.05)};
+}
+
 // Little's law fixed point: the running batch N at a per-replica rate, N = rate x output x step(N).
 int ConcurrencyAtRate(const RooflineStepTimeModel& model, double rate, const PlanRequest& r, int cap) {
   double n = 1;
@@ -81,6 +101,21 @@ Status Price(Candidate& c, const PriceCatalog& prices, const PlanRequest& r) {
   return Ok{};
 }
 
+// Requests a confirming simulation of `c` runs: --sim-requests, fewer when that many would exceed the step budget.
+// Steps per replica ~ prefill chunks of every request + the decode steps over the simulated time (analytic TPOT).
+int64_t SimRequestsFor(const Candidate& c, const PlanRequest& r) {
+  const double chunk = std::max(1, c.deployment.engine.max_num_batched_tokens);
+  const double prefill_steps = std::ceil(static_cast<double>(r.input_tokens) / chunk);
+  const double replicas = std::max(1, c.deployment.parallel.replicas);
+  const double tpot = std::max(1e-6, c.latency.tpot.p95.v);
+  // Per request, per replica: its own prefill chunks, and decode steps for the time it adds to the run
+  // (1 / rate seconds), bounded by its own output length when it runs alone.
+  const double decode_steps = std::min<double>(static_cast<double>(r.output_tokens), replicas / r.rate_per_second / tpot);
+  const double steps_per_request = prefill_steps + std::max(1.0, decode_steps);
+  const auto fit = static_cast<int64_t>(kSimStepBudget / steps_per_request);
+  return std::clamp<int64_t>(fit, std::min(kMinSimRequests, r.sim_requests), r.sim_requests);
+}
+
 // Confirms a candidate's p95 TTFT and TPOT with the simulator; adds replicas while a target is missed.
 void Confirm(Candidate& c, const ModelSpec& m, const PlanRequest& r, const PriceCatalog& prices) {
   const RooflineStepTimeModel model(m, c.deployment, CalibrationFor(c.deployment.gpu));
@@ -95,7 +130,8 @@ void Confirm(Candidate& c, const ModelSpec& m, const PlanRequest& r, const Price
     w.rate_per_second = r.rate_per_second;
     w.input = {.kind = LengthDistribution::kFixed, .value = r.input_tokens};
     w.output = {.kind = LengthDistribution::kFixed, .value = r.output_tokens};
-    w.num_requests = r.sim_requests;
+    const int64_t requests = SimRequestsFor(c, r);
+    w.num_requests = requests;
     auto res = Simulate(cfg, w, model);
     if (!res.ok()) {
       c.note = "simulation failed: " + res.error().message;
@@ -106,10 +142,14 @@ void Confirm(Candidate& c, const ModelSpec& m, const PlanRequest& r, const Price
     c.latency = {.simulated = true,
                  .ttft = {sm.ttft.p50, sm.ttft.p95, sm.ttft.p99},
                  .tpot = {sm.tpot.p50, sm.tpot.p95, sm.tpot.p99},
-                 .e2e = {sm.e2e.p50, sm.e2e.p95, sm.e2e.p99}};
+                 .e2e = {sm.e2e.p50, sm.e2e.p95, sm.e2e.p99},
+                 .simulated_requests = requests};
     c.output_tokens_per_second = sm.throughput.output_tokens_per_second;
     if (sm.ttft.p95 <= r.slo_ttft_p95 && sm.tpot.p95 <= r.slo_tpot_p95) {
       c.meets_slo = true;
+      if (requests < r.sim_requests)
+        c.note += fmt::format("{}simulated with {} requests (sized to the step budget; --sim-requests {})",
+                              c.note.empty() ? "" : "; ", requests, r.sim_requests);
       return;
     }
     c.note += fmt::format("{}simulated p95 TTFT {} / TPOT {} with {} replica(s) missed a target; ", c.note.empty() ? "" : "",
@@ -250,14 +290,21 @@ Result<PlanResult> Plan(const PlanRequest& r, const GpuCatalog& gpus, const Pric
       c.memory = *bounded;
     const MaxLoad at_slo = SteadyState(model, lo, r.input_tokens, r.output_tokens);
     c.replica_capacity_rps = at_slo.requests_per_second;
-    const int replicas = static_cast<int>(std::ceil(r.rate_per_second / (c.replica_capacity_rps * kCapacityHeadroom)));
+    int replicas = static_cast<int>(std::ceil(r.rate_per_second / (c.replica_capacity_rps * kCapacityHeadroom)));
+    // Long prompts: prompts queue for the prefill ahead of them; add replicas until the p95 wait plus the prefill
+    // meets the TTFT target (the simulator confirms it). Without this the screen sends the simulator candidates
+    // whose queue alone breaks the target, and each is retried replica by replica.
+    while (replicas <= r.max_replicas &&
+           prefill + PrefillWaitP95(r.rate_per_second / std::max(1, replicas), prefill) > r.slo_ttft_p95 * kTtftScreenMargin)
+      ++replicas;
     if (replicas > r.max_replicas) continue;
     c.deployment.parallel.replicas = std::max(1, replicas);
 
     const double per_replica_rate = r.rate_per_second / c.deployment.parallel.replicas;
     c.concurrency_per_replica = ConcurrencyAtRate(model, per_replica_rate, r, lo);
     const Seconds tpot = SteadyState(model, c.concurrency_per_replica, r.input_tokens, r.output_tokens).step;
-    const Seconds ttft = prefill + tpot * 0.5;  // a prompt waits on average half a step to join the batch
+    // A prompt waits on average half a step to join the batch, and at p95 for the prefills queued ahead of it.
+    const Seconds ttft = prefill + tpot * 0.5 + PrefillWaitP95(per_replica_rate, prefill);
     const Seconds e2e = ttft + tpot * static_cast<double>(r.output_tokens - 1);
     c.latency = {.simulated = false, .ttft = {ttft, ttft, ttft}, .tpot = {tpot, tpot, tpot}, .e2e = {e2e, e2e, e2e}};
     c.output_tokens_per_second = r.rate_per_second * r.output_tokens;
@@ -277,19 +324,27 @@ Result<PlanResult> Plan(const PlanRequest& r, const GpuCatalog& gpus, const Pric
   };
   std::stable_sort(out.candidates.begin(), out.candidates.end(), by_cost);
 
-  // Confirm the cheapest with the simulator; drop those that cannot meet the targets.
+  // Confirm the cheapest with the simulator; drop those that cannot meet the targets. A confirmation may add
+  // replicas, so a confirmed candidate can end up dearer than an unconfirmed one: keep confirming (a bounded number
+  // more) while the cheapest unconfirmed candidate is cheaper than every confirmed one, so that the recommendation
+  // is the cheapest candidate the simulator says meets the targets.
   if (r.finalists > 0) {
-    std::vector<Candidate> confirmed, rest;
+    std::vector<Candidate> confirmed;
     const size_t n = std::min<size_t>(out.candidates.size(), static_cast<size_t>(r.finalists));
-    for (size_t i = 0; i < out.candidates.size(); ++i) {
-      if (progress) progress(0.8 + 0.2 * static_cast<double>(std::min(i, n)) / std::max<size_t>(n, 1));
-      if (i < n) {
-        Confirm(out.candidates[i], r.model, r, prices);
-        if (out.candidates[i].meets_slo) confirmed.push_back(out.candidates[i]);
-      } else {
-        rest.push_back(out.candidates[i]);
+    const size_t most = std::min<size_t>(out.candidates.size(), n + kMaxExtraConfirmations);
+    size_t next = 0;
+    for (; next < most; ++next) {
+      if (progress) progress(0.8 + 0.2 * static_cast<double>(std::min(next, n)) / std::max<size_t>(n, 1));
+      if (next >= n && !confirmed.empty()) {
+        // Past the finalists: stop once the next unconfirmed candidate is no cheaper than the cheapest confirmed.
+        const Candidate& cheapest = *std::min_element(confirmed.begin(), confirmed.end(), by_cost);
+        if (!by_cost(out.candidates[next], cheapest)) break;
       }
+      Confirm(out.candidates[next], r.model, r, prices);
+      if (out.candidates[next].meets_slo) confirmed.push_back(out.candidates[next]);
     }
+    std::vector<Candidate> rest;
+    for (size_t i = next; i < out.candidates.size(); ++i) rest.push_back(std::move(out.candidates[i]));
     std::stable_sort(confirmed.begin(), confirmed.end(), by_cost);
     out.candidates = std::move(confirmed);
     for (auto& c : rest) out.candidates.push_back(std::move(c));

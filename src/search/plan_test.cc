@@ -106,5 +106,30 @@ TEST(Plan, BadInputIsAnErrorNamingTheField) {
   EXPECT_FALSE(Plan(r, GpuCatalog::BuiltIn(), *prices, kToday).ok());
 }
 
+// Issue 16: a 1M-token prompt at 0.1 requests/s took 3 min 41 s, its recommendation was not the cheapest candidate
+// that met the targets, and simulations ran 2000 requests of 1M tokens each. Now the prefill queue is in the
+// screen, simulations are sized to a step budget, and confirmation goes on while an unconfirmed candidate is cheaper.
+TEST(Plan, MillionTokenPromptsRecommendTheCheapestConfirmedCandidate) {
+  auto prices = PriceCatalog::BuiltIn();
+  ASSERT_TRUE(prices.ok());
+  PlanRequest r = ScoutChat();
+  r.input_tokens = 1'000'000;
+  r.output_tokens = 1000;
+  r.rate_per_second = 0.1;
+  r.slo_ttft_p95 = Seconds{60};
+  auto plan = Plan(r, GpuCatalog::BuiltIn(), *prices, kToday);
+  ASSERT_TRUE(plan.ok()) << plan.error().message;
+  ASSERT_TRUE(plan->feasible());
+  const Candidate& best = plan->candidates.front();
+  EXPECT_TRUE(best.latency.simulated);
+  EXPECT_TRUE(best.meets_slo);
+  EXPECT_LE(best.latency.ttft.p95.v, 60.0);
+  EXPECT_LT(best.latency.simulated_requests, r.sim_requests);  // sized to the step budget
+  EXPECT_GE(best.latency.simulated_requests, 100);
+  EXPECT_GT(best.replica_capacity_rps, 0.0);
+  for (const Candidate& c : plan->candidates)
+    EXPECT_GE(c.usd_per_month.v, best.usd_per_month.v) << c.deployment.gpu.id << " x" << c.deployment.parallel.TotalGpus();
+}
+
 }  // namespace
 }  // namespace capplan

@@ -58,6 +58,10 @@ std::string CostLine(const Candidate& c) {
                      FormatDollars(c.cost.usd_per_million_output_tokens));
 }
 
+std::string Plural(int64_t n, std::string_view noun) {
+  return fmt::format("{} {}{}", n, noun, n == 1 ? "" : "s");
+}
+
 std::string_view EngineLabel(Engine e) {
   switch (e) {
     case Engine::kVllm: return "vLLM";
@@ -159,9 +163,8 @@ int RunPlan(const PlanOptions& o, const CLI::App& cmd) {
   fmt::print("RECOMMENDATION\n");
   fmt::print("  {} x {} ({}), weights {}, KV cache {}\n", bp.TotalGpus(), best.deployment.gpu.name, LayoutName(bp),
              json::PrecisionName(best.deployment.weights), DTypeName(best.deployment.kv_dtype));
-  if (best.deployment.weights.linear == DType::kNVFP4 || best.deployment.weights.linear == DType::kINT4)
-    fmt::print("              (needs a pre-quantized {} checkpoint of the model, e.g. from NVIDIA ModelOpt)\n",
-               DTypeName(*best.deployment.weights.linear));
+  if (!launch->empty() && launch->front().checkpoint != r.hf_id)
+    fmt::print("              checkpoint: {}\n", launch->front().checkpoint);
   fmt::print("  cost        {}\n", CostLine(best));
   fmt::print("              {} at {}/GPU-hour x {} GPU(s), price of {}\n", best.quote.row.provider,
              FormatDollars(Dollars{best.quote.usd_per_gpu_hour.v}), best.quote.billed_gpus,
@@ -169,9 +172,9 @@ int RunPlan(const PlanOptions& o, const CLI::App& cmd) {
   fmt::print("  memory      per GPU: {} weights + {} KV pool + {} activations/overhead of {} usable\n",
              FormatBytes(best.memory.weights_total), FormatBytes(best.memory.kv_cache),
              FormatBytes(best.memory.activations + best.memory.overhead), FormatBytes(best.memory.capacity));
-  fmt::print("  capacity    {:.1f} requests/s per replica under the targets ({} sequences running), {:.0f} output tok/s in all\n",
-             best.replica_capacity_rps, best.slo_concurrency, best.capacity_output_tokens_per_second);
-  fmt::print("  latency     {}:\n", best.latency.simulated ? fmt::format("simulated, {} Poisson requests", o.sim_requests)
+  fmt::print("  capacity    {:.3g} requests/s per replica under the targets ({} running), {:.0f} output tok/s in all\n",
+             best.replica_capacity_rps, Plural(best.slo_concurrency, "sequence"), best.capacity_output_tokens_per_second);
+  fmt::print("  latency     {}:\n", best.latency.simulated ? fmt::format("simulated, {} Poisson requests", best.latency.simulated_requests)
                                                              : std::string("analytic estimate (not simulated)"));
   fmt::print("              {:<6} {:>10} {:>10} {:>10}\n", "", "p50", "p95", "p99");
   for (auto [name, lp] : {std::pair{"TTFT", best.latency.ttft}, {"TPOT", best.latency.tpot}, {"E2E", best.latency.e2e}})

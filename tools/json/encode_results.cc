@@ -123,7 +123,7 @@ nlohmann::json EncodeCandidate(const Candidate& c) {
           {"replica_capacity_requests_per_second", c.replica_capacity_rps},
           {"capacity_output_tokens_per_second", c.capacity_output_tokens_per_second},
           {"output_tokens_per_second", c.output_tokens_per_second},
-          {"latency", {{"simulated", c.latency.simulated}, {"ttft_seconds", Percentiles(c.latency.ttft)},
+          {"latency", {{"simulated", c.latency.simulated}, {"simulated_requests", c.latency.simulated_requests}, {"ttft_seconds", Percentiles(c.latency.ttft)},
                        {"tpot_seconds", Percentiles(c.latency.tpot)}, {"e2e_seconds", Percentiles(c.latency.e2e)}}},
           {"provider", c.quote.row.provider},
           {"price_as_of", c.quote.row.as_of.text},
