@@ -33,7 +33,7 @@ TEST(RooflineStepTimeModel, DenseBatchOneDecodeReadsEveryWeightOnce) {
   const double weights = static_cast<double>(TotalParams(m) - m.params.embedding) * 2.0;
   EXPECT_NEAR(s.bytes_read.v / weights, 1.0, 0.01);
   EXPECT_NEAR(s.total.v, weights / 3.35e12, 0.02 * weights / 3.35e12);
-  EXPECT_EQ(s.bound, Bound::kMemory);
+  EXPECT_EQ(s.bound, Bound::kWeightsRead);
 }
 
 TEST(RooflineStepTimeModel, ScoutAtBatch16ReadsTenExpertsNotOne) {
@@ -61,7 +61,7 @@ TEST(RooflineStepTimeModel, LongPrefillIsComputeBound) {
   const ModelSpec m = *LoadPreset("llama-3.1-70b");
   const RooflineStepTimeModel model(m, On("h100-sxm", {.tp = 4}, DType::kFP8), CalibrationFor(*GpuCatalog::BuiltIn().Find("h100")));
   EXPECT_EQ(model.Breakdown(PrefillShape(8192, 0)).bound, Bound::kCompute);
-  EXPECT_EQ(model.Breakdown(DecodeShape(1, 1000)).bound, Bound::kMemory);
+  EXPECT_EQ(model.Breakdown(DecodeShape(1, 1000)).bound, Bound::kWeightsRead);
 }
 
 TEST(RooflineStepTimeModel, MixedStepCostsLessThanSeparateSteps) {
@@ -108,7 +108,7 @@ TEST(PredictPerformance, CurveRisesWithBatchAndMarksTheBound) {
   ASSERT_TRUE(p.ok()) << p.error().message;
   ASSERT_GE(p->curve.size(), 5u);
   for (size_t i = 1; i < p->curve.size(); ++i) EXPECT_GT(p->curve[i].tokens_per_second, p->curve[i - 1].tokens_per_second);
-  EXPECT_EQ(p->curve.front().bound, Bound::kMemory);
+  EXPECT_EQ(p->curve.front().bound, Bound::kWeightsRead);
   EXPECT_GT(p->max_load.output_tokens_per_second, p->decode_tokens_per_second);
   EXPECT_GT(p->ttft.v, 0);
 }

@@ -168,6 +168,9 @@ std::vector<ValidationPoint> ValidateMaxLoad(const std::vector<MeasurementRow>& 
         p.expressed.reason = "catalog lookup failed";
       } else {
         const PerfCalibration cal = SelectCalibration(calibrations, d->gpu);
+        // trtllm-bench picks its own max batch for max-load runs (a heuristic over memory, not a documented
+        // default): the family's max_batch stands for it here, and only here.
+        d->max_num_seqs = cal.max_batch;
         auto pred = PredictPerformance(models.at(p.expressed.preset), *d,
                                        PerfQuery{.input_tokens = p.expressed.input_tokens,
                                                  .output_tokens = p.expressed.output_tokens, .batch = 1},
@@ -180,7 +183,7 @@ std::vector<ValidationPoint> ValidateMaxLoad(const std::vector<MeasurementRow>& 
           p.error_pct = (p.predicted - p.expressed.measured) / p.expressed.measured * 100.0;
           p.concurrency = pred->max_load.concurrency;
           p.concurrency_limit = pred->max_load.concurrency_limit;
-          p.bound = std::string(BoundName(pred->max_load.step.v > 0 ? pred->decode.bound : Bound::kMemory));
+          p.bound = std::string(BoundName(pred->max_load.step.v > 0 ? pred->decode.bound : Bound::kWeightsRead));
         }
       }
     }

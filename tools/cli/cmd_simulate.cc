@@ -12,6 +12,7 @@
 #include "capplan/sim.h"
 #include "cli_util.h"
 #include "commands.h"
+#include "default_deployment.h"
 #include "deployment_flags.h"
 #include "encode_results.h"
 
@@ -38,6 +39,8 @@ struct SimulateOptions {
   std::string requests_csv, timeseries_csv;
   double timeseries_interval = 1.0;
   bool json = false;
+  std::optional<int> concurrency;  // closed loop of this many clients instead of --rate arrivals
+  bool gpus_given = false;
 };
 
 Result<std::string> ReadFile(const std::string& path, const std::string& flag) {
@@ -87,6 +90,8 @@ Result<WorkloadSpec> BuildWorkload(const SimulateOptions& o) {
   } else if (o.requests) {
     if (*o.requests < 1) return Error::InvalidArgument("--requests must be at least 1", "--requests");
     w.num_requests = *o.requests;
+  } else if (o.concurrency) {
+    w.num_requests = DefaultClosedLoopRequests(*o.concurrency);
   } else if (w.arrival != ArrivalProcess::kTrace) {
     w.num_requests = 2000;
   }
@@ -101,14 +106,21 @@ void PrintLatencyRow(const char* name, const LatencySummary& l) {
 int RunSimulate(const SimulateOptions& o) {
   auto m = LoadModel(o.model);
   if (!m.ok()) return ReportError(m.error());
-  auto d = BuildDeployment(*m, o.deployment);
-  if (!d.ok()) return ReportError(d.error());
+  auto chosen = DeploymentThatFits(*m, o.deployment, o.gpus_given, o.input + o.output);
+  if (!chosen.ok()) return ReportError(chosen.error());
+  const Deployment* d = &chosen->deployment;
+  if (o.concurrency && *o.concurrency < 1)
+    return ReportError(Error::InvalidArgument("--concurrency must be at least 1 client", "--concurrency"));
+  if (o.concurrency && o.sweep)
+    return ReportError(Error::InvalidArgument("--sweep varies the arrival rate; it does not combine with --concurrency", "--sweep"));
+  if (o.concurrency && o.duration)
+    return ReportError(Error::InvalidArgument("a closed loop is bounded by --requests, not --duration", "--duration"));
   auto w = BuildWorkload(o);
   if (!w.ok()) return ReportError(w.error());
   auto budget = FittingBudget(*m, *d, BudgetQuery{.context = o.input + o.output, .batch = 1});
   if (!budget.ok()) return ReportError(budget.error());
 
-  const PerfCalibration cal = CalibrationFor(d->gpu);
+  const PerfCalibration cal = CalibrationFor(*d);
   const RooflineStepTimeModel model(*m, *d, cal);
   SimConfig cfg;
   cfg.replicas = d->parallel.replicas;
@@ -151,7 +163,14 @@ int RunSimulate(const SimulateOptions& o) {
     return 0;
   }
 
-  auto res = Simulate(cfg, *w, model);
+  Result<SimResult> res = Error::InvalidArgument("unreachable");
+  if (o.concurrency) {
+    auto lengths = GenerateWorkload(*w, cfg.seed, cfg.limits);
+    if (!lengths.ok()) return ReportError(lengths.error());
+    res = SimulateClosedLoop(cfg, ClosedLoopSpec{.clients = *o.concurrency}, *lengths, model);
+  } else {
+    res = Simulate(cfg, *w, model);
+  }
   if (!res.ok()) return ReportError(res.error());
   const SimMetrics& s = res->metrics;
   if (!o.requests_csv.empty()) {
@@ -165,11 +184,29 @@ int RunSimulate(const SimulateOptions& o) {
     WriteTimeSeriesCsv(res->time_series, f);
   }
   if (o.json) {
-    PrintJson(json::EncodeSimulation(*m, *d, s));
+    nlohmann::json j = json::EncodeSimulation(*m, *d, s);
+    j["deployment_note"] = chosen->note;
+    if (o.concurrency) {
+      j["closed_loop"] = {{"concurrency", *o.concurrency},
+                          {"requests", *w->num_requests},
+                          {"warmup_requests", DefaultWarmupRequests(*o.concurrency)},
+                          {"drain_requests", *o.concurrency}};
+    }
+    PrintJson(j);
     return 0;
   }
-  fmt::print("{} on {} x {} ({}), {} req/s {} arrivals, {} in / {} out tokens ({})\n", m->name, d->parallel.TotalGpus(),
-             d->gpu.name, LayoutName(d->parallel), o.rate, o.arrival, o.input, o.output, o.lengths);
+  if (!chosen->note.empty()) fmt::print("note: {}\n", chosen->note);
+  if (o.concurrency) {
+    fmt::print("{} on {} x {} ({}, {}), closed loop of {} clients, {} requests ({} warm-up and {} drain excluded), "
+               "{} in / {} out tokens ({})\n",
+               m->name, d->parallel.TotalGpus(), d->gpu.name, LayoutName(d->parallel), EngineName(d->engine.engine),
+               *o.concurrency, *w->num_requests, DefaultWarmupRequests(*o.concurrency), *o.concurrency, o.input,
+               o.output, o.lengths);
+  } else {
+    fmt::print("{} on {} x {} ({}, {}), {} req/s {} arrivals, {} in / {} out tokens ({})\n", m->name,
+               d->parallel.TotalGpus(), d->gpu.name, LayoutName(d->parallel), EngineName(d->engine.engine), o.rate,
+               o.arrival, o.input, o.output, o.lengths);
+  }
   fmt::print("{} requests completed over {}; KV pool {} tokens per replica, max {} running sequences\n\n",
              s.completed_requests, FormatSeconds(s.window), cfg.scheduler.kv_capacity_tokens, cfg.scheduler.max_num_seqs);
   fmt::print("  {:<15} {:>10} {:>10} {:>10} {:>10} {:>10}\n", "metric", "mean", "p50", "p90", "p95", "p99");
@@ -215,8 +252,14 @@ void RegisterSimulate(CLI::App& app, int& exit_code) {
   cmd->add_option("--requests-csv", opt->requests_csv, "write one line per request to this CSV file");
   cmd->add_option("--timeseries-csv", opt->timeseries_csv, "write the deployment's state over time to this CSV file");
   cmd->add_option("--timeseries-interval", opt->timeseries_interval, "seconds between time-series points")->capture_default_str();
+  cmd->add_option("--concurrency", opt->concurrency,
+                  "closed loop of N clients, each sending its next request when the previous finishes (as vllm bench "
+                  "serve --max-concurrency); default requests: N warm-up + max(4N, 200) measured + N drain");
   cmd->add_flag("--json", opt->json, "machine-readable output");
-  cmd->callback([opt, &exit_code] { exit_code = RunSimulate(*opt); });
+  cmd->callback([opt, cmd, &exit_code] {
+    opt->gpus_given = cmd->count("--gpus") > 0;
+    exit_code = RunSimulate(*opt);
+  });
 }
 
 }  // namespace capplan::cli
