@@ -42,6 +42,9 @@ struct PerfCalibration {
   int max_batch = 1024;               // published max-load rows only: trtllm-bench's own batch heuristic
   double expert_half_tokens = 0;      // tokens per expert at which grouped-GEMM efficiency halves (0: matmul_half_tokens)
   bool overlap_scheduler = false;     // the engine schedules step n+1 on the CPU while step n runs on the GPU
+  /// Measured sweeps only: the share of a benchmark's requests that belong to its synchronised first wave (1 /
+  /// requests per client); fitted per engine's harness, never used for a steady-state prediction.
+  double first_wave_weight = 0;
 };
 
 /// Calibration for a GPU (by its vendor and generation) from the built-in file.
@@ -162,6 +165,9 @@ struct ClosedLoopPoint {
   int running = 0;                 // sequences in the running batch
   std::string running_limit;       // "clients", "engine_max_batch" (or "max_num_seqs"), "kv_cache"
   Seconds ttft, tpot, e2e, queueing;
+  /// Mean TTFT of the synchronised first wave: every client's first prompt arrives at once and the prompts are
+  /// prefilled a budget at a time. A benchmark that averages over all its requests includes this wave.
+  Seconds first_wave_ttft;
   double output_tokens_per_second = 0;  // whole deployment
   double requests_per_second = 0;       // whole deployment
   StepBreakdown step;              // the mean steady-state step

@@ -85,8 +85,8 @@ std::vector<SweepSummary> SummariseSweeps(const std::vector<SweepPoint>& points,
 
 /// The constants a per-(engine, family) fit moves, each a physical quantity (docs/validation.md): achievable HBM
 /// bandwidth, large-GEMM efficiency, the GEMM half-efficiency size, the experts' half-efficiency size, host time
-/// per step and per sequence, and launch time per layer.
-inline constexpr int kFittedConstantsPerSet = 7;
+/// per step and per sequence, launch time per layer, and the benchmark harness's first-wave share of requests.
+inline constexpr int kFittedConstantsPerSet = 8;
 
 /// Fits the (engine, family) set `start` on the cases of that engine and family. Deterministic.
 PerfCalibration FitEngineCalibration(const std::vector<SweepCase>& cases, const PerfCalibration& start);

@@ -64,6 +64,7 @@ Result<std::vector<PerfCalibration>> ParseCalibration(std::string_view json_text
       c.overlap_scheduler = e["overlap_scheduler"].get<bool>();
     }
     CAPPLAN_RETURN_IF_ERROR(ReadNumber(e, "expert_half_tokens", c.expert_half_tokens, src, i));
+    CAPPLAN_RETURN_IF_ERROR(ReadNumber(e, "first_wave_weight", c.first_wave_weight, src, i, 1.0));
     double max_batch = c.max_batch, lat = c.collective_latency.v, lay = c.layer_overhead.v, step = c.step_overhead.v;
     CAPPLAN_RETURN_IF_ERROR(ReadNumber(e, "hbm_efficiency", c.hbm_efficiency, src, i, 1.0));
     CAPPLAN_RETURN_IF_ERROR(ReadNumber(e, "matmul_efficiency", c.matmul_efficiency, src, i, 1.0));

@@ -104,19 +104,42 @@ ClosedLoopPoint ClosedLoopSteadyState(const RooflineStepTimeModel& model, int cl
   // The mean step: R decodes and their prompts' share of prefill (one prompt of `input` per `output` decodes).
   const MaxLoad mixed = SteadyState(model, p.running, input_tokens, output_tokens);
   p.tpot = mixed.step;
-  // A new prompt gets the token budget the decodes leave, chunk by chunk; each of its steps also carries the
-  // running decodes.
-  const double decodes = std::max(1.0, std::min<double>(p.running - 1, static_cast<double>(budget - 1)));
-  const int64_t room = std::max<int64_t>(1, budget - static_cast<int64_t>(decodes));
+  // Prompts arrive in groups: with fixed lengths the clients' requests finish, and are resent, together (the
+  // synchronised start splits into groups of what one step's budget holds, and the groups persist; the simulator
+  // shows it). A group of g prompts is prefilled in one step alongside the other sequences' decodes; a prompt
+  // longer than the budget the decodes leave is chunked, one chunk per step.
   const int64_t mid_context = input_tokens + output_tokens / 2;
+  const int64_t room0 = std::max<int64_t>(1, budget - (p.running - 1));
+  const int group = input_tokens <= room0
+                        ? static_cast<int>(std::clamp<int64_t>(room0 / input_tokens, 1, p.running))
+                        : 1;
+  const int decodes = std::max(0, p.running - group);
+  const int64_t room = std::max<int64_t>(1, budget - decodes);
   Seconds prefill{0};
   for (int64_t done = 0; done < input_tokens; done += room) {
-    BatchShape s = PrefillShape(std::min(room, input_tokens - done), done);
-    if (p.running > 1) {
-      s.decode_sequences = static_cast<int>(decodes);
-      s.decode_context_tokens = static_cast<int64_t>(decodes) * mid_context;
-    }
+    const int64_t chunk = std::min(room, input_tokens - done);
+    BatchShape s;
+    s.prefill_sequences = group;
+    s.prefill_tokens = chunk * group;
+    s.prefill_cached_tokens = done * group;
+    s.prefill_attention_pairs = static_cast<double>(group) * static_cast<double>(chunk) *
+                                (static_cast<double>(done) + (static_cast<double>(chunk) + 1) / 2.0);
+    s.decode_sequences = decodes;
+    s.decode_context_tokens = static_cast<int64_t>(decodes) * mid_context;
     prefill += model.StepTime(s);
+  }
+  // The first wave: R prompts at once, a full budget per step; prompt i's first token comes with the step that
+  // completes it, so the mean is (steps + 1) / 2 full prefill steps.
+  {
+    const double tokens = static_cast<double>(p.running) * static_cast<double>(input_tokens);
+    const double steps = std::ceil(tokens / static_cast<double>(budget));
+    const int64_t per_step = std::min<int64_t>(budget, static_cast<int64_t>(tokens));
+    const int seqs = static_cast<int>(std::max<int64_t>(1, per_step / std::max<int64_t>(1, input_tokens)));
+    BatchShape s;
+    s.prefill_sequences = seqs;
+    s.prefill_tokens = per_step;
+    s.prefill_attention_pairs = static_cast<double>(per_step) * (static_cast<double>(std::min(input_tokens, per_step)) + 1) / 2.0;
+    p.first_wave_ttft = model.StepTime(s) * ((steps + 1) / 2.0);
   }
   const Seconds service = prefill + p.tpot * static_cast<double>(std::max<int64_t>(0, output_tokens - 1));
   const double x = p.running / service.v;  // requests/s of one replica (Little's law on the running set)

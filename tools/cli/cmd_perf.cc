@@ -9,6 +9,7 @@
 #include "default_deployment.h"
 #include "deployment_flags.h"
 #include "encode_results.h"
+#include "error_band_text.h"
 
 namespace capplan::cli {
 namespace {
@@ -38,8 +39,11 @@ int RunPerf(const PerfOptions& o) {
   auto p = PredictPerformance(*m, *d, q);
   if (!p.ok()) return ReportError(p.error());
 
+  const ErrorBand tpot_band = ErrorBandFor(*d, *m, "tpot");
+  const ErrorBand ttft_band = ErrorBandFor(*d, *m, "ttft");
   if (o.json) {
     nlohmann::json j = json::EncodePerf(*m, *d, q, *p);
+    j["decode"]["tpot_error_band"] = BandJson(tpot_band);
     j["deployment_note"] = chosen->note;
     j["note"] = p->note;
     if (p->has_closed_loop) {
@@ -48,8 +52,8 @@ int RunPerf(const PerfOptions& o) {
                           {"clients_per_replica", c.clients},
                           {"running_per_replica", c.running},
                           {"running_limit", c.running_limit},
-                          {"ttft_seconds", {{"mean", c.ttft.v}}},
-                          {"tpot_seconds", {{"mean", c.tpot.v}}},
+                          {"ttft_seconds", {{"mean", c.ttft.v}, {"error_band", BandJson(ttft_band)}}},
+                          {"tpot_seconds", {{"mean", c.tpot.v}, {"error_band", BandJson(tpot_band)}}},
                           {"e2e_seconds", {{"mean", c.e2e.v}}},
                           {"queueing_delay_seconds", {{"mean", c.queueing.v}}},
                           {"throughput", {{"output_tokens_per_second", c.output_tokens_per_second},
@@ -71,6 +75,7 @@ int RunPerf(const PerfOptions& o) {
   fmt::print("workload: {} input + {} output tokens; decode point at batch {} per replica\n\n", o.input, o.output, p->batch);
   fmt::print("  TTFT (one {}-token prompt, idle)   {}\n", o.input, FormatSeconds(p->ttft));
   fmt::print("  TPOT at batch {:<5}               {}  (limited by {})\n", p->batch, FormatSeconds(p->tpot), BoundName(p->bound));
+  fmt::print("                                     {}\n", BandText(tpot_band, p->tpot));
   fmt::print("  decode throughput at batch {:<5}  {:.0f} output tok/s\n", p->batch, p->decode_tokens_per_second);
   if (p->decode.distinct_experts > 0)
     fmt::print("  experts read per MoE layer         {:.1f} (busiest rank) at batch {}\n", p->decode.distinct_experts, p->batch);
@@ -80,6 +85,7 @@ int RunPerf(const PerfOptions& o) {
                o.concurrency, c.clients, c.running, c.running_limit);
     fmt::print("  TTFT mean {}  TPOT mean {}  E2E mean {}  queueing {}\n", FormatSeconds(c.ttft), FormatSeconds(c.tpot),
                FormatSeconds(c.e2e), FormatSeconds(c.queueing));
+    fmt::print("  TTFT {}\n  TPOT {}\n", BandText(ttft_band, c.ttft), BandText(tpot_band, c.tpot));
     fmt::print("  throughput {:.0f} output tok/s, {:.2f} requests/s; step limited by {}\n", c.output_tokens_per_second,
                c.requests_per_second, BoundName(c.step.bound));
   }

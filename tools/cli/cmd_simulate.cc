@@ -15,6 +15,7 @@
 #include "default_deployment.h"
 #include "deployment_flags.h"
 #include "encode_results.h"
+#include "error_band_text.h"
 
 namespace capplan::cli {
 namespace {
@@ -185,6 +186,8 @@ int RunSimulate(const SimulateOptions& o) {
   }
   if (o.json) {
     nlohmann::json j = json::EncodeSimulation(*m, *d, s);
+    j["ttft_seconds"]["error_band"] = BandJson(ErrorBandFor(*d, *m, "ttft"));
+    j["tpot_seconds"]["error_band"] = BandJson(ErrorBandFor(*d, *m, "tpot"));
     j["deployment_note"] = chosen->note;
     if (o.concurrency) {
       j["closed_loop"] = {{"concurrency", *o.concurrency},
@@ -215,6 +218,8 @@ int RunSimulate(const SimulateOptions& o) {
   PrintLatencyRow("ITL", s.itl);
   PrintLatencyRow("E2E", s.e2e);
   PrintLatencyRow("queueing delay", s.queueing_delay);
+  fmt::print("\n  mean TTFT {}\n  mean TPOT {}\n", BandText(ErrorBandFor(*d, *m, "ttft"), s.ttft.mean),
+             BandText(ErrorBandFor(*d, *m, "tpot"), s.tpot.mean));
   fmt::print("\n  throughput       {:.0f} output tok/s, {:.0f} total tok/s, {:.2f} requests/s\n",
              s.throughput.output_tokens_per_second, s.throughput.total_tokens_per_second, s.throughput.requests_per_second);
   if (cfg.slo.ttft || cfg.slo.tpot || cfg.slo.e2e) fmt::print("  goodput          {:.2f} requests/s within the SLOs\n", s.goodput_requests_per_second);

@@ -72,7 +72,7 @@ int RunValidate(const ValidateOptions& o) {
       PerfCalibration start;
       bool found = false;
       for (const auto& c : cals)
-        if (c.family == fam) { start = c; found = true; }
+        if (c.family == fam && c.engine.empty()) { start = c; found = true; }
       if (!found) { start = cals.front(); start.family = fam; }
       const PerfCalibration c = fam == "default" ? start : FitCalibration(rows, start);
       cals_fitted.push_back(c);

@@ -49,6 +49,7 @@ nlohmann::json CalibrationJson(const PerfCalibration& c) {
     j["fitted_on"] = c.fitted_on;
     j["overlap_scheduler"] = c.overlap_scheduler;
     j["expert_half_tokens"] = c.expert_half_tokens;
+    j["first_wave_weight"] = c.first_wave_weight;
   }
   return j;
 }
