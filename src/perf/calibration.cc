@@ -1,7 +1,6 @@
 // Loading the calibration file (data/calibration/perf.json, embedded) and choosing the entry for a GPU.
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "capplan/embedded.h"
@@ -49,18 +48,21 @@ Result<std::vector<PerfCalibration>> ParseCalibration(std::string_view json_text
     c.family = e["family"].get<std::string>();
     if (e.contains("engine")) {
       if (!e["engine"].is_string() || !ParseEngine(e["engine"].get<std::string>(), "engine").ok())
-        return Error::InvalidArgument(Where(src, i, "engine") + " must be \"vllm\", \"sglang\" or \"trtllm\"", "engine");
+        return Error::InvalidArgument(Where(src, i, "engine") + " must be \"vllm\", \"sglang\" or \"trtllm\"",
+                                      "engine");
       for (const PerfCalibration& prior : out)
         if (prior.family == c.family && prior.engine.empty()) c = prior;
       c.engine = std::string(EngineName(*ParseEngine(e["engine"].get<std::string>(), "engine")));
     }
     if (e.contains("fitted_on")) {
-      if (!e["fitted_on"].is_string()) return Error::InvalidArgument(Where(src, i, "fitted_on") + " must be a string", "fitted_on");
+      if (!e["fitted_on"].is_string())
+        return Error::InvalidArgument(Where(src, i, "fitted_on") + " must be a string", "fitted_on");
       c.fitted_on = e["fitted_on"].get<std::string>();
     }
     if (e.contains("overlap_scheduler")) {
       if (!e["overlap_scheduler"].is_boolean())
-        return Error::InvalidArgument(Where(src, i, "overlap_scheduler") + " must be true or false", "overlap_scheduler");
+        return Error::InvalidArgument(Where(src, i, "overlap_scheduler") + " must be true or false",
+                                      "overlap_scheduler");
       c.overlap_scheduler = e["overlap_scheduler"].get<bool>();
     }
     CAPPLAN_RETURN_IF_ERROR(ReadNumber(e, "expert_half_tokens", c.expert_half_tokens, src, i));
@@ -78,8 +80,8 @@ Result<std::vector<PerfCalibration>> ParseCalibration(std::string_view json_text
     CAPPLAN_RETURN_IF_ERROR(ReadNumber(e, "max_batch", max_batch, src, i));
     // Bounded before the conversion to int (1e300 was undefined behaviour); no engine runs batches near this.
     if (max_batch > kMaxCalibrationBatch)
-      return Error::InvalidArgument(Where(src, i, "max_batch") + " must be at most " +
-                                        std::to_string(kMaxCalibrationBatch), "max_batch");
+      return Error::InvalidArgument(
+          Where(src, i, "max_batch") + " must be at most " + std::to_string(kMaxCalibrationBatch), "max_batch");
     double moe = c.moe_layer_overhead.v, per_seq = c.sequence_overhead.v;
     CAPPLAN_RETURN_IF_ERROR(ReadNumber(e, "sequence_overhead_seconds", per_seq, src, i));
     c.sequence_overhead = Seconds{per_seq};

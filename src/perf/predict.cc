@@ -14,7 +14,8 @@ namespace {
 Seconds PrefillTimeChunked(const RooflineStepTimeModel& model, int64_t input, int64_t chunk) {
   Seconds t{0};
   chunk = std::max<int64_t>(chunk, 1);
-  for (int64_t done = 0; done < input; done += chunk) t += model.StepTime(PrefillShape(std::min(chunk, input - done), done));
+  for (int64_t done = 0; done < input; done += chunk)
+    t += model.StepTime(PrefillShape(std::min(chunk, input - done), done));
   return t;
 }
 
@@ -22,7 +23,7 @@ Seconds PrefillTimeChunked(const RooflineStepTimeModel& model, int64_t input, in
 // and P prefill tokens with P / D = input / output (every request prefills `input` tokens for the
 // `output` tokens it decodes), within the engine's per-step token budget.
 MaxLoad SteadyStateWithLimit(const RooflineStepTimeModel& model, int concurrency, std::string limit, int64_t input,
-                           int64_t output, int budget, int replicas) {
+                             int64_t output, int budget, int replicas) {
   MaxLoad ml;
   ml.concurrency = concurrency;
   ml.concurrency_limit = std::move(limit);
@@ -110,9 +111,8 @@ ClosedLoopPoint ClosedLoopSteadyState(const RooflineStepTimeModel& model, int cl
   // longer than the budget the decodes leave is chunked, one chunk per step.
   const int64_t mid_context = input_tokens + output_tokens / 2;
   const int64_t room0 = std::max<int64_t>(1, budget - (p.running - 1));
-  const int group = input_tokens <= room0
-                        ? static_cast<int>(std::clamp<int64_t>(room0 / input_tokens, 1, p.running))
-                        : 1;
+  const int group =
+      input_tokens <= room0 ? static_cast<int>(std::clamp<int64_t>(room0 / input_tokens, 1, p.running)) : 1;
   const int decodes = std::max(0, p.running - group);
   const int64_t room = std::max<int64_t>(1, budget - decodes);
   Seconds prefill{0};
@@ -138,7 +138,8 @@ ClosedLoopPoint ClosedLoopSteadyState(const RooflineStepTimeModel& model, int cl
     BatchShape s;
     s.prefill_sequences = seqs;
     s.prefill_tokens = per_step;
-    s.prefill_attention_pairs = static_cast<double>(per_step) * (static_cast<double>(std::min(input_tokens, per_step)) + 1) / 2.0;
+    s.prefill_attention_pairs =
+        static_cast<double>(per_step) * (static_cast<double>(std::min(input_tokens, per_step)) + 1) / 2.0;
     p.first_wave_ttft = model.StepTime(s) * ((steps + 1) / 2.0);
   }
   const Seconds service = prefill + p.tpot * static_cast<double>(std::max<int64_t>(0, output_tokens - 1));
@@ -207,13 +208,16 @@ Result<PerfPrediction> PredictPerformance(const ModelSpec& m, const Deployment& 
   }
   concurrency = std::max(1, concurrency);
   p.max_load = SteadyStateWithLimit(model, concurrency, limit, q.input_tokens, q.output_tokens,
-                                  d.engine.max_num_batched_tokens, replicas);
+                                    d.engine.max_num_batched_tokens, replicas);
 
   for (int b = 1;; b *= 2) {
     const int batch = std::min(b, concurrency);
     const StepBreakdown sb = model.Breakdown(DecodeShape(batch, mid_context));
-    p.curve.push_back({.batch = batch, .step = sb.total, .tokens_per_second = batch / sb.total.v * replicas,
-                       .bound = sb.bound, .distinct_experts = sb.distinct_experts});
+    p.curve.push_back({.batch = batch,
+                       .step = sb.total,
+                       .tokens_per_second = batch / sb.total.v * replicas,
+                       .bound = sb.bound,
+                       .distinct_experts = sb.distinct_experts});
     if (batch >= concurrency) break;
   }
 

@@ -23,11 +23,18 @@ namespace {
 ComputeClass ComputeClassOf(DType t, const GpuSpec& g) {
   ComputeClass c = ComputeClass::kBF16;  // bf16/fp16, and int4 weight-only (dequantized to bf16)
   switch (t) {
-    case DType::kFP8: c = ComputeClass::kFP8; break;
-    case DType::kINT8: c = ComputeClass::kINT8; break;
+    case DType::kFP8:
+      c = ComputeClass::kFP8;
+      break;
+    case DType::kINT8:
+      c = ComputeClass::kINT8;
+      break;
     case DType::kNVFP4:
-    case DType::kMXFP4: c = ComputeClass::kFP4; break;
-    default: break;
+    case DType::kMXFP4:
+      c = ComputeClass::kFP4;
+      break;
+    default:
+      break;
   }
   return HasNativeCompute(g, c) ? c : ComputeClass::kBF16;
 }
@@ -79,7 +86,8 @@ StepBreakdown RooflineStepTimeModel::Breakdown(const BatchShape& s) const {
 
   const double tokens = static_cast<double>(s.TotalTokens());
   const double seqs = s.decode_sequences + s.prefill_sequences;
-  const double mean_ctx = s.decode_sequences > 0 ? static_cast<double>(s.decode_context_tokens) / s.decode_sequences : 0;
+  const double mean_ctx =
+      s.decode_sequences > 0 ? static_cast<double>(s.decode_context_tokens) / s.decode_sequences : 0;
 
   // KV geometry: GQA heads split across TP ranks, replicated when TP exceeds them; MLA's latent is
   // replicated on every rank (one latent per token, not per head).
@@ -89,8 +97,8 @@ StepBreakdown RooflineStepTimeModel::Breakdown(const BatchShape& s) const {
   // Attention score FLOPs per query-key pair per layer (QK^T and AV, 2 FLOPs per MAC), per GPU.
   const double heads_per_gpu = static_cast<double>(m.attention.num_heads) / tp;
   const double pair_flops = m.attention.mla
-      ? 2.0 * heads_per_gpu * (2.0 * m.attention.kv_lora_rank + m.attention.qk_rope_head_dim)
-      : 2.0 * heads_per_gpu * (m.attention.head_dim + m.attention.v_head_dim);
+                                ? 2.0 * heads_per_gpu * (2.0 * m.attention.kv_lora_rank + m.attention.qk_rope_head_dim)
+                                : 2.0 * heads_per_gpu * (m.attention.head_dim + m.attention.v_head_dim);
 
   StepBreakdown out;
   const double dense_eff = MatmulEfficiency(c, tokens);
@@ -146,8 +154,9 @@ StepBreakdown RooflineStepTimeModel::Breakdown(const BatchShape& s) const {
       // half-efficiency point; token permutation reads and writes each routed token's hidden state twice
       // (gather before the experts, scatter-add after).
       const double half = c.expert_half_tokens > 0 ? c.expert_half_tokens : c.matmul_half_tokens;
-      const double expert_eff = tokens_per_expert > 0 ? c.matmul_efficiency * tokens_per_expert / (tokens_per_expert + half)
-                                                      : c.matmul_efficiency;
+      const double expert_eff = tokens_per_expert > 0
+                                    ? c.matmul_efficiency * tokens_per_expert / (tokens_per_expert + half)
+                                    : c.matmul_efficiency;
       const double permute_bytes = load.assignments * m.hidden_size * kActivationBytes * 4;
       add({Flops{2.0 * load.assignments * w}, Bytes{load.distinct_experts * w * expert_b + permute_bytes},
            expert_peak * (expert_eff * c.expert_matmul_scale), expert_full});
@@ -159,8 +168,8 @@ StepBreakdown RooflineStepTimeModel::Breakdown(const BatchShape& s) const {
 
     // Communication: two all-reduces of the activations per layer across TP, all-to-all for EP.
     const bool in_node = tp <= g.gpus_per_node;
-    BytesPerSec link = in_node ? (g.scale_up_bandwidth.v > 0 ? g.scale_up_bandwidth : g.pcie_bandwidth)
-                               : g.scale_out_bandwidth;
+    BytesPerSec link =
+        in_node ? (g.scale_up_bandwidth.v > 0 ? g.scale_up_bandwidth : g.pcie_bandwidth) : g.scale_out_bandwidth;
     if (link.v <= 0) link = GBps(16);  // no recorded link: PCIe gen3 x16 as a floor
     const Bytes act{tokens * m.hidden_size * kActivationBytes};
     Seconds comm = AllReduceTime(act, tp, link, c) * 2.0;
@@ -198,8 +207,8 @@ StepBreakdown RooflineStepTimeModel::Breakdown(const BatchShape& s) const {
   out.overhead += out.host_overhead;
   out.total = c.overlap_scheduler ? std::max(gpu, out.host_overhead) : gpu + out.host_overhead;
 
-  const Seconds largest =
-      std::max({out.weights_read, out.kv_read, out.gemm_efficiency, out.compute_limited, out.communication, out.overhead});
+  const Seconds largest = std::max(
+      {out.weights_read, out.kv_read, out.gemm_efficiency, out.compute_limited, out.communication, out.overhead});
   out.bound = largest == out.weights_read      ? Bound::kWeightsRead
               : largest == out.kv_read         ? Bound::kKvRead
               : largest == out.gemm_efficiency ? Bound::kGemmEfficiency

@@ -16,7 +16,8 @@ namespace capplan::sim {
 struct MeasureWindow {
   int64_t first_id = 0;                                  // requests with id in [first_id, end_id)
   int64_t end_id = std::numeric_limits<int64_t>::max();  // give the latencies
-  std::optional<Seconds> start = std::nullopt, end = std::nullopt;  // set: throughput counts completions in (start, end] over end - start
+  std::optional<Seconds> start = std::nullopt,
+                         end = std::nullopt;  // set: throughput counts completions in (start, end] over end - start
 };
 
 /// Every metric except KV-cache utilisation, steps and events, which the event loop owns.

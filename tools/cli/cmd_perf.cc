@@ -48,17 +48,18 @@ int RunPerf(const PerfOptions& o) {
     j["note"] = p->note;
     if (p->has_closed_loop) {
       const ClosedLoopPoint& c = p->closed_loop;
-      j["closed_loop"] = {{"concurrency", o.concurrency},
-                          {"clients_per_replica", c.clients},
-                          {"running_per_replica", c.running},
-                          {"running_limit", c.running_limit},
-                          {"ttft_seconds", {{"mean", c.ttft.v}, {"error_band", BandJson(ttft_band)}}},
-                          {"tpot_seconds", {{"mean", c.tpot.v}, {"error_band", BandJson(tpot_band)}}},
-                          {"e2e_seconds", {{"mean", c.e2e.v}}},
-                          {"queueing_delay_seconds", {{"mean", c.queueing.v}}},
-                          {"throughput", {{"output_tokens_per_second", c.output_tokens_per_second},
-                                          {"requests_per_second", c.requests_per_second}}},
-                          {"bound", BoundName(c.step.bound)}};
+      j["closed_loop"] = {
+          {"concurrency", o.concurrency},
+          {"clients_per_replica", c.clients},
+          {"running_per_replica", c.running},
+          {"running_limit", c.running_limit},
+          {"ttft_seconds", {{"mean", c.ttft.v}, {"error_band", BandJson(ttft_band)}}},
+          {"tpot_seconds", {{"mean", c.tpot.v}, {"error_band", BandJson(tpot_band)}}},
+          {"e2e_seconds", {{"mean", c.e2e.v}}},
+          {"queueing_delay_seconds", {{"mean", c.queueing.v}}},
+          {"throughput",
+           {{"output_tokens_per_second", c.output_tokens_per_second}, {"requests_per_second", c.requests_per_second}}},
+          {"bound", BoundName(c.step.bound)}};
     }
     PrintJson(j);
     return 0;
@@ -69,16 +70,20 @@ int RunPerf(const PerfOptions& o) {
   fmt::print("{} on {} x {} ({}), weights {}, KV {}\n", m->name, d->parallel.TotalGpus(), d->gpu.name,
              LayoutName(d->parallel), json::PrecisionName(d->weights), DTypeName(d->kv_dtype));
   const PerfCalibration cal = CalibrationFor(*d);
-  fmt::print("engine {}: step constants for {} on {} ({})\n", EngineName(d->engine.engine),
-             cal.engine.empty() ? std::string("any engine") : cal.engine, cal.family,
-             cal.fitted_on.empty() ? std::string("family prior, fitted on TensorRT-LLM max-load tables") : cal.fitted_on);
-  fmt::print("workload: {} input + {} output tokens; decode point at batch {} per replica\n\n", o.input, o.output, p->batch);
+  fmt::print(
+      "engine {}: step constants for {} on {} ({})\n", EngineName(d->engine.engine),
+      cal.engine.empty() ? std::string("any engine") : cal.engine, cal.family,
+      cal.fitted_on.empty() ? std::string("family prior, fitted on TensorRT-LLM max-load tables") : cal.fitted_on);
+  fmt::print("workload: {} input + {} output tokens; decode point at batch {} per replica\n\n", o.input, o.output,
+             p->batch);
   fmt::print("  TTFT (one {}-token prompt, idle)   {}\n", o.input, FormatSeconds(p->ttft));
-  fmt::print("  TPOT at batch {:<5}               {}  (limited by {})\n", p->batch, FormatSeconds(p->tpot), BoundName(p->bound));
+  fmt::print("  TPOT at batch {:<5}               {}  (limited by {})\n", p->batch, FormatSeconds(p->tpot),
+             BoundName(p->bound));
   fmt::print("                                     {}\n", BandText(tpot_band, p->tpot));
   fmt::print("  decode throughput at batch {:<5}  {:.0f} output tok/s\n", p->batch, p->decode_tokens_per_second);
   if (p->decode.distinct_experts > 0)
-    fmt::print("  experts read per MoE layer         {:.1f} (busiest rank) at batch {}\n", p->decode.distinct_experts, p->batch);
+    fmt::print("  experts read per MoE layer         {:.1f} (busiest rank) at batch {}\n", p->decode.distinct_experts,
+               p->batch);
   if (p->has_closed_loop) {
     const ClosedLoopPoint& c = p->closed_loop;
     fmt::print("\nClosed loop of {} clients ({} per replica, {} running at once, limited by {}), steady state:\n",
@@ -89,9 +94,11 @@ int RunPerf(const PerfOptions& o) {
     fmt::print("  throughput {:.0f} output tok/s, {:.2f} requests/s; step limited by {}\n", c.output_tokens_per_second,
                c.requests_per_second, BoundName(c.step.bound));
   }
-  fmt::print("  max-load throughput                {:.0f} output tok/s, {:.2f} req/s (concurrency {} per replica, limited by {})\n",
-             p->max_load.output_tokens_per_second, p->max_load.requests_per_second, p->max_load.concurrency,
-             p->max_load.concurrency_limit);
+  fmt::print(
+      "  max-load throughput                {:.0f} output tok/s, {:.2f} req/s (concurrency {} per replica, limited by "
+      "{})\n",
+      p->max_load.output_tokens_per_second, p->max_load.requests_per_second, p->max_load.concurrency,
+      p->max_load.concurrency_limit);
   fmt::print("\nWhat other sizing rules would predict at batch {}:\n", p->batch);
   fmt::print("  dense model of the total size      {:.0f} tok/s\n", p->dense_total_tokens_per_second);
   fmt::print("  dense model of the active size     {:.0f} tok/s  (assumes only k experts are read: optimistic)\n",
@@ -115,7 +122,8 @@ void RegisterPerf(CLI::App& app, int& exit_code) {
   AddDeploymentFlags(*cmd, opt->deployment);
   cmd->add_option("--input", opt->input, "input tokens per request")->capture_default_str();
   cmd->add_option("--output", opt->output, "output tokens per request")->capture_default_str();
-  cmd->add_option("--batch", opt->batch, "concurrent sequences per replica for the decode point")->capture_default_str();
+  cmd->add_option("--batch", opt->batch, "concurrent sequences per replica for the decode point")
+      ->capture_default_str();
   cmd->add_option("--concurrency", opt->concurrency,
                   "closed-loop clients (whole deployment): steady-state TTFT, TPOT and throughput at that load");
   cmd->add_flag("--batch-sweep", opt->batch_sweep, "print the decode curve over batch sizes");

@@ -21,7 +21,10 @@ inline std::string BandText(const ErrorBand& b, Seconds predicted) {
 }
 
 inline nlohmann::json BandJson(const ErrorBand& b) {
-  return {{"low", b.low}, {"high", b.high}, {"count", b.count}, {"regime", b.regime},
+  return {{"low", b.low},
+          {"high", b.high},
+          {"count", b.count},
+          {"regime", b.regime},
           {"meaning", "measured / predicted lies in [low, high] for the middle 80% of out-of-sample comparisons"}};
 }
 
