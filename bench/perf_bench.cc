@@ -18,7 +18,7 @@ Deployment ScoutOn4H100() {
 void BM_DecodeStepTime(benchmark::State& state) {
   const ModelSpec m = *LoadPreset("llama-4-scout");
   const Deployment d = ScoutOn4H100();
-  const RooflineStepTimeModel model(m, d, CalibrationFor(d.gpu));
+  const RooflineStepTimeModel model(m, d, CalibrationFor(d));
   const BatchShape shape = DecodeShape(static_cast<int>(state.range(0)), 1250);
   for (auto _ : state) benchmark::DoNotOptimize(model.StepTime(shape));
 }

@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh >/dev/null
+# The sweep sections: per engine in sample (validate), and out of sample by model and by GPU (--cross-validate,
+# ~2-3 minutes: every (engine, GPU family) set is refitted once per held-out model and GPU).
 {
   cat docs/validation-header.md
   echo

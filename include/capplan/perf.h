@@ -24,32 +24,45 @@ namespace capplan {
 /// Achievable fractions of the datasheet peaks and fixed costs, fitted to shared/validation
 /// (see docs/validation.md for how). One set per GPU family; engine-specific step overheads.
 struct PerfCalibration {
-  std::string family;                 // "hopper", "ampere", "blackwell", "default"
-  double hbm_efficiency = 0.80;       // fraction of peak HBM bandwidth a decode step's reads reach
-  double matmul_efficiency = 0.70;    // large-GEMM fraction of dense peak FLOP/s
-  double matmul_half_tokens = 64;     // tokens per GEMM at which efficiency is half of matmul_efficiency
-  double attention_efficiency = 0.50; // fraction of peak for attention FLOPs (flash-attention kernels)
-  double comm_efficiency = 0.70;      // fraction of link bandwidth collectives reach
-  Seconds collective_latency{10e-6};  // per all-reduce / all-to-all call
-  Seconds layer_overhead{20e-6};      // per layer per step (kernel launches not hidden by CUDA graphs)
-  Seconds step_overhead{2e-3};        // per step, fixed (scheduler, launch of the step)
-  Seconds sequence_overhead{0};       // per sequence in the step (sampling, detokenization, bookkeeping)
-  double routing_skew = 0.2;          // busiest EP rank's excess load over uniform routing (0 = uniform)
-  double expert_matmul_scale = 1.0;   // grouped expert GEMMs' efficiency relative to a dense GEMM of the same rows
-  Seconds moe_layer_overhead{0};      // per MoE layer per step: routing, token permutation and un-permutation kernels
-  int max_batch = 1024;               // the engine's largest running batch when --max-num-seqs is not set
+  std::string family;                  // "hopper", "ampere", "blackwell", "default"
+  std::string engine;                  // "vllm", "sglang", "trtllm"; empty: any engine (the family prior)
+  std::string fitted_on;               // provenance: engine versions and rows the constants were fitted on
+  double hbm_efficiency = 0.80;        // fraction of peak HBM bandwidth a decode step's reads reach
+  double matmul_efficiency = 0.70;     // large-GEMM fraction of dense peak FLOP/s
+  double matmul_half_tokens = 64;      // tokens per GEMM at which efficiency is half of matmul_efficiency
+  double attention_efficiency = 0.50;  // fraction of peak for attention FLOPs (flash-attention kernels)
+  double comm_efficiency = 0.70;       // fraction of link bandwidth collectives reach
+  Seconds collective_latency{10e-6};   // per all-reduce / all-to-all call
+  Seconds layer_overhead{20e-6};       // per layer per step (kernel launches not hidden by CUDA graphs)
+  Seconds step_overhead{2e-3};         // per step, fixed (scheduler, launch of the step)
+  Seconds sequence_overhead{0};        // per sequence in the step (sampling, detokenization, bookkeeping)
+  double routing_skew = 0.2;           // busiest EP rank's excess load over uniform routing (0 = uniform)
+  double expert_matmul_scale = 1.0;    // grouped expert GEMMs' efficiency relative to a dense GEMM of the same rows
+  Seconds moe_layer_overhead{0};       // per MoE layer per step: routing, token permutation and un-permutation kernels
+  int max_batch = 1024;                // published max-load rows only: trtllm-bench's own batch heuristic
+  double expert_half_tokens = 0;   // tokens per expert at which grouped-GEMM efficiency halves (0: matmul_half_tokens)
+  bool overlap_scheduler = false;  // the engine schedules step n+1 on the CPU while step n runs on the GPU
+  /// Measured sweeps only: the share of a benchmark's requests that belong to its synchronised first wave (1 /
+  /// requests per client); fitted per engine's harness, never used for a steady-state prediction.
+  double first_wave_weight = 0;
 };
 
 /// Calibration for a GPU (by its vendor and generation) from the built-in file.
 PerfCalibration CalibrationFor(const GpuSpec& g);
+/// Calibration for an engine on a GPU: the (engine, family) entry, else the family's, else "default".
+PerfCalibration CalibrationFor(const GpuSpec& g, Engine engine);
+/// CalibrationFor(d.gpu, d.engine.engine): the constants of the deployment's engine on its GPU.
+PerfCalibration CalibrationFor(const Deployment& d);
 /// Parses a calibration file (the built-in one or a user's); errors name the file and field.
 Result<std::vector<PerfCalibration>> ParseCalibration(std::string_view json_text, std::string_view source_name);
 /// The built-in calibration entries.
 const std::vector<PerfCalibration>& BuiltInCalibrations();
 /// The calibration family of a GPU: "hopper", "ampere", "blackwell", "ada", "cdna3" or "default".
 std::string PerfFamilyOf(const GpuSpec& g);
-/// Picks the entry for a GPU from a parsed list ("default" when no family matches).
+/// Picks the engine-independent entry for a GPU from a parsed list ("default" when no family matches).
 PerfCalibration SelectCalibration(const std::vector<PerfCalibration>& all, const GpuSpec& g);
+/// Picks the (engine, family) entry, falling back to the family's engine-independent one, then "default".
+PerfCalibration SelectCalibration(const std::vector<PerfCalibration>& all, const GpuSpec& g, std::string_view engine);
 
 // ---- Formulas ---------------------------------------------------------------------------------
 
@@ -60,7 +73,7 @@ double ExpectedDistinctExperts(int num_experts, int top_k, double tokens);
 /// Expert-parallel load of the busiest of `ep` ranks: expert-token assignments routed to it and
 /// distinct experts it reads, for `tokens` tokens, with routing skew `skew`.
 struct ExpertLoad {
-  double assignments = 0;     // token-expert pairs computed on the busiest rank
+  double assignments = 0;       // token-expert pairs computed on the busiest rank
   double distinct_experts = 0;  // experts whose weights that rank reads
 };
 ExpertLoad BusiestRankExpertLoad(int num_experts, int top_k, int ep, double tokens, double skew);
@@ -73,20 +86,26 @@ Seconds AllReduceTime(Bytes bytes, int n, BytesPerSec link, const PerfCalibratio
 
 // ---- Step model ------------------------------------------------------------------------------
 
-enum class Bound { kMemory, kCompute, kCommunication, kOverhead };
+/// What limits a step, in the terms an infrastructure engineer uses: reading the weights, reading the KV cache,
+/// GEMMs that would be memory-bound at large-GEMM efficiency but run slower because they are small (GEMM
+/// efficiency), true compute, communication, and launch/host overhead.
+enum class Bound { kWeightsRead, kKvRead, kGemmEfficiency, kCompute, kCommunication, kOverhead };
 std::string_view BoundName(Bound b);
 
 struct StepBreakdown {
   Seconds total;
-  Seconds compute;        // sum over operations of their compute time
-  Seconds memory;         // sum over operations of their memory time
-  Seconds roofline;       // sum over operations of max(compute, memory)
+  Seconds compute;   // sum over operations of their compute time
+  Seconds memory;    // sum over operations of their memory time
+  Seconds roofline;  // sum over operations of max(compute, memory)
   Seconds communication;
-  Seconds overhead;
-  Bound bound = Bound::kMemory;  // the largest of roofline-memory, roofline-compute, comm, overhead
-  Bytes bytes_read;       // per GPU (busiest), weights + KV + activations
-  Flops flops;            // per GPU (busiest)
-  double distinct_experts = 0;  // per MoE layer on the busiest rank (0 for dense models)
+  Seconds overhead;       // launch (per layer, on the GPU) and host (per step and sequence) overhead
+  Seconds host_overhead;  // the host part: hidden behind the GPU when the engine overlaps its scheduler
+  // The roofline time split by what limits each operation (they sum to roofline).
+  Seconds weights_read, kv_read, gemm_efficiency, compute_limited;
+  Bound bound = Bound::kWeightsRead;  // the largest of the four parts above, communication and overhead
+  Bytes bytes_read;                   // per GPU (busiest), weights + KV + activations
+  Flops flops;                        // per GPU (busiest)
+  double distinct_experts = 0;        // per MoE layer on the busiest rank (0 for dense models)
 };
 
 /// The roofline step-time model for one replica of a deployment.
@@ -115,47 +134,69 @@ BatchShape PrefillShape(int64_t tokens, int64_t cached);
 struct PerfQuery {
   int64_t input_tokens = 1000;
   int64_t output_tokens = 500;
-  int batch = 16;          // for the decode point
+  int batch = 16;       // for the decode point
+  int concurrency = 0;  // > 0: also the closed-loop steady state at this many clients (whole deployment)
 };
 
 struct CurvePoint {
   int batch = 0;
   Seconds step;
   double tokens_per_second = 0;  // whole deployment (all replicas)
-  Bound bound = Bound::kMemory;
+  Bound bound = Bound::kWeightsRead;
   double distinct_experts = 0;
 };
 
 struct MaxLoad {
-  int concurrency = 0;               // sequences running at once per replica
-  std::string concurrency_limit;     // "kv_cache", "engine_max_batch", "token_budget"
+  int concurrency = 0;                  // sequences running at once per replica
+  std::string concurrency_limit;        // "kv_cache", "engine_max_batch", "token_budget"
   double output_tokens_per_second = 0;  // whole deployment
   double requests_per_second = 0;
-  Seconds step;                      // the steady-state mixed step
-  Seconds tpot;                      // decode time per output token at that load
+  Seconds step;  // the steady-state mixed step
+  Seconds tpot;  // decode time per output token at that load
 };
 
+/// The analytic steady state of a closed loop of `clients` clients on one replica (docs/perf.md, "Closed loop"):
+/// R = min(clients, engine batch cap, KV capacity) run at once; each step carries the R running sequences'
+/// decodes and their prompts' share of prefill tokens (input / output per decode); a request's prompt is
+/// prefilled in chunks of the token budget left by the decodes; the clients beyond R queue, and by Little's law
+/// (N = X x E2E) their wait is N / X - service time.
+struct ClosedLoopPoint {
+  int clients = 0;            // per replica
+  int running = 0;            // sequences in the running batch
+  std::string running_limit;  // "clients", "engine_max_batch" (or "max_num_seqs"), "kv_cache"
+  Seconds ttft, tpot, e2e, queueing;
+  /// Mean TTFT of the synchronised first wave: every client's first prompt arrives at once and the prompts are
+  /// prefilled a budget at a time. A benchmark that averages over all its requests includes this wave.
+  Seconds first_wave_ttft;
+  double output_tokens_per_second = 0;  // whole deployment
+  double requests_per_second = 0;       // whole deployment
+  StepBreakdown step;                   // the mean steady-state step
+};
 struct PerfPrediction {
-  StepBreakdown decode;              // at query.batch, context input + output/2
+  int batch = 0;                        // the decode point's batch: query.batch, or what memory allows when less
+  std::string note;                     // why the batch or concurrency was lowered, empty when not
+  StepBreakdown decode;                 // at `batch`, context input + output/2
   double decode_tokens_per_second = 0;  // whole deployment at query.batch per replica
-  Seconds tpot;                      // = decode step time (one token per step)
-  Seconds ttft;                      // one request of input tokens on an idle replica (chunked prefill)
-  Bound bound = Bound::kMemory;
+  Seconds tpot;                         // = decode step time (one token per step)
+  Seconds ttft;                         // one request of input tokens on an idle replica (chunked prefill)
+  Bound bound = Bound::kWeightsRead;
   MaxLoad max_load;
-  std::vector<CurvePoint> curve;     // batch 1, 2, 4, ... up to max concurrency
+  std::vector<CurvePoint> curve;  // batch 1, 2, 4, ... up to max concurrency
   // What dense sizing would predict at query.batch: a dense model of the total size (every
   // parameter read and computed) and one of the active size (only k experts read per token).
   double dense_total_tokens_per_second = 0;
   double dense_active_tokens_per_second = 0;
   MemoryBudget memory;
+  bool has_closed_loop = false;  // query.concurrency > 0
+  ClosedLoopPoint closed_loop;   // per-replica clients = concurrency / replicas (rounded up)
 };
 
 /// The memory budget of a deployment that must fit: kInfeasible "the deployment does not fit: <reason>"
 /// otherwise. Every prediction and simulation starts here.
 Result<MemoryBudget> FittingBudget(const ModelSpec& m, const Deployment& d, const BudgetQuery& q);
 
-/// The engine's running-batch cap per replica: --max-num-seqs when set, else the engine's effective batch
-/// limit from the calibration (`max_batch`).
+/// The engine's running-batch cap per replica: --max-num-seqs when set, else the engine's documented default
+/// (vLLM 1024 on >= 70 GiB GPUs, else 256; see docs/memory.md), never a fitted constant.
 int EngineMaxBatch(const Deployment& d, const PerfCalibration& c);
 
 /// The steady state at `concurrency` sequences per replica: each step carries D decodes and P prefill
@@ -165,6 +206,9 @@ MaxLoad SteadyState(const RooflineStepTimeModel& model, int concurrency, int64_t
 
 /// Time to prefill one prompt of `input_tokens` on an idle replica, chunked by the engine's token budget.
 Seconds PrefillTime(const RooflineStepTimeModel& model, int64_t input_tokens);
+
+ClosedLoopPoint ClosedLoopSteadyState(const RooflineStepTimeModel& model, int clients, int64_t input_tokens,
+                                      int64_t output_tokens, int batch_cap, int kv_sequences);
 
 /// Full prediction for a deployment. Fails when the deployment does not fit (the error says why).
 Result<PerfPrediction> PredictPerformance(const ModelSpec& m, const Deployment& d, const PerfQuery& q);
@@ -187,15 +231,15 @@ const std::vector<MeasurementRow>& BuiltInMeasurements();
 /// A row translated into capplan's terms, or the reason it cannot be.
 struct ExpressedRow {
   bool expressible = false;
-  std::string reason;          // why not, when not
-  std::string kind;            // "max_load" or "online"
+  std::string reason;  // why not, when not
+  std::string kind;    // "max_load" or "online"
   std::string preset, gpu_id;
   DType weights = DType::kBF16;
   DType kv = DType::kBF16;
   Parallelism parallel;
   int64_t input_tokens = 0, output_tokens = 0;
-  double request_rate = 0;     // online rows, requests/s
-  double measured = 0;         // in the row's unit, converted to seconds for latencies
+  double request_rate = 0;  // online rows, requests/s
+  double measured = 0;      // in the row's unit, converted to seconds for latencies
 };
 ExpressedRow ExpressRow(const MeasurementRow& r);
 /// The deployment a published row ran: its GPU, layout and precisions on the TensorRT-LLM profile.
@@ -205,8 +249,8 @@ Result<Deployment> RowDeployment(const ExpressedRow& e);
 struct ValidationPoint {
   MeasurementRow row;
   ExpressedRow expressed;
-  double predicted = 0;        // same unit as expressed.measured
-  double error_pct = 0;        // (predicted - measured) / measured x 100
+  double predicted = 0;  // same unit as expressed.measured
+  double error_pct = 0;  // (predicted - measured) / measured x 100
   std::string bound;
   int concurrency = 0;
   std::string concurrency_limit;

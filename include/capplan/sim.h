@@ -182,6 +182,29 @@ Result<SimResult> Simulate(const SimConfig& config, const std::vector<Request>& 
 /// GenerateWorkload(workload, config.seed, config.limits), then Simulate.
 Result<SimResult> Simulate(const SimConfig& config, const WorkloadSpec& workload, const StepTimeModel& model);
 
+/// A closed loop of `clients` clients (what `vllm bench serve --max-concurrency`, `trtllm-bench --concurrency`,
+/// genai-perf and aiperf run): every client sends its first request at time 0 and its next one the moment its
+/// previous one finishes (the next step can schedule it). The metrics exclude the first `warmup_requests`
+/// requests sent (the synchronised start) and measure throughput from the first measured send to the last
+/// send, so the drain at the end, with fewer clients, is excluded too; latencies cover the requests sent in that
+/// span (docs/metrics.md, "Closed loop").
+struct ClosedLoopSpec {
+  int clients = 1;
+  int64_t warmup_requests = -1;  // < 0: DefaultWarmupRequests(clients)
+};
+
+/// The default warm-up of a closed loop: one round of requests per client.
+int64_t DefaultWarmupRequests(int clients);
+/// The default number of requests of a closed loop: the warm-up, four measured rounds per client (at least 200
+/// measured requests) and one round for the drain.
+int64_t DefaultClosedLoopRequests(int clients);
+
+/// Serves `requests` (their lengths, in order; arrival times are ignored) from a closed loop of clients.
+/// Errors: as Simulate, and kInvalidArgument when clients < 1 or there are not more requests than the warm-up plus
+/// one round of clients (nothing would be measured).
+Result<SimResult> SimulateClosedLoop(const SimConfig& config, const ClosedLoopSpec& loop,
+                                     const std::vector<Request>& requests, const StepTimeModel& model);
+
 /// p95 targets of a load sweep; an unset one does not constrain.
 struct SloTargets {
   std::optional<Seconds> ttft_p95;

@@ -1,7 +1,6 @@
 // Loading the calibration file (data/calibration/perf.json, embedded) and choosing the entry for a GPU.
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "capplan/embedded.h"
@@ -44,8 +43,30 @@ Result<std::vector<PerfCalibration>> ParseCalibration(std::string_view json_text
     const json& e = doc["calibrations"][i];
     if (!e.is_object() || !e.contains("family") || !e["family"].is_string())
       return Error::InvalidArgument(Where(src, i, "family") + " must be a string", "family");
+    // Unset keys inherit: an engine's entry from its family's engine-independent entry, others from "default".
     PerfCalibration c = base;
     c.family = e["family"].get<std::string>();
+    if (e.contains("engine")) {
+      if (!e["engine"].is_string() || !ParseEngine(e["engine"].get<std::string>(), "engine").ok())
+        return Error::InvalidArgument(Where(src, i, "engine") + " must be \"vllm\", \"sglang\" or \"trtllm\"",
+                                      "engine");
+      for (const PerfCalibration& prior : out)
+        if (prior.family == c.family && prior.engine.empty()) c = prior;
+      c.engine = std::string(EngineName(*ParseEngine(e["engine"].get<std::string>(), "engine")));
+    }
+    if (e.contains("fitted_on")) {
+      if (!e["fitted_on"].is_string())
+        return Error::InvalidArgument(Where(src, i, "fitted_on") + " must be a string", "fitted_on");
+      c.fitted_on = e["fitted_on"].get<std::string>();
+    }
+    if (e.contains("overlap_scheduler")) {
+      if (!e["overlap_scheduler"].is_boolean())
+        return Error::InvalidArgument(Where(src, i, "overlap_scheduler") + " must be true or false",
+                                      "overlap_scheduler");
+      c.overlap_scheduler = e["overlap_scheduler"].get<bool>();
+    }
+    CAPPLAN_RETURN_IF_ERROR(ReadNumber(e, "expert_half_tokens", c.expert_half_tokens, src, i));
+    CAPPLAN_RETURN_IF_ERROR(ReadNumber(e, "first_wave_weight", c.first_wave_weight, src, i, 1.0));
     double max_batch = c.max_batch, lat = c.collective_latency.v, lay = c.layer_overhead.v, step = c.step_overhead.v;
     CAPPLAN_RETURN_IF_ERROR(ReadNumber(e, "hbm_efficiency", c.hbm_efficiency, src, i, 1.0));
     CAPPLAN_RETURN_IF_ERROR(ReadNumber(e, "matmul_efficiency", c.matmul_efficiency, src, i, 1.0));
@@ -59,8 +80,8 @@ Result<std::vector<PerfCalibration>> ParseCalibration(std::string_view json_text
     CAPPLAN_RETURN_IF_ERROR(ReadNumber(e, "max_batch", max_batch, src, i));
     // Bounded before the conversion to int (1e300 was undefined behaviour); no engine runs batches near this.
     if (max_batch > kMaxCalibrationBatch)
-      return Error::InvalidArgument(Where(src, i, "max_batch") + " must be at most " +
-                                        std::to_string(kMaxCalibrationBatch), "max_batch");
+      return Error::InvalidArgument(
+          Where(src, i, "max_batch") + " must be at most " + std::to_string(kMaxCalibrationBatch), "max_batch");
     double moe = c.moe_layer_overhead.v, per_seq = c.sequence_overhead.v;
     CAPPLAN_RETURN_IF_ERROR(ReadNumber(e, "sequence_overhead_seconds", per_seq, src, i));
     c.sequence_overhead = Seconds{per_seq};
@@ -71,7 +92,7 @@ Result<std::vector<PerfCalibration>> ParseCalibration(std::string_view json_text
     c.layer_overhead = Seconds{lay};
     c.step_overhead = Seconds{step};
     c.max_batch = std::max(1, static_cast<int>(max_batch));
-    if (c.family == "default") base = c;
+    if (c.family == "default" && c.engine.empty()) base = c;
     out.push_back(c);
   }
   return out;
@@ -89,11 +110,19 @@ std::string PerfFamilyOf(const GpuSpec& g) {
 }
 
 PerfCalibration SelectCalibration(const std::vector<PerfCalibration>& all, const GpuSpec& g) {
+  return SelectCalibration(all, g, "");
+}
+
+PerfCalibration SelectCalibration(const std::vector<PerfCalibration>& all, const GpuSpec& g, std::string_view engine) {
   const std::string fam = PerfFamilyOf(g);
+  if (!engine.empty()) {
+    for (const auto& c : all)
+      if (c.family == fam && c.engine == engine) return c;
+  }
   for (const auto& c : all)
-    if (c.family == fam) return c;
+    if (c.family == fam && c.engine.empty()) return c;
   for (const auto& c : all)
-    if (c.family == "default") return c;
+    if (c.family == "default" && c.engine.empty()) return c;
   return PerfCalibration{};
 }
 
@@ -109,5 +138,11 @@ const std::vector<PerfCalibration>& BuiltInCalibrations() {
 }
 
 PerfCalibration CalibrationFor(const GpuSpec& g) { return SelectCalibration(BuiltInCalibrations(), g); }
+
+PerfCalibration CalibrationFor(const Deployment& d) { return CalibrationFor(d.gpu, d.engine.engine); }
+
+PerfCalibration CalibrationFor(const GpuSpec& g, Engine engine) {
+  return SelectCalibration(BuiltInCalibrations(), g, EngineName(engine));
+}
 
 }  // namespace capplan

@@ -49,12 +49,14 @@ Seconds AllReduceTime(Bytes bytes, int n, BytesPerSec link, const PerfCalibratio
 
 std::string_view BoundName(Bound b) {
   switch (b) {
-    case Bound::kMemory: return "memory";
+    case Bound::kWeightsRead: return "weights read";
+    case Bound::kKvRead: return "KV read";
+    case Bound::kGemmEfficiency: return "GEMM efficiency";
     case Bound::kCompute: return "compute";
     case Bound::kCommunication: return "communication";
-    case Bound::kOverhead: return "overhead";
+    case Bound::kOverhead: return "launch/host overhead";
   }
-  return "memory";
+  return "weights read";
 }
 
 }  // namespace capplan

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "capplan/perf.h"
+#include "memory/engine_defaults.h"
 
 namespace capplan {
 namespace {
@@ -13,7 +14,8 @@ namespace {
 Seconds PrefillTimeChunked(const RooflineStepTimeModel& model, int64_t input, int64_t chunk) {
   Seconds t{0};
   chunk = std::max<int64_t>(chunk, 1);
-  for (int64_t done = 0; done < input; done += chunk) t += model.StepTime(PrefillShape(std::min(chunk, input - done), done));
+  for (int64_t done = 0; done < input; done += chunk)
+    t += model.StepTime(PrefillShape(std::min(chunk, input - done), done));
   return t;
 }
 
@@ -21,7 +23,7 @@ Seconds PrefillTimeChunked(const RooflineStepTimeModel& model, int64_t input, in
 // and P prefill tokens with P / D = input / output (every request prefills `input` tokens for the
 // `output` tokens it decodes), within the engine's per-step token budget.
 MaxLoad SteadyStateWithLimit(const RooflineStepTimeModel& model, int concurrency, std::string limit, int64_t input,
-                           int64_t output, int budget, int replicas) {
+                             int64_t output, int budget, int replicas) {
   MaxLoad ml;
   ml.concurrency = concurrency;
   ml.concurrency_limit = std::move(limit);
@@ -79,8 +81,76 @@ Result<MemoryBudget> FittingBudget(const ModelSpec& m, const Deployment& d, cons
   return budget;
 }
 
-int EngineMaxBatch(const Deployment& d, const PerfCalibration& c) {
-  return d.max_num_seqs > 0 ? d.max_num_seqs : c.max_batch;
+int EngineMaxBatch(const Deployment& d, const PerfCalibration&) {
+  return EffectiveMaxNumSeqs(d.engine, d.gpu, d.max_num_seqs);
+}
+
+ClosedLoopPoint ClosedLoopSteadyState(const RooflineStepTimeModel& model, int clients, int64_t input_tokens,
+                                      int64_t output_tokens, int batch_cap, int kv_sequences) {
+  const Deployment& d = model.deployment();
+  const int replicas = std::max(1, d.parallel.replicas);
+  const int64_t budget = std::max(1, d.engine.max_num_batched_tokens);
+  ClosedLoopPoint p;
+  p.clients = std::max(1, clients);
+  p.running = p.clients;
+  p.running_limit = "clients";
+  if (batch_cap < p.running) {
+    p.running = std::max(1, batch_cap);
+    p.running_limit = d.max_num_seqs > 0 ? "max_num_seqs" : "engine_max_batch";
+  }
+  if (kv_sequences < p.running) {
+    p.running = std::max(1, kv_sequences);
+    p.running_limit = "kv_cache";
+  }
+  // The mean step: R decodes and their prompts' share of prefill (one prompt of `input` per `output` decodes).
+  const MaxLoad mixed = SteadyState(model, p.running, input_tokens, output_tokens);
+  p.tpot = mixed.step;
+  // Prompts arrive in groups: with fixed lengths the clients' requests finish, and are resent, together (the
+  // synchronised start splits into groups of what one step's budget holds, and the groups persist; the simulator
+  // shows it). A group of g prompts is prefilled in one step alongside the other sequences' decodes; a prompt
+  // longer than the budget the decodes leave is chunked, one chunk per step.
+  const int64_t mid_context = input_tokens + output_tokens / 2;
+  const int64_t room0 = std::max<int64_t>(1, budget - (p.running - 1));
+  const int group =
+      input_tokens <= room0 ? static_cast<int>(std::clamp<int64_t>(room0 / input_tokens, 1, p.running)) : 1;
+  const int decodes = std::max(0, p.running - group);
+  const int64_t room = std::max<int64_t>(1, budget - decodes);
+  Seconds prefill{0};
+  for (int64_t done = 0; done < input_tokens; done += room) {
+    const int64_t chunk = std::min(room, input_tokens - done);
+    BatchShape s;
+    s.prefill_sequences = group;
+    s.prefill_tokens = chunk * group;
+    s.prefill_cached_tokens = done * group;
+    s.prefill_attention_pairs = static_cast<double>(group) * static_cast<double>(chunk) *
+                                (static_cast<double>(done) + (static_cast<double>(chunk) + 1) / 2.0);
+    s.decode_sequences = decodes;
+    s.decode_context_tokens = static_cast<int64_t>(decodes) * mid_context;
+    prefill += model.StepTime(s);
+  }
+  // The first wave: R prompts at once, a full budget per step; prompt i's first token comes with the step that
+  // completes it, so the mean is (steps + 1) / 2 full prefill steps.
+  {
+    const double tokens = static_cast<double>(p.running) * static_cast<double>(input_tokens);
+    const double steps = std::ceil(tokens / static_cast<double>(budget));
+    const int64_t per_step = std::min<int64_t>(budget, static_cast<int64_t>(tokens));
+    const int seqs = static_cast<int>(std::max<int64_t>(1, per_step / std::max<int64_t>(1, input_tokens)));
+    BatchShape s;
+    s.prefill_sequences = seqs;
+    s.prefill_tokens = per_step;
+    s.prefill_attention_pairs =
+        static_cast<double>(per_step) * (static_cast<double>(std::min(input_tokens, per_step)) + 1) / 2.0;
+    p.first_wave_ttft = model.StepTime(s) * ((steps + 1) / 2.0);
+  }
+  const Seconds service = prefill + p.tpot * static_cast<double>(std::max<int64_t>(0, output_tokens - 1));
+  const double x = p.running / service.v;  // requests/s of one replica (Little's law on the running set)
+  p.e2e = Seconds{p.clients / x};          // Little's law on the closed loop: N = X x E2E
+  p.queueing = p.e2e - service;
+  p.ttft = p.queueing + prefill;
+  p.requests_per_second = x * replicas;
+  p.output_tokens_per_second = p.requests_per_second * static_cast<double>(output_tokens);
+  p.step = model.Breakdown(DecodeShape(p.running, mid_context));
+  return p;
 }
 
 MaxLoad SteadyState(const RooflineStepTimeModel& model, int concurrency, int64_t input_tokens, int64_t output_tokens) {
@@ -94,7 +164,7 @@ Seconds PrefillTime(const RooflineStepTimeModel& model, int64_t input_tokens) {
 }
 
 Result<PerfPrediction> PredictPerformance(const ModelSpec& m, const Deployment& d, const PerfQuery& q) {
-  return PredictPerformance(m, d, q, CalibrationFor(d.gpu));
+  return PredictPerformance(m, d, q, CalibrationFor(d));
 }
 
 Result<PerfPrediction> PredictPerformance(const ModelSpec& m, const Deployment& d, const PerfQuery& q,
@@ -102,19 +172,30 @@ Result<PerfPrediction> PredictPerformance(const ModelSpec& m, const Deployment& 
   if (q.input_tokens < 1) return Error::InvalidArgument("--input must be at least 1 token", "input");
   if (q.output_tokens < 1) return Error::InvalidArgument("--output must be at least 1 token", "output");
   if (q.batch < 1) return Error::InvalidArgument("--batch must be at least 1", "batch");
+  if (q.concurrency < 0) return Error::InvalidArgument("--concurrency must be at least 1", "concurrency");
   const int64_t context = q.input_tokens + q.output_tokens;
-  CAPPLAN_ASSIGN_OR_RETURN(MemoryBudget budget, FittingBudget(m, d, BudgetQuery{.context = context, .batch = q.batch}));
+  // The deployment must hold one sequence; a --batch or --concurrency beyond what the KV pool holds is reported at
+  // what memory allows, with a note, rather than refused.
+  CAPPLAN_ASSIGN_OR_RETURN(MemoryBudget budget, FittingBudget(m, d, BudgetQuery{.context = context, .batch = 1}));
 
   PerfPrediction p;
   p.memory = budget;
+  p.batch = q.batch;
+  const int kv_sequences = std::max(1, budget.max_concurrent_sequences);
+  if (q.batch > kv_sequences) {
+    p.batch = kv_sequences;
+    p.note = "--batch " + std::to_string(q.batch) + " does not fit at " + std::to_string(context) +
+             " tokens of context: the KV pool holds " + std::to_string(kv_sequences) +
+             " sequences per replica; the decode point is at batch " + std::to_string(kv_sequences);
+  }
   const RooflineStepTimeModel model(m, d, c);
   const int replicas = std::max(1, d.parallel.replicas);
   const int64_t mid_context = q.input_tokens + q.output_tokens / 2;
 
-  p.decode = model.Breakdown(DecodeShape(q.batch, mid_context));
+  p.decode = model.Breakdown(DecodeShape(p.batch, mid_context));
   p.tpot = p.decode.total;
   p.bound = p.decode.bound;
-  p.decode_tokens_per_second = q.batch / p.decode.total.v * replicas;
+  p.decode_tokens_per_second = p.batch / p.decode.total.v * replicas;
   p.ttft = PrefillTime(model, q.input_tokens);
 
   // Concurrency under maximum load: what the KV pool holds at full context, capped by the engine.
@@ -127,17 +208,31 @@ Result<PerfPrediction> PredictPerformance(const ModelSpec& m, const Deployment& 
   }
   concurrency = std::max(1, concurrency);
   p.max_load = SteadyStateWithLimit(model, concurrency, limit, q.input_tokens, q.output_tokens,
-                                  d.engine.max_num_batched_tokens, replicas);
+                                    d.engine.max_num_batched_tokens, replicas);
 
   for (int b = 1;; b *= 2) {
     const int batch = std::min(b, concurrency);
     const StepBreakdown sb = model.Breakdown(DecodeShape(batch, mid_context));
-    p.curve.push_back({.batch = batch, .step = sb.total, .tokens_per_second = batch / sb.total.v * replicas,
-                       .bound = sb.bound, .distinct_experts = sb.distinct_experts});
+    p.curve.push_back({.batch = batch,
+                       .step = sb.total,
+                       .tokens_per_second = batch / sb.total.v * replicas,
+                       .bound = sb.bound,
+                       .distinct_experts = sb.distinct_experts});
     if (batch >= concurrency) break;
   }
 
-  const BatchShape point = DecodeShape(q.batch, mid_context);
+  if (q.concurrency > 0) {
+    const int per_replica = (q.concurrency + replicas - 1) / replicas;
+    p.closed_loop = ClosedLoopSteadyState(model, per_replica, q.input_tokens, q.output_tokens, cap, kv_sequences);
+    p.has_closed_loop = true;
+    if (p.closed_loop.running < per_replica) {
+      if (!p.note.empty()) p.note += "; ";
+      p.note += std::to_string(per_replica) + " clients per replica, " + std::to_string(p.closed_loop.running) +
+                " run at once (limited by " + p.closed_loop.running_limit + "), the rest queue";
+    }
+  }
+
+  const BatchShape point = DecodeShape(p.batch, mid_context);
   p.dense_total_tokens_per_second = DenseTokensPerSecond(m, d, c, point, TotalParams(m) - m.params.vision);
   p.dense_active_tokens_per_second = DenseTokensPerSecond(m, d, c, point, ActiveParams(m, true));
   return p;

@@ -17,20 +17,37 @@
 namespace capplan {
 namespace {
 
-ComputeClass ComputeClassOf(DType t) {
+// The class a weight format computes in on this GPU. Formats the GPU has no tensor cores for are weight-only
+// quantization: read at their stored size, widened to 16 bits in the kernel (Marlin / triton W4A16 for MXFP4 and
+// NVFP4 on Hopper and Ampere; W8A16 for FP8 on Ampere), so they compute at the BF16 rate.
+ComputeClass ComputeClassOf(DType t, const GpuSpec& g) {
+  ComputeClass c = ComputeClass::kBF16;  // bf16/fp16, and int4 weight-only (dequantized to bf16)
   switch (t) {
-    case DType::kFP8: return ComputeClass::kFP8;
-    case DType::kINT8: return ComputeClass::kINT8;
+    case DType::kFP8:
+      c = ComputeClass::kFP8;
+      break;
+    case DType::kINT8:
+      c = ComputeClass::kINT8;
+      break;
     case DType::kNVFP4:
-    case DType::kMXFP4: return ComputeClass::kFP4;
-    default: return ComputeClass::kBF16;  // bf16/fp16, and int4 weight-only (dequantized to bf16)
+    case DType::kMXFP4:
+      c = ComputeClass::kFP4;
+      break;
+    default:
+      break;
   }
+  return HasNativeCompute(g, c) ? c : ComputeClass::kBF16;
 }
+
+// What an operation's memory traffic is: weights (and activations) or the KV cache.
+enum class Traffic { kWeights, kKv };
 
 struct OpCost {
   Flops flops;
   Bytes bytes;
-  FlopsPerSec rate;  // achievable for this op
+  FlopsPerSec rate;       // achievable for this op at its size
+  FlopsPerSec full_rate;  // the same kernel at large-GEMM efficiency (for the bound label)
+  Traffic traffic = Traffic::kWeights;
 };
 
 // Activations move in 16-bit between layers and across links.
@@ -61,13 +78,16 @@ StepBreakdown RooflineStepTimeModel::Breakdown(const BatchShape& s) const {
   const double kv_b = BytesPerElement(d.kv_dtype);
 
   const BytesPerSec bw = g.hbm_bandwidth * c.hbm_efficiency;
-  const FlopsPerSec linear_peak = PeakFlops(g, ComputeClassOf(linear_t));
-  const FlopsPerSec expert_peak = PeakFlops(g, ComputeClassOf(expert_t));
+  const FlopsPerSec linear_peak = PeakFlops(g, ComputeClassOf(linear_t, g));
+  const FlopsPerSec expert_peak = PeakFlops(g, ComputeClassOf(expert_t, g));
+  const FlopsPerSec linear_full = linear_peak * c.matmul_efficiency;
+  const FlopsPerSec expert_full = expert_peak * (c.matmul_efficiency * c.expert_matmul_scale);
   const FlopsPerSec attn_rate = PeakFlops(g, ComputeClass::kBF16) * c.attention_efficiency;
 
   const double tokens = static_cast<double>(s.TotalTokens());
   const double seqs = s.decode_sequences + s.prefill_sequences;
-  const double mean_ctx = s.decode_sequences > 0 ? static_cast<double>(s.decode_context_tokens) / s.decode_sequences : 0;
+  const double mean_ctx =
+      s.decode_sequences > 0 ? static_cast<double>(s.decode_context_tokens) / s.decode_sequences : 0;
 
   // KV geometry: GQA heads split across TP ranks, replicated when TP exceeds them; MLA's latent is
   // replicated on every rank (one latent per token, not per head).
@@ -77,20 +97,25 @@ StepBreakdown RooflineStepTimeModel::Breakdown(const BatchShape& s) const {
   // Attention score FLOPs per query-key pair per layer (QK^T and AV, 2 FLOPs per MAC), per GPU.
   const double heads_per_gpu = static_cast<double>(m.attention.num_heads) / tp;
   const double pair_flops = m.attention.mla
-      ? 2.0 * heads_per_gpu * (2.0 * m.attention.kv_lora_rank + m.attention.qk_rope_head_dim)
-      : 2.0 * heads_per_gpu * (m.attention.head_dim + m.attention.v_head_dim);
+                                ? 2.0 * heads_per_gpu * (2.0 * m.attention.kv_lora_rank + m.attention.qk_rope_head_dim)
+                                : 2.0 * heads_per_gpu * (m.attention.head_dim + m.attention.v_head_dim);
 
   StepBreakdown out;
   const double dense_eff = MatmulEfficiency(c, tokens);
-  Seconds roofline_compute_side{0}, roofline_memory_side{0};
-  // Prices one operation as max(compute, memory) and records its terms in the breakdown.
+  // Prices one operation as max(compute, memory) and records its terms in the breakdown, with what limits it:
+  // its reads, or its FLOPs; FLOPs that would hide under the reads at large-GEMM efficiency are GEMM efficiency.
   auto price = [&](const OpCost& o) {
     const Seconds tc = o.rate.v > 0 ? o.flops / o.rate : Seconds{0};
     const Seconds tm = o.bytes / bw;
     const Seconds t = std::max(tc, tm);
     out.compute += tc;
     out.memory += tm;
-    (tc >= tm ? roofline_compute_side : roofline_memory_side) += t;
+    if (tm >= tc) {
+      (o.traffic == Traffic::kKv ? out.kv_read : out.weights_read) += t;
+    } else {
+      const Seconds t_full = o.full_rate.v > 0 ? o.flops / o.full_rate : tc;
+      (t_full <= tm ? out.gemm_efficiency : out.compute_limited) += t;
+    }
     out.bytes_read += o.bytes;
     out.flops += o.flops;
     return t;
@@ -108,38 +133,50 @@ StepBreakdown RooflineStepTimeModel::Breakdown(const BatchShape& s) const {
     // Attention: projections (a GEMM over all tokens) and the context-dependent part.
     const double attn_w = static_cast<double>(layer.attention_params) / tp;
     add({Flops{2.0 * tokens * attn_w}, Bytes{attn_w * linear_b + tokens * m.hidden_size * kActivationBytes * 2 / tp},
-         linear_peak * dense_eff});
+         linear_peak * dense_eff, linear_full});
     add({Flops{pair_flops * (decode_visible + prefill_pairs)},
-         Bytes{kv_bytes_token_layer * (decode_visible + prefill_cached + tokens)}, attn_rate});
+         Bytes{kv_bytes_token_layer * (decode_visible + prefill_cached + tokens)}, attn_rate, attn_rate, Traffic::kKv});
 
     if (layer.dense_mlp_params > 0) {
       const double w = static_cast<double>(layer.dense_mlp_params) / tp;
-      add({Flops{2.0 * tokens * w}, Bytes{w * linear_b}, linear_peak * dense_eff});
+      add({Flops{2.0 * tokens * w}, Bytes{w * linear_b}, linear_peak * dense_eff, linear_full});
     }
     if (layer.shared_expert_params > 0) {
       const double w = static_cast<double>(layer.shared_expert_params) / tp;
-      add({Flops{2.0 * tokens * w}, Bytes{w * linear_b}, linear_peak * dense_eff});
+      add({Flops{2.0 * tokens * w}, Bytes{w * linear_b}, linear_peak * dense_eff, linear_full});
     }
     if (layer.is_moe()) {
       const ExpertLoad load =
           BusiestRankExpertLoad(layer.num_experts, layer.experts_per_token, ep, tokens, c.routing_skew);
       const double w = static_cast<double>(layer.expert_params) / etp;
       const double tokens_per_expert = load.distinct_experts > 0 ? load.assignments / load.distinct_experts : 0;
-      add({Flops{2.0 * load.assignments * w}, Bytes{load.distinct_experts * w * expert_b},
-           expert_peak * (MatmulEfficiency(c, tokens_per_expert) * c.expert_matmul_scale)});
-      add({Flops{2.0 * tokens * layer.router_params}, Bytes{layer.router_params * linear_b}, linear_peak * dense_eff});
+      // Grouped-GEMM efficiency follows the rows each expert's GEMM gets (tokens per expert), with its own
+      // half-efficiency point; token permutation reads and writes each routed token's hidden state twice
+      // (gather before the experts, scatter-add after).
+      const double half = c.expert_half_tokens > 0 ? c.expert_half_tokens : c.matmul_half_tokens;
+      const double expert_eff = tokens_per_expert > 0
+                                    ? c.matmul_efficiency * tokens_per_expert / (tokens_per_expert + half)
+                                    : c.matmul_efficiency;
+      const double permute_bytes = load.assignments * m.hidden_size * kActivationBytes * 4;
+      add({Flops{2.0 * load.assignments * w}, Bytes{load.distinct_experts * w * expert_b + permute_bytes},
+           expert_peak * (expert_eff * c.expert_matmul_scale), expert_full});
+      add({Flops{2.0 * tokens * layer.router_params}, Bytes{layer.router_params * linear_b}, linear_peak * dense_eff,
+           linear_full});
       out.distinct_experts = load.distinct_experts;  // the same for every MoE layer of a model
       out.overhead += c.moe_layer_overhead;
     }
 
     // Communication: two all-reduces of the activations per layer across TP, all-to-all for EP.
     const bool in_node = tp <= g.gpus_per_node;
-    BytesPerSec link = in_node ? (g.scale_up_bandwidth.v > 0 ? g.scale_up_bandwidth : g.pcie_bandwidth)
-                               : g.scale_out_bandwidth;
+    BytesPerSec link =
+        in_node ? (g.scale_up_bandwidth.v > 0 ? g.scale_up_bandwidth : g.pcie_bandwidth) : g.scale_out_bandwidth;
     if (link.v <= 0) link = GBps(16);  // no recorded link: PCIe gen3 x16 as a floor
     const Bytes act{tokens * m.hidden_size * kActivationBytes};
     Seconds comm = AllReduceTime(act, tp, link, c) * 2.0;
-    if (layer.is_moe() && ep > 1) {
+    // Expert parallelism inside the tensor-parallel group (ep <= tp, the same GPUs): every rank already holds
+    // every token after the attention all-reduce and the MoE output is summed by the layer's second all-reduce,
+    // so there is no separate dispatch/combine; counting both would price the communication twice.
+    if (layer.is_moe() && ep > 1 && ep > tp) {
       // Dispatch and combine: each token's hidden state goes to k experts, (ep-1)/ep of them remote.
       const Bytes a2a{tokens * layer.experts_per_token * m.hidden_size * kActivationBytes * (ep - 1) / ep / ep};
       comm += (c.collective_latency + a2a / (link * c.comm_efficiency)) * 2.0;
@@ -152,8 +189,8 @@ StepBreakdown RooflineStepTimeModel::Breakdown(const BatchShape& s) const {
   // LM head: logits only for the last token of each sequence in the step; embedding lookup is free.
   if (m.params.lm_head > 0 || m.tied_embeddings) {
     const double w = static_cast<double>(m.params.lm_head > 0 ? m.params.lm_head : m.params.embedding) / tp;
-    out.roofline +=
-        price({Flops{2.0 * seqs * w}, Bytes{w * BytesPerElement(embed_t)}, linear_peak * MatmulEfficiency(c, seqs)});
+    out.roofline += price({Flops{2.0 * seqs * w}, Bytes{w * BytesPerElement(embed_t)},
+                           linear_peak * MatmulEfficiency(c, seqs), linear_full});
   }
 
   // Pipeline hand-offs between stages.
@@ -163,14 +200,21 @@ StepBreakdown RooflineStepTimeModel::Breakdown(const BatchShape& s) const {
     const Bytes act{tokens * m.hidden_size * kActivationBytes};
     out.communication += (c.collective_latency + act / (link * c.comm_efficiency)) * static_cast<double>(pp - 1);
   }
-  out.overhead += c.step_overhead + c.sequence_overhead * seqs;
-  out.total = out.roofline + out.communication + out.overhead;
+  // Host work per step (scheduling, sampling, detokenisation); an engine that overlaps its scheduler with the
+  // GPU hides it behind the GPU's part of the step.
+  out.host_overhead = c.step_overhead + c.sequence_overhead * seqs;
+  const Seconds gpu = out.roofline + out.communication + out.overhead;
+  out.overhead += out.host_overhead;
+  out.total = c.overlap_scheduler ? std::max(gpu, out.host_overhead) : gpu + out.host_overhead;
 
-  const Seconds largest = std::max({roofline_memory_side, roofline_compute_side, out.communication, out.overhead});
-  out.bound = largest == roofline_memory_side    ? Bound::kMemory
-              : largest == roofline_compute_side ? Bound::kCompute
-              : largest == out.communication     ? Bound::kCommunication
-                                                 : Bound::kOverhead;
+  const Seconds largest = std::max(
+      {out.weights_read, out.kv_read, out.gemm_efficiency, out.compute_limited, out.communication, out.overhead});
+  out.bound = largest == out.weights_read      ? Bound::kWeightsRead
+              : largest == out.kv_read         ? Bound::kKvRead
+              : largest == out.gemm_efficiency ? Bound::kGemmEfficiency
+              : largest == out.compute_limited ? Bound::kCompute
+              : largest == out.communication   ? Bound::kCommunication
+                                               : Bound::kOverhead;
   return out;
 }
 

@@ -6,8 +6,11 @@ namespace capplan {
 namespace {
 
 Deployment On(const char* gpu, Parallelism p, DType w, DType kv = DType::kBF16, Engine e = Engine::kVllm) {
-  return Deployment{.gpu = *GpuCatalog::BuiltIn().Find(gpu), .parallel = p, .weights = UniformWeightPrecision(w),
-                    .kv_dtype = kv, .engine = DefaultEngineProfile(e)};
+  return Deployment{.gpu = *GpuCatalog::BuiltIn().Find(gpu),
+                    .parallel = p,
+                    .weights = UniformWeightPrecision(w),
+                    .kv_dtype = kv,
+                    .engine = DefaultEngineProfile(e)};
 }
 
 // A calibration with no overheads and perfect efficiencies, so times can be checked by hand.
@@ -33,7 +36,7 @@ TEST(RooflineStepTimeModel, DenseBatchOneDecodeReadsEveryWeightOnce) {
   const double weights = static_cast<double>(TotalParams(m) - m.params.embedding) * 2.0;
   EXPECT_NEAR(s.bytes_read.v / weights, 1.0, 0.01);
   EXPECT_NEAR(s.total.v, weights / 3.35e12, 0.02 * weights / 3.35e12);
-  EXPECT_EQ(s.bound, Bound::kMemory);
+  EXPECT_EQ(s.bound, Bound::kWeightsRead);
 }
 
 TEST(RooflineStepTimeModel, ScoutAtBatch16ReadsTenExpertsNotOne) {
@@ -59,14 +62,16 @@ TEST(RooflineStepTimeModel, ExpertParallelismSplitsTheExpertsOverRanks) {
 
 TEST(RooflineStepTimeModel, LongPrefillIsComputeBound) {
   const ModelSpec m = *LoadPreset("llama-3.1-70b");
-  const RooflineStepTimeModel model(m, On("h100-sxm", {.tp = 4}, DType::kFP8), CalibrationFor(*GpuCatalog::BuiltIn().Find("h100")));
+  const RooflineStepTimeModel model(m, On("h100-sxm", {.tp = 4}, DType::kFP8),
+                                    CalibrationFor(*GpuCatalog::BuiltIn().Find("h100")));
   EXPECT_EQ(model.Breakdown(PrefillShape(8192, 0)).bound, Bound::kCompute);
-  EXPECT_EQ(model.Breakdown(DecodeShape(1, 1000)).bound, Bound::kMemory);
+  EXPECT_EQ(model.Breakdown(DecodeShape(1, 1000)).bound, Bound::kWeightsRead);
 }
 
 TEST(RooflineStepTimeModel, MixedStepCostsLessThanSeparateSteps) {
   const ModelSpec m = *LoadPreset("mixtral-8x7b");
-  const RooflineStepTimeModel model(m, On("h100-sxm", {.tp = 2}, DType::kFP8), CalibrationFor(*GpuCatalog::BuiltIn().Find("h100")));
+  const RooflineStepTimeModel model(m, On("h100-sxm", {.tp = 2}, DType::kFP8),
+                                    CalibrationFor(*GpuCatalog::BuiltIn().Find("h100")));
   BatchShape mixed = DecodeShape(32, 1500);
   const BatchShape prefill = PrefillShape(512, 0);
   mixed.prefill_sequences = 1;
@@ -90,7 +95,8 @@ TEST(RooflineStepTimeModel, SlidingWindowLayersReadAtMostTheirWindow) {
 
 TEST(RooflineStepTimeModel, SameShapeSameTime) {
   const ModelSpec m = *LoadPreset("qwen3-30b-a3b");
-  const RooflineStepTimeModel model(m, On("h200-sxm", {.tp = 2, .ep = 2}, DType::kFP8), CalibrationFor(*GpuCatalog::BuiltIn().Find("h200")));
+  const RooflineStepTimeModel model(m, On("h200-sxm", {.tp = 2, .ep = 2}, DType::kFP8),
+                                    CalibrationFor(*GpuCatalog::BuiltIn().Find("h200")));
   EXPECT_EQ(model.StepTime(DecodeShape(48, 3000)).v, model.StepTime(DecodeShape(48, 3000)).v);
 }
 
@@ -104,11 +110,13 @@ TEST(PredictPerformance, DoesNotFitIsAnErrorThatSaysWhy) {
 
 TEST(PredictPerformance, CurveRisesWithBatchAndMarksTheBound) {
   const ModelSpec m = *LoadPreset("llama-3.1-8b");
-  auto p = PredictPerformance(m, On("h100-sxm", {}, DType::kFP8, DType::kFP8), PerfQuery{.input_tokens = 1000, .output_tokens = 1000, .batch = 8});
+  auto p = PredictPerformance(m, On("h100-sxm", {}, DType::kFP8, DType::kFP8),
+                              PerfQuery{.input_tokens = 1000, .output_tokens = 1000, .batch = 8});
   ASSERT_TRUE(p.ok()) << p.error().message;
   ASSERT_GE(p->curve.size(), 5u);
-  for (size_t i = 1; i < p->curve.size(); ++i) EXPECT_GT(p->curve[i].tokens_per_second, p->curve[i - 1].tokens_per_second);
-  EXPECT_EQ(p->curve.front().bound, Bound::kMemory);
+  for (size_t i = 1; i < p->curve.size(); ++i)
+    EXPECT_GT(p->curve[i].tokens_per_second, p->curve[i - 1].tokens_per_second);
+  EXPECT_EQ(p->curve.front().bound, Bound::kWeightsRead);
   EXPECT_GT(p->max_load.output_tokens_per_second, p->decode_tokens_per_second);
   EXPECT_GT(p->ttft.v, 0);
 }
@@ -140,6 +148,42 @@ TEST(Validation, RowsThatCannotBeExpressedSayWhy) {
   r.gpu_count = "8";
   r.tp = "";
   EXPECT_EQ(ExpressRow(r).reason, "parallelism (tp/pp) not stated");
+}
+
+}  // namespace
+}  // namespace capplan
+
+namespace capplan {
+namespace {
+
+TEST(BoundLabel, SmallBatchDecodeIsNeverLabelledCompute) {
+  // Decode at batch 1-32 reads every weight for a handful of rows: what limits it is reading weights (or small
+  // GEMMs running below their large-GEMM rate), not the tensor cores' peak.
+  const ModelSpec m = *LoadPreset("llama-3.1-70b");
+  const Deployment d = On("h100-sxm", {.tp = 4}, DType::kFP8);
+  const RooflineStepTimeModel model(m, d, CalibrationFor(d));
+  for (int b : {1, 4, 16, 32}) {
+    const Bound bound = model.Breakdown(DecodeShape(b, 2048)).bound;
+    EXPECT_NE(bound, Bound::kCompute) << "batch " << b;
+    EXPECT_TRUE(bound == Bound::kWeightsRead || bound == Bound::kGemmEfficiency || bound == Bound::kOverhead)
+        << "batch " << b << ": " << BoundName(bound);
+  }
+  EXPECT_EQ(model.Breakdown(PrefillShape(8192, 0)).bound, Bound::kCompute);
+}
+
+TEST(ClosedLoopSteadyState, LittlesLawAndQueueingBeyondTheBatchCap) {
+  const ModelSpec m = *LoadPreset("llama-3.1-8b");
+  const Deployment d = On("h100-sxm", {}, DType::kBF16);
+  const RooflineStepTimeModel model(m, d, CalibrationFor(d));
+  const ClosedLoopPoint free = ClosedLoopSteadyState(model, 32, 1000, 500, 256, 1000);
+  EXPECT_EQ(free.running, 32);
+  EXPECT_NEAR(free.queueing.v, 0, 1e-12);
+  EXPECT_NEAR(free.requests_per_second * free.e2e.v, 32, 1e-9);  // N = X x E2E
+  const ClosedLoopPoint capped = ClosedLoopSteadyState(model, 64, 1000, 500, 32, 1000);
+  EXPECT_EQ(capped.running, 32);
+  EXPECT_EQ(capped.running_limit, "engine_max_batch");
+  EXPECT_NEAR(capped.requests_per_second * capped.e2e.v, 64, 1e-9);
+  EXPECT_GT(capped.queueing.v, 0.4 * capped.e2e.v);  // half the clients wait a whole service time
 }
 
 }  // namespace

@@ -46,10 +46,22 @@ std::string GpuFor(const std::string& gpu) {
 }
 
 bool DTypeFor(const std::string& text, DType& out) {
-  if (text.rfind("FP8", 0) == 0) { out = DType::kFP8; return true; }
-  if (text.rfind("FP4", 0) == 0) { out = DType::kNVFP4; return true; }
-  if (text.rfind("BF16", 0) == 0) { out = DType::kBF16; return true; }
-  if (text.rfind("FP16", 0) == 0) { out = DType::kFP16; return true; }
+  if (text.rfind("FP8", 0) == 0) {
+    out = DType::kFP8;
+    return true;
+  }
+  if (text.rfind("FP4", 0) == 0) {
+    out = DType::kNVFP4;
+    return true;
+  }
+  if (text.rfind("BF16", 0) == 0) {
+    out = DType::kBF16;
+    return true;
+  }
+  if (text.rfind("FP16", 0) == 0) {
+    out = DType::kFP16;
+    return true;
+  }
   return false;
 }
 
@@ -64,9 +76,10 @@ double Median(std::vector<double> v) {
 
 Result<std::vector<MeasurementRow>> ParseMeasurementsCsv(std::string_view text, std::string_view source_name) {
   CAPPLAN_ASSIGN_OR_RETURN(CsvTable t, ParseCsv(text, source_name));
-  static const char* kColumns[] = {"source", "model", "weights_dtype", "kv_dtype", "framework", "gpu", "gpu_count",
-                                   "tp", "ep", "pp", "dp", "input_len", "output_len", "concurrency", "request_rate",
-                                   "metric", "value", "unit", "notes"};
+  static const char* kColumns[] = {
+      "source", "model", "weights_dtype", "kv_dtype",   "framework",   "gpu",          "gpu_count", "tp",    "ep",
+      "pp",     "dp",    "input_len",     "output_len", "concurrency", "request_rate", "metric",    "value", "unit",
+      "notes"};
   std::vector<int> idx;
   for (const char* c : kColumns) {
     const int i = t.Column(c);
@@ -78,9 +91,13 @@ Result<std::vector<MeasurementRow>> ParseMeasurementsCsv(std::string_view text, 
     const auto& f = t.rows[r];
     MeasurementRow m;
     m.line = t.lines[r];
-    std::string* dst[] = {&m.source, &m.model, &m.weights_dtype, &m.kv_dtype, &m.framework, &m.gpu, &m.gpu_count,
-                          &m.tp, &m.ep, &m.pp, &m.dp, &m.input_len, &m.output_len, &m.concurrency, &m.request_rate,
-                          &m.metric, &m.value, &m.unit, &m.notes};
+    std::string* dst[] = {&m.source,     &m.model,       &m.weights_dtype,
+                          &m.kv_dtype,   &m.framework,   &m.gpu,
+                          &m.gpu_count,  &m.tp,          &m.ep,
+                          &m.pp,         &m.dp,          &m.input_len,
+                          &m.output_len, &m.concurrency, &m.request_rate,
+                          &m.metric,     &m.value,       &m.unit,
+                          &m.notes};
     for (size_t k = 0; k < idx.size(); ++k) *dst[k] = f[static_cast<size_t>(idx[k])];
     out.push_back(std::move(m));
   }
@@ -99,14 +116,18 @@ const std::vector<MeasurementRow>& BuiltInMeasurements() {
 
 ExpressedRow ExpressRow(const MeasurementRow& r) {
   ExpressedRow e;
-  auto no = [&](std::string why) { e.reason = std::move(why); return e; };
+  auto no = [&](std::string why) {
+    e.reason = std::move(why);
+    return e;
+  };
   e.preset = PresetFor(r.model);
   if (e.preset.empty()) return no("no capplan preset for model '" + r.model + "'");
   e.gpu_id = GpuFor(r.gpu);
   if (e.gpu_id.empty()) return no("GPU '" + r.gpu + "' not in the catalog (or a non-standard variant)");
   if (!DTypeFor(r.weights_dtype, e.weights)) return no("weights precision not stated");
   // KV: stated, or FP8 with FP8/FP4 checkpoints (ModelOpt quantizes the KV cache with the weights).
-  if (!DTypeFor(r.kv_dtype, e.kv)) e.kv = (e.weights == DType::kFP8 || e.weights == DType::kNVFP4) ? DType::kFP8 : e.weights;
+  if (!DTypeFor(r.kv_dtype, e.kv))
+    e.kv = (e.weights == DType::kFP8 || e.weights == DType::kNVFP4) ? DType::kFP8 : e.weights;
   int64_t count = 0, tp = 0, pp = 0;
   if (!ParseInt(r.gpu_count, count) || !ParseInt(r.tp, tp) || !ParseInt(r.pp, pp) || tp < 1 || pp < 1)
     return no("parallelism (tp/pp) not stated");
@@ -116,8 +137,8 @@ ExpressedRow ExpressRow(const MeasurementRow& r) {
   e.parallel.replicas = static_cast<int>(count / (tp * pp));
   // Attention data parallelism with MoE (TensorRT-LLM's PyTorch backend): experts are spread over the
   // TP ranks (EP = TP); capplan prices the expert side, attention stays TP-sharded (an approximation).
-  if (Contains(r.dp, "attention DP") && (e.preset == "llama-4-scout" || e.preset == "qwen3-30b-a3b" ||
-                                         e.preset == "llama-4-maverick"))
+  if (Contains(r.dp, "attention DP") &&
+      (e.preset == "llama-4-scout" || e.preset == "qwen3-30b-a3b" || e.preset == "llama-4-maverick"))
     e.parallel.ep = e.parallel.tp;
   if (!ParseInt(r.input_len, e.input_tokens) || !ParseInt(r.output_len, e.output_tokens))
     return no("input/output lengths are a dataset distribution, not fixed lengths");
@@ -168,10 +189,13 @@ std::vector<ValidationPoint> ValidateMaxLoad(const std::vector<MeasurementRow>& 
         p.expressed.reason = "catalog lookup failed";
       } else {
         const PerfCalibration cal = SelectCalibration(calibrations, d->gpu);
-        auto pred = PredictPerformance(models.at(p.expressed.preset), *d,
-                                       PerfQuery{.input_tokens = p.expressed.input_tokens,
-                                                 .output_tokens = p.expressed.output_tokens, .batch = 1},
-                                       cal);
+        // trtllm-bench picks its own max batch for max-load runs (a heuristic over memory, not a documented
+        // default): the family's max_batch stands for it here, and only here.
+        d->max_num_seqs = cal.max_batch;
+        auto pred = PredictPerformance(
+            models.at(p.expressed.preset), *d,
+            PerfQuery{.input_tokens = p.expressed.input_tokens, .output_tokens = p.expressed.output_tokens, .batch = 1},
+            cal);
         if (!pred.ok()) {
           p.expressed.expressible = false;
           p.expressed.reason = "capplan predicts it does not run: " + pred.error().message;
@@ -180,7 +204,7 @@ std::vector<ValidationPoint> ValidateMaxLoad(const std::vector<MeasurementRow>& 
           p.error_pct = (p.predicted - p.expressed.measured) / p.expressed.measured * 100.0;
           p.concurrency = pred->max_load.concurrency;
           p.concurrency_limit = pred->max_load.concurrency_limit;
-          p.bound = std::string(BoundName(pred->max_load.step.v > 0 ? pred->decode.bound : Bound::kMemory));
+          p.bound = std::string(BoundName(pred->max_load.step.v > 0 ? pred->decode.bound : Bound::kWeightsRead));
         }
       }
     }
@@ -194,10 +218,14 @@ std::vector<ErrorSummary> SummariseErrors(const std::vector<ValidationPoint>& po
   for (const auto& p : points) {
     if (!p.expressed.expressible) continue;
     std::string g = "all";
-    if (key == "model") g = p.expressed.preset;
-    else if (key == "gpu") g = p.expressed.gpu_id;
-    else if (key == "metric") g = p.row.metric;
-    else if (key == "framework") g = p.row.framework;
+    if (key == "model")
+      g = p.expressed.preset;
+    else if (key == "gpu")
+      g = p.expressed.gpu_id;
+    else if (key == "metric")
+      g = p.row.metric;
+    else if (key == "framework")
+      g = p.row.framework;
     abs_err[g].push_back(std::fabs(p.error_pct));
     signed_err[g].push_back(p.error_pct);
   }
@@ -245,18 +273,39 @@ PerfCalibration FitCalibration(const std::vector<MeasurementRow>& rows, const Pe
       for (double f : factors) {
         PerfCalibration c = best;
         switch (param) {
-          case 0: c.hbm_efficiency = std::clamp(c.hbm_efficiency * f, kFitBounds.hbm_min, kFitBounds.hbm_max); break;
-          case 1: c.matmul_efficiency = std::clamp(c.matmul_efficiency * f, kFitBounds.matmul_min, kFitBounds.matmul_max); break;
-          case 2: c.matmul_half_tokens *= f; break;
-          case 3: c.step_overhead = c.step_overhead * f; break;
-          case 4: c.layer_overhead = c.layer_overhead * f; break;
-          case 5: c.max_batch = std::max(64, static_cast<int>(c.max_batch * f)); break;
-          case 6: c.expert_matmul_scale = std::clamp(c.expert_matmul_scale * f, kFitBounds.expert_scale_min, 1.0); break;
-          case 8: c.sequence_overhead = c.sequence_overhead.v > 0 ? c.sequence_overhead * f : Seconds{2e-6 * f}; break;
-          case 7: c.moe_layer_overhead = c.moe_layer_overhead.v > 0 ? c.moe_layer_overhead * f : Seconds{20e-6 * f}; break;
+          case 0:
+            c.hbm_efficiency = std::clamp(c.hbm_efficiency * f, kFitBounds.hbm_min, kFitBounds.hbm_max);
+            break;
+          case 1:
+            c.matmul_efficiency = std::clamp(c.matmul_efficiency * f, kFitBounds.matmul_min, kFitBounds.matmul_max);
+            break;
+          case 2:
+            c.matmul_half_tokens *= f;
+            break;
+          case 3:
+            c.step_overhead = c.step_overhead * f;
+            break;
+          case 4:
+            c.layer_overhead = c.layer_overhead * f;
+            break;
+          case 5:
+            c.max_batch = std::max(64, static_cast<int>(c.max_batch * f));
+            break;
+          case 6:
+            c.expert_matmul_scale = std::clamp(c.expert_matmul_scale * f, kFitBounds.expert_scale_min, 1.0);
+            break;
+          case 8:
+            c.sequence_overhead = c.sequence_overhead.v > 0 ? c.sequence_overhead * f : Seconds{2e-6 * f};
+            break;
+          case 7:
+            c.moe_layer_overhead = c.moe_layer_overhead.v > 0 ? c.moe_layer_overhead * f : Seconds{20e-6 * f};
+            break;
         }
         const double sc = score(c);
-        if (sc < best_score) { best_score = sc; best = c; }
+        if (sc < best_score) {
+          best_score = sc;
+          best = c;
+        }
       }
     }
   }
@@ -279,7 +328,9 @@ std::vector<ValidationPoint> CrossValidateByModel(const std::vector<MeasurementR
     for (const auto& [preset, rs] : by_model)
       if (preset != held_out) train.insert(train.end(), rs.begin(), rs.end());
     std::vector<PerfCalibration> fitted;
-    for (const auto& c : start) fitted.push_back(c.family == "default" ? c : FitCalibration(train, c));
+    // Engine sets are fitted on the serving sweeps, not on these rows: they pass through unchanged.
+    for (const auto& c : start)
+      fitted.push_back(c.family == "default" || !c.engine.empty() ? c : FitCalibration(train, c));
     auto pts = ValidateMaxLoad(by_model[held_out], fitted);
     out.insert(out.end(), pts.begin(), pts.end());
   }

@@ -118,7 +118,7 @@ int64_t SimRequestsFor(const Candidate& c, const PlanRequest& r) {
 
 // Confirms a candidate's p95 TTFT and TPOT with the simulator; adds replicas while a target is missed.
 void Confirm(Candidate& c, const ModelSpec& m, const PlanRequest& r, const PriceCatalog& prices) {
-  const RooflineStepTimeModel model(m, c.deployment, CalibrationFor(c.deployment.gpu));
+  const RooflineStepTimeModel model(m, c.deployment, CalibrationFor(c.deployment));
   for (int attempt = 0; attempt <= kMaxConfirmRetries; ++attempt) {
     SimConfig cfg;
     cfg.replicas = c.deployment.parallel.replicas;
@@ -262,7 +262,7 @@ Result<PlanResult> Plan(const PlanRequest& r, const GpuCatalog& gpus, const Pric
     if (!budget.ok() || !budget->fits) continue;
     ++out.fitting;
     c.memory = *budget;
-    const PerfCalibration cal = CalibrationFor(o.gpu);
+    const PerfCalibration cal = CalibrationFor(c.deployment);
     const RooflineStepTimeModel model(r.model, c.deployment, cal);
     const int cap = std::max(1, std::min(budget->max_concurrent_sequences, EngineMaxBatch(c.deployment, cal)));
     const std::string name = fmt::format("{} x{} {}", o.gpu.id, o.gpus, DTypeName(o.weights.linear.value_or(o.weights.base)));

@@ -19,7 +19,8 @@ bool MeetsSlo(const Sequence& s, Seconds ttft, Seconds e2e, const Slo& slo) {
 
 }  // namespace
 
-SimMetrics ComputeMetrics(const std::vector<Sequence>& seqs, const StepStats& stats, const Slo& slo) {
+SimMetrics ComputeMetrics(const std::vector<Sequence>& seqs, const StepStats& stats, const Slo& slo,
+                          const MeasureWindow& window) {
   SimMetrics m;
   std::vector<double> ttft, tpot, e2e, queueing;
   ttft.reserve(seqs.size());
@@ -30,9 +31,19 @@ SimMetrics ComputeMetrics(const std::vector<Sequence>& seqs, const StepStats& st
   double last_finish = 0;
   double output_tokens = 0, input_tokens = 0;
   int64_t good = 0;
-  for (const Sequence& s : seqs) {
+  double window_output = 0, window_input = 0;
+  int64_t window_completed = 0, window_good = 0;
+  for (size_t id = 0; id < seqs.size(); ++id) {
+    const Sequence& s = seqs[id];
     first_arrival = std::min(first_arrival, s.arrival.v);
     if (!s.finished_at) continue;
+    if (window.start && *s.finished_at > *window.start && *s.finished_at <= *window.end) {
+      window_output += static_cast<double>(s.output_tokens);
+      window_input += static_cast<double>(s.input_tokens);
+      ++window_completed;
+      if (MeetsSlo(s, *s.first_token_at - s.arrival, *s.finished_at - s.arrival, slo)) ++window_good;
+    }
+    if (static_cast<int64_t>(id) < window.first_id || static_cast<int64_t>(id) >= window.end_id) continue;
     const Seconds t = *s.first_token_at - s.arrival;
     const Seconds total = *s.finished_at - s.arrival;
     ttft.push_back(t.v);
@@ -52,7 +63,14 @@ SimMetrics ComputeMetrics(const std::vector<Sequence>& seqs, const StepStats& st
   m.itl = SummarizeLatency(stats.itl);
   m.batch_size = SummarizeBatchSizes(stats.batch_sizes);
   m.preemptions = stats.preemptions;
-  if (m.completed_requests > 0 && last_finish > first_arrival) {
+  if (window.start && window.end && *window.end > *window.start) {
+    const double w = (*window.end - *window.start).v;
+    m.window = *window.end - *window.start;
+    m.throughput.output_tokens_per_second = window_output / w;
+    m.throughput.total_tokens_per_second = (window_input + window_output) / w;
+    m.throughput.requests_per_second = static_cast<double>(window_completed) / w;
+    m.goodput_requests_per_second = static_cast<double>(window_good) / w;
+  } else if (m.completed_requests > 0 && last_finish > first_arrival) {
     m.window = Seconds{last_finish - first_arrival};
     const double w = m.window.v;
     m.throughput.output_tokens_per_second = output_tokens / w;

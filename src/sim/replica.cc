@@ -120,6 +120,7 @@ void Replica::CompleteStep(std::vector<Sequence>& seqs, Seconds start, Seconds e
       s.blocks = 0;
       --outstanding_;
       ++stats.completed;
+      stats.finished_ids.push_back(step.id);
       any_finished = true;
     }
   }

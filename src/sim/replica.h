@@ -43,6 +43,7 @@ struct StepStats {
   std::vector<int64_t> batch_sizes;  // histogram: steps per batch size
   int64_t preemptions = 0;
   int64_t completed = 0;
+  std::vector<int64_t> finished_ids;  // requests finished by the last step, for closed-loop clients to resend
 };
 
 class Replica {

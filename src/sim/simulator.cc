@@ -125,6 +125,24 @@ class Simulator {
     step_start_.resize(replicas_.size());
   }
 
+  // Closed loop: the first `clients` requests arrive at 0; each finish releases the next one at once.
+  Result<SimResult> RunClosedLoop(const std::vector<Request>& requests, int clients, int64_t warmup) {
+    loop_requests_ = &requests;
+    seqs_.reserve(requests.size());
+    const int64_t n = static_cast<int64_t>(requests.size());
+    const int64_t first = std::min<int64_t>(clients, n);
+    for (int64_t i = 0; i < first; ++i) Release(Seconds{0});
+    // The last send starts the drain; the warm-up's last send starts the measurement.
+    warmup_ = warmup;
+    measure_end_id_ = n - clients;
+    CAPPLAN_RETURN_IF_ERROR(Loop());
+    CAPPLAN_RETURN_IF_ERROR(Sample(now_, /*inclusive=*/true));
+    sim::MeasureWindow window{.first_id = warmup, .end_id = measure_end_id_};
+    if (warmup < n) window.start = seqs_[static_cast<size_t>(warmup)].arrival;
+    window.end = seqs_.back().arrival;
+    return Finish(window);
+  }
+
   Result<SimResult> Run(const std::vector<Request>& requests) {
     std::vector<size_t> order(requests.size());
     std::iota(order.begin(), order.end(), size_t{0});
@@ -142,6 +160,13 @@ class Simulator {
       s.output_tokens = r.output_tokens;
       Push(r.arrival, EventKind::kArrival, static_cast<int64_t>(seqs_.size() - 1));
     }
+    CAPPLAN_RETURN_IF_ERROR(Loop());
+    CAPPLAN_RETURN_IF_ERROR(Sample(now_, /*inclusive=*/true));
+    return Finish({});
+  }
+
+ private:
+  Status Loop() {
     while (!queue_.empty()) {
       const Event e = queue_.top();
       queue_.pop();
@@ -157,14 +182,35 @@ class Simulator {
         replica.wake_pending = false;
       } else {
         replica.CompleteStep(seqs_, step_start_[static_cast<size_t>(e.index)], now_, stats_);
+        // A closed-loop client sends its next request when its previous one finishes; it joins the next step.
+        if (loop_requests_ != nullptr) {
+          for (size_t k = 0; k < stats_.finished_ids.size(); ++k) Release(now_);
+        }
+        stats_.finished_ids.clear();
       }
       CAPPLAN_RETURN_IF_ERROR(StartStep(static_cast<int>(e.index)));
     }
-    CAPPLAN_RETURN_IF_ERROR(Sample(now_, /*inclusive=*/true));
-    return Finish();
+    return Ok{};
   }
 
- private:
+  // Sends the next closed-loop request at `t`, if any are left. The warm-up's end resets the step counters
+  // (inter-token latencies, batch sizes) so that they, like the latencies, describe the steady state.
+  void Release(Seconds t) {
+    const size_t id = seqs_.size();
+    if (id >= loop_requests_->size()) return;
+    const Request& r = (*loop_requests_)[id];
+    Sequence& s = seqs_.emplace_back();
+    s.arrival = t;
+    s.input_tokens = r.input_tokens;
+    s.output_tokens = r.output_tokens;
+    if (static_cast<int64_t>(id) == warmup_) {
+      stats_.itl.clear();
+      std::fill(stats_.batch_sizes.begin(), stats_.batch_sizes.end(), 0);
+    }
+    now_ = t;
+    Arrive(static_cast<int64_t>(id));
+  }
+
   void Push(Seconds time, EventKind kind, int64_t index) { queue_.push(Event{time, next_seq_++, kind, index}); }
 
   int Route() {
@@ -232,7 +278,7 @@ class Simulator {
     return Ok{};
   }
 
-  SimResult Finish() {
+  SimResult Finish(const sim::MeasureWindow& window) {
     SimResult result;
     double block_seconds = 0;
     double blocks = 0;
@@ -242,10 +288,11 @@ class Simulator {
       blocks += static_cast<double>(replica.total_blocks());
       max_utilization = std::max(max_utilization, replica.max_utilization());
     }
-    result.metrics = sim::ComputeMetrics(seqs_, stats_, config_.slo);
-    if (result.metrics.window.v > 0) {
-      result.metrics.kv_cache_utilization.mean = block_seconds / (blocks * result.metrics.window.v);
-    }
+    result.metrics = sim::ComputeMetrics(seqs_, stats_, config_.slo, window);
+    // Block-seconds accumulate over the whole run; so does the span they are averaged over (a closed loop's metric
+    // window is shorter than the run).
+    const double span = window.start ? now_.v : result.metrics.window.v;
+    if (span > 0) result.metrics.kv_cache_utilization.mean = block_seconds / (blocks * span);
     result.metrics.kv_cache_utilization.max = max_utilization;
     result.metrics.steps = steps_;
     result.metrics.events = events_;
@@ -269,6 +316,9 @@ class Simulator {
   int64_t steps_ = 0;
   int64_t events_ = 0;
   std::vector<TimeSeriesPoint> series_;
+  const std::vector<Request>* loop_requests_ = nullptr;  // closed loop: the requests still to send, in order
+  int64_t warmup_ = -1;
+  int64_t measure_end_id_ = 0;
 };
 
 }  // namespace
@@ -285,6 +335,40 @@ Result<SimResult> Simulate(const SimConfig& config, const std::vector<Request>& 
   }
   CAPPLAN_RETURN_IF_ERROR(CheckWorkWithinLimits(config, requests));
   return Simulator(config, model).Run(requests);
+}
+
+int64_t DefaultWarmupRequests(int clients) { return std::max(1, clients); }
+
+int64_t DefaultClosedLoopRequests(int clients) {
+  const int64_t n = std::max(1, clients);
+  return DefaultWarmupRequests(clients) + std::max<int64_t>(4 * n, 200) + n;
+}
+
+Result<SimResult> SimulateClosedLoop(const SimConfig& config, const ClosedLoopSpec& loop,
+                                     const std::vector<Request>& requests, const StepTimeModel& model) {
+  CAPPLAN_RETURN_IF_ERROR(ValidateConfig(config));
+  if (loop.clients < 1) {
+    return Error::InvalidArgument("closed loop: clients=" + std::to_string(loop.clients) + " must be at least 1",
+                                  "concurrency");
+  }
+  const int64_t warmup = loop.warmup_requests < 0 ? DefaultWarmupRequests(loop.clients) : loop.warmup_requests;
+  const int64_t n = static_cast<int64_t>(requests.size());
+  if (n <= warmup + loop.clients) {
+    return Error::InvalidArgument(fmt::format("closed loop: {} requests leave none to measure after a warm-up of {} "
+                                              "and a drain of {} (one per client); send more requests",
+                                              n, warmup, loop.clients),
+                                  "requests");
+  }
+  if (n > config.limits.max_requests) {
+    return Error::ResourceLimit("simulation has " + std::to_string(n) + " requests, over the limit of " +
+                                    std::to_string(config.limits.max_requests) + " (SimConfig.limits.max_requests)",
+                                "max_requests");
+  }
+  for (size_t i = 0; i < requests.size(); ++i) {
+    CAPPLAN_RETURN_IF_ERROR(ValidateRequest(requests[i], i, config.scheduler));
+  }
+  CAPPLAN_RETURN_IF_ERROR(CheckWorkWithinLimits(config, requests));
+  return Simulator(config, model).RunClosedLoop(requests, loop.clients, warmup);
 }
 
 Result<SimResult> Simulate(const SimConfig& config, const WorkloadSpec& workload, const StepTimeModel& model) {

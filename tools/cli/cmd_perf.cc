@@ -6,8 +6,10 @@
 #include "capplan/perf.h"
 #include "cli_util.h"
 #include "commands.h"
+#include "default_deployment.h"
 #include "deployment_flags.h"
 #include "encode_results.h"
+#include "error_band_text.h"
 
 namespace capplan::cli {
 namespace {
@@ -18,35 +20,86 @@ struct PerfOptions {
   int64_t input = 1000;
   int64_t output = 500;
   int batch = 16;
+  int concurrency = 0;
   bool batch_sweep = false;
   bool json = false;
+  bool gpus_given = false;
+  bool concurrency_given = false;
 };
 
 int RunPerf(const PerfOptions& o) {
   auto m = LoadModel(o.model);
   if (!m.ok()) return ReportError(m.error());
-  auto d = BuildDeployment(*m, o.deployment);
-  if (!d.ok()) return ReportError(d.error());
-  auto p = PredictPerformance(*m, *d, PerfQuery{.input_tokens = o.input, .output_tokens = o.output, .batch = o.batch});
+  auto chosen = DeploymentThatFits(*m, o.deployment, o.gpus_given, o.input + o.output);
+  if (!chosen.ok()) return ReportError(chosen.error());
+  const Deployment* d = &chosen->deployment;
+  if (o.concurrency < 0 || (o.concurrency == 0 && o.concurrency_given))
+    return ReportError(Error::InvalidArgument("--concurrency must be at least 1 client", "--concurrency"));
+  const PerfQuery q{.input_tokens = o.input, .output_tokens = o.output, .batch = o.batch, .concurrency = o.concurrency};
+  auto p = PredictPerformance(*m, *d, q);
   if (!p.ok()) return ReportError(p.error());
 
+  const ErrorBand tpot_band = ErrorBandFor(*d, *m, "tpot");
+  const ErrorBand ttft_band = ErrorBandFor(*d, *m, "ttft");
   if (o.json) {
-    PrintJson(json::EncodePerf(*m, *d, PerfQuery{.input_tokens = o.input, .output_tokens = o.output, .batch = o.batch}, *p));
+    nlohmann::json j = json::EncodePerf(*m, *d, q, *p);
+    j["decode"]["tpot_error_band"] = BandJson(tpot_band);
+    j["deployment_note"] = chosen->note;
+    j["note"] = p->note;
+    if (p->has_closed_loop) {
+      const ClosedLoopPoint& c = p->closed_loop;
+      j["closed_loop"] = {
+          {"concurrency", o.concurrency},
+          {"clients_per_replica", c.clients},
+          {"running_per_replica", c.running},
+          {"running_limit", c.running_limit},
+          {"ttft_seconds", {{"mean", c.ttft.v}, {"error_band", BandJson(ttft_band)}}},
+          {"tpot_seconds", {{"mean", c.tpot.v}, {"error_band", BandJson(tpot_band)}}},
+          {"e2e_seconds", {{"mean", c.e2e.v}}},
+          {"queueing_delay_seconds", {{"mean", c.queueing.v}}},
+          {"throughput",
+           {{"output_tokens_per_second", c.output_tokens_per_second}, {"requests_per_second", c.requests_per_second}}},
+          {"bound", BoundName(c.step.bound)}};
+    }
+    PrintJson(j);
     return 0;
   }
+  if (!chosen->note.empty()) fmt::print("note: {}\n", chosen->note);
+  if (!p->note.empty()) fmt::print("note: {}\n", p->note);
 
   fmt::print("{} on {} x {} ({}), weights {}, KV {}\n", m->name, d->parallel.TotalGpus(), d->gpu.name,
              LayoutName(d->parallel), json::PrecisionName(d->weights), DTypeName(d->kv_dtype));
-  fmt::print("workload: {} input + {} output tokens; decode point at batch {} per replica\n\n", o.input, o.output, o.batch);
+  const PerfCalibration cal = CalibrationFor(*d);
+  fmt::print(
+      "engine {}: step constants for {} on {} ({})\n", EngineName(d->engine.engine),
+      cal.engine.empty() ? std::string("any engine") : cal.engine, cal.family,
+      cal.fitted_on.empty() ? std::string("family prior, fitted on TensorRT-LLM max-load tables") : cal.fitted_on);
+  fmt::print("workload: {} input + {} output tokens; decode point at batch {} per replica\n\n", o.input, o.output,
+             p->batch);
   fmt::print("  TTFT (one {}-token prompt, idle)   {}\n", o.input, FormatSeconds(p->ttft));
-  fmt::print("  TPOT at batch {:<5}               {}  ({}-bound)\n", o.batch, FormatSeconds(p->tpot), BoundName(p->bound));
-  fmt::print("  decode throughput at batch {:<5}  {:.0f} output tok/s\n", o.batch, p->decode_tokens_per_second);
+  fmt::print("  TPOT at batch {:<5}               {}  (limited by {})\n", p->batch, FormatSeconds(p->tpot),
+             BoundName(p->bound));
+  fmt::print("                                     {}\n", BandText(tpot_band, p->tpot));
+  fmt::print("  decode throughput at batch {:<5}  {:.0f} output tok/s\n", p->batch, p->decode_tokens_per_second);
   if (p->decode.distinct_experts > 0)
-    fmt::print("  experts read per MoE layer         {:.1f} (busiest rank) at batch {}\n", p->decode.distinct_experts, o.batch);
-  fmt::print("  max-load throughput                {:.0f} output tok/s, {:.2f} req/s (concurrency {} per replica, limited by {})\n",
-             p->max_load.output_tokens_per_second, p->max_load.requests_per_second, p->max_load.concurrency,
-             p->max_load.concurrency_limit);
-  fmt::print("\nWhat other sizing rules would predict at batch {}:\n", o.batch);
+    fmt::print("  experts read per MoE layer         {:.1f} (busiest rank) at batch {}\n", p->decode.distinct_experts,
+               p->batch);
+  if (p->has_closed_loop) {
+    const ClosedLoopPoint& c = p->closed_loop;
+    fmt::print("\nClosed loop of {} clients ({} per replica, {} running at once, limited by {}), steady state:\n",
+               o.concurrency, c.clients, c.running, c.running_limit);
+    fmt::print("  TTFT mean {}  TPOT mean {}  E2E mean {}  queueing {}\n", FormatSeconds(c.ttft), FormatSeconds(c.tpot),
+               FormatSeconds(c.e2e), FormatSeconds(c.queueing));
+    fmt::print("  TTFT {}\n  TPOT {}\n", BandText(ttft_band, c.ttft), BandText(tpot_band, c.tpot));
+    fmt::print("  throughput {:.0f} output tok/s, {:.2f} requests/s; step limited by {}\n", c.output_tokens_per_second,
+               c.requests_per_second, BoundName(c.step.bound));
+  }
+  fmt::print(
+      "  max-load throughput                {:.0f} output tok/s, {:.2f} req/s (concurrency {} per replica, limited by "
+      "{})\n",
+      p->max_load.output_tokens_per_second, p->max_load.requests_per_second, p->max_load.concurrency,
+      p->max_load.concurrency_limit);
+  fmt::print("\nWhat other sizing rules would predict at batch {}:\n", p->batch);
   fmt::print("  dense model of the total size      {:.0f} tok/s\n", p->dense_total_tokens_per_second);
   fmt::print("  dense model of the active size     {:.0f} tok/s  (assumes only k experts are read: optimistic)\n",
              p->dense_active_tokens_per_second);
@@ -69,10 +122,17 @@ void RegisterPerf(CLI::App& app, int& exit_code) {
   AddDeploymentFlags(*cmd, opt->deployment);
   cmd->add_option("--input", opt->input, "input tokens per request")->capture_default_str();
   cmd->add_option("--output", opt->output, "output tokens per request")->capture_default_str();
-  cmd->add_option("--batch", opt->batch, "concurrent sequences per replica for the decode point")->capture_default_str();
+  cmd->add_option("--batch", opt->batch, "concurrent sequences per replica for the decode point")
+      ->capture_default_str();
+  cmd->add_option("--concurrency", opt->concurrency,
+                  "closed-loop clients (whole deployment): steady-state TTFT, TPOT and throughput at that load");
   cmd->add_flag("--batch-sweep", opt->batch_sweep, "print the decode curve over batch sizes");
   cmd->add_flag("--json", opt->json, "machine-readable output");
-  cmd->callback([opt, &exit_code] { exit_code = RunPerf(*opt); });
+  cmd->callback([opt, cmd, &exit_code] {
+    opt->gpus_given = cmd->count("--gpus") > 0;
+    opt->concurrency_given = cmd->count("--concurrency") > 0;
+    exit_code = RunPerf(*opt);
+  });
 }
 
 }  // namespace capplan::cli

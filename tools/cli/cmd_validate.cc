@@ -11,6 +11,7 @@
 #include "capplan/search.h"
 #include "cli_util.h"
 #include "commands.h"
+#include "validate_sweeps.h"
 
 namespace capplan::cli {
 namespace {
@@ -22,6 +23,9 @@ struct ValidateOptions {
   bool markdown = false;
   bool fit = false;
   bool cross_validate = false;
+  bool rows = false;
+  bool gaps = false;
+  std::string write_bands;
 };
 
 void PrintSummaryTable(const std::vector<ValidationPoint>& pts, std::string_view key, bool md) {
@@ -62,14 +66,16 @@ int RunValidate(const ValidateOptions& o) {
 
   if (o.fit) {
     nlohmann::json out = nlohmann::json::array();
+    std::vector<PerfCalibration> cals_fitted;
     std::vector<std::string> families = {"default", "hopper", "ampere", "blackwell"};
     for (const auto& fam : families) {
       PerfCalibration start;
       bool found = false;
       for (const auto& c : cals)
-        if (c.family == fam) { start = c; found = true; }
+        if (c.family == fam && c.engine.empty()) { start = c; found = true; }
       if (!found) { start = cals.front(); start.family = fam; }
       const PerfCalibration c = fam == "default" ? start : FitCalibration(rows, start);
+      cals_fitted.push_back(c);
       out.push_back({{"family", c.family}, {"hbm_efficiency", c.hbm_efficiency}, {"matmul_efficiency", c.matmul_efficiency},
                      {"matmul_half_tokens", c.matmul_half_tokens}, {"attention_efficiency", c.attention_efficiency},
                      {"comm_efficiency", c.comm_efficiency}, {"collective_latency_seconds", c.collective_latency.v},
@@ -79,6 +85,9 @@ int RunValidate(const ValidateOptions& o) {
                      {"moe_layer_overhead_seconds", c.moe_layer_overhead.v},
                      {"sequence_overhead_seconds", c.sequence_overhead.v}});
     }
+    // Then each engine's sets on the serving sweeps, starting from the family priors just fitted.
+    for (const auto& e : FitSweepsJson(cals_fitted))
+      if (e.contains("engine")) out.push_back(e);
     PrintJson({{"calibrations", out}});
     return 0;
   }
@@ -91,7 +100,7 @@ int RunValidate(const ValidateOptions& o) {
     else fmt::print("Leave-one-model-out cross-validation (each model predicted by a fit without its rows):\n");
     PrintSummaryTable(cv, "all", md);
     PrintSummaryTable(cv, "model", md);
-    return 0;
+    return CrossValidateSweepsReport(cals, md, o.write_bands);
   }
   const auto pts = ValidateMaxLoad(rows, cals);
   const auto online = ValidateOnline(rows, cals);
@@ -136,6 +145,7 @@ int RunValidate(const ValidateOptions& o) {
                      {"mean_signed_pct", e.mean_signed_pct}});
       j["summary"][key] = s;
     }
+    ReportSweeps(cals, {.json = true}, &j);
     PrintJson(j);
     return 0;
   }
@@ -197,6 +207,7 @@ int RunValidate(const ValidateOptions& o) {
     if (md) fmt::print("| {} | {} | {} | {} | {} |\n", p.row.line, p.row.model, p.row.gpu, p.row.metric, p.expressed.reason);
     else fmt::print("  line {:>4}: {} on {} ({}): {}\n", p.row.line, p.row.model, p.row.gpu, p.row.metric, p.expressed.reason);
   }
+  ReportSweeps(cals, {.json = false, .markdown = md, .rows = o.rows, .gaps = o.gaps}, nullptr);
   return 0;
 }
 
@@ -210,7 +221,12 @@ void RegisterValidate(CLI::App& app, int& exit_code) {
   cmd->add_flag("--json", opt->json, "machine-readable output");
   cmd->add_flag("--markdown", opt->markdown, "the report as Markdown (docs/validation.md)");
   cmd->add_flag("--fit", opt->fit, "fit the calibration to the measurements and print it as JSON");
-  cmd->add_flag("--cross-validate", opt->cross_validate, "leave-one-model-out: out-of-sample error of the fit");
+  cmd->add_flag("--cross-validate", opt->cross_validate,
+                "out-of-sample error of the fit: leave-one-model-out, and on the serving sweeps leave-one-GPU-out too");
+  cmd->add_flag("--rows", opt->rows, "print every serving-sweep row, not only the summaries");
+  cmd->add_flag("--gaps", opt->gaps, "list every serving-sweep row capplan cannot express, with the reason");
+  cmd->add_option("--write-bands", opt->write_bands,
+                  "with --cross-validate: write the error bands (data/validation/error-bands.csv format) to FILE");
   cmd->callback([opt, &exit_code] { exit_code = RunValidate(*opt); });
 }
 

@@ -103,7 +103,7 @@ ApiResponse HandleSimulate(std::string_view body) {
   const Deployment& d = req->deployment.deployment;
   auto budget = FittingBudget(m, d, BudgetQuery{.context = req->input_tokens + req->output_tokens, .batch = 1});
   if (!budget.ok()) return ErrorResponse(budget.error());
-  const PerfCalibration cal = CalibrationFor(d.gpu);
+  const PerfCalibration cal = CalibrationFor(d);
   const RooflineStepTimeModel model(m, d, cal);
   SimConfig cfg;
   cfg.replicas = d.parallel.replicas;
@@ -117,8 +117,10 @@ ApiResponse HandleSimulate(std::string_view body) {
   w.output = {.kind = LengthDistribution::kFixed, .value = req->output_tokens};
   w.num_requests = req->requests;
   if (req->sweep) {
-    LoadSweepSpec spec{.workload = w, .targets = {}, .initial_rate_per_second = req->rate_per_second,
-                       .max_simulations = json::kSweepSimulations};
+    LoadSweepSpec spec;  // assigned, not designated: GCC 12 warns when a designated initializer skips a member
+    spec.workload = w;
+    spec.initial_rate_per_second = req->rate_per_second;
+    spec.max_simulations = json::kSweepSimulations;
     spec.targets.ttft_p95 = req->slo_ttft_p95;
     spec.targets.tpot_p95 = req->slo_tpot_p95;
     auto sweep = LoadSweep(cfg, spec, model);

@@ -1,0 +1,114 @@
+// Validation against measured serving sweeps (data/validation/serving-sweeps.csv): every row parsed once into
+// typed fields, translated into a capplan deployment and a closed loop of clients, or listed as a gap with the
+// reason; predictions by the analytic closed-loop steady state; error summaries; the per-(engine, GPU family)
+// fit of the step model's constants; leave-one-model-out and leave-one-GPU-out cross-validation; and the error
+// bands every prediction carries, from the out-of-sample residuals of its regime.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "capplan/error.h"
+#include "capplan/memory.h"
+#include "capplan/model.h"
+#include "capplan/perf.h"
+
+namespace capplan {
+
+/// One worker layout of a sweep row (the aggregated worker, or a disaggregated prefill or decode pool).
+struct SweepLayout {
+  std::optional<int> batch_size, num_workers, tp, pp, attention_dp, moe_tp, moe_ep;
+};
+
+/// One row of serving-sweeps.csv, every column typed (empty cells are absent optionals or empty strings).
+struct SweepRow {
+  int line = 0;  // 1-based line in the file (header = 1)
+  std::string id, source, backend, backend_version, model_path, system, precision, mode;
+  std::string gemm_quant_mode, moe_quant_mode;
+  int64_t isl = 0, osl = 0;
+  SweepLayout agg, prefill, decode;
+  std::optional<int> concurrency;  // silicon_concurrency=N in the source column: the closed loop's clients
+  std::optional<double> ttft_ms, tpot_ms;
+};
+
+/// Parses the file; errors name the file, line and column: "serving-sweeps.csv:12: tp_size='x' is not an integer".
+Result<std::vector<SweepRow>> ParseSweepsCsv(std::string_view text, std::string_view source_name);
+/// The built-in copy (embedded data/validation/serving-sweeps.csv).
+const std::vector<SweepRow>& BuiltInSweeps();
+
+/// A row in capplan's terms, or the reason it cannot be expressed.
+struct SweepCase {
+  const SweepRow* row = nullptr;
+  bool expressible = false;
+  std::string reason;
+  std::string model;   // capplan's model name (preset)
+  std::string gpu_id;  // catalog id
+  std::string family;  // PerfFamilyOf(gpu)
+  bool moe = false;
+  std::shared_ptr<const ModelSpec> spec;  // shared by the rows of one model
+  Deployment deployment;
+  int clients = 0;
+  int kv_sequences = 0;  // what the KV pool holds at isl + osl (memory budget, computed once)
+  double ttft_s = 0, tpot_s = 0;
+};
+
+/// Translates every row (models loaded once). Rows whose model or layout capplan cannot express yet keep their
+/// reason: attention-DP / disaggregated layouts, model families not supported, missing concurrency or metrics.
+std::vector<SweepCase> ExpressSweeps(const std::vector<SweepRow>& rows);
+
+/// One predicted row: both metrics.
+struct SweepPoint {
+  const SweepCase* c = nullptr;
+  double ttft_pred_s = 0, tpot_pred_s = 0;
+  double ttft_err_pct = 0, tpot_err_pct = 0;  // (predicted - measured) / measured x 100
+  std::string bound = {};                     // what limits the steady-state step
+  std::string running_limit = {};
+};
+
+/// Predicts every expressible case with the (engine, family) constants from `calibrations`.
+std::vector<SweepPoint> PredictSweeps(const std::vector<SweepCase>& cases,
+                                      const std::vector<PerfCalibration>& calibrations);
+
+struct SweepSummary {
+  std::string group;
+  std::string metric;  // "ttft" or "tpot"
+  int n = 0;
+  double median_abs_pct = 0, mean_signed_pct = 0;
+};
+/// Summaries grouped by `key`: "engine", "engine_gpu", "engine_gpu_model" (metric always split).
+std::vector<SweepSummary> SummariseSweeps(const std::vector<SweepPoint>& points, std::string_view key);
+
+/// The constants a per-(engine, family) fit moves, each a physical quantity (docs/validation.md): achievable HBM
+/// bandwidth, large-GEMM efficiency, the GEMM half-efficiency size, the experts' half-efficiency size, host time
+/// per step and per sequence, launch time per layer, and the benchmark harness's first-wave share of requests.
+inline constexpr int kFittedConstantsPerSet = 8;
+
+/// Fits the (engine, family) set `start` on the cases of that engine and family. Deterministic.
+PerfCalibration FitEngineCalibration(const std::vector<SweepCase>& cases, const PerfCalibration& start);
+/// Fits every (engine, family) set that has cases, starting from the family priors in `priors`.
+std::vector<PerfCalibration> FitAllEngines(const std::vector<SweepCase>& cases,
+                                           const std::vector<PerfCalibration>& priors);
+
+/// Out-of-sample predictions: for each held-out model (or GPU), refit every set on the other cases and predict it.
+std::vector<SweepPoint> CrossValidateSweeps(const std::vector<SweepCase>& cases,
+                                            const std::vector<PerfCalibration>& priors,
+                                            std::string_view by /* "model" or "gpu" */);
+
+/// An error band: measured / predicted falls within [low, high] for the middle 80% of the `count` comparable
+/// out-of-sample measurements of the regime.
+struct ErrorBand {
+  std::string regime = {};  // e.g. "vllm moe hopper"
+  double low = 1, high = 1;
+  int count = 0;
+};
+/// Bands per regime (engine, dense or MoE, GPU family) and metric, from out-of-sample points.
+std::map<std::string, ErrorBand> BandsFromPoints(const std::vector<SweepPoint>& points, std::string_view metric);
+/// The band of a deployment from the built-in band file (data/validation/error-bands.json); count 0 when none.
+ErrorBand ErrorBandFor(const Deployment& d, const ModelSpec& m, std::string_view metric);
+
+}  // namespace capplan
