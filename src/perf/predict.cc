@@ -80,7 +80,8 @@ Result<MemoryBudget> FittingBudget(const ModelSpec& m, const Deployment& d, cons
 }
 
 int EngineMaxBatch(const Deployment& d, const PerfCalibration& c) {
-  return d.max_num_seqs > 0 ? d.max_num_seqs : c.max_batch;
+  // Per attention-DP rank: vLLM and TensorRT-LLM run one scheduler per rank (docs/scale.md).
+  return (d.max_num_seqs > 0 ? d.max_num_seqs : c.max_batch) * std::max(1, d.parallel.dp_attention);
 }
 
 MaxLoad SteadyState(const RooflineStepTimeModel& model, int concurrency, int64_t input_tokens, int64_t output_tokens) {

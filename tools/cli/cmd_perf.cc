@@ -7,6 +7,8 @@
 #include "cli_util.h"
 #include "commands.h"
 #include "deployment_flags.h"
+#include "disagg_flags.h"
+#include "spec_flags.h"
 #include "encode_results.h"
 
 namespace capplan::cli {
@@ -15,6 +17,8 @@ namespace {
 struct PerfOptions {
   std::string model = "llama-4-scout";
   DeploymentFlags deployment;
+  SpecFlags spec;
+  DisaggFlags disagg;
   int64_t input = 1000;
   int64_t output = 500;
   int batch = 16;
@@ -25,6 +29,7 @@ struct PerfOptions {
 int RunPerf(const PerfOptions& o) {
   auto m = LoadModel(o.model);
   if (!m.ok()) return ReportError(m.error());
+  if (o.disagg.Any()) return PrintDisaggregatedPerf(*m, o.deployment, o.disagg, o.input, o.output, o.batch);
   auto d = BuildDeployment(*m, o.deployment);
   if (!d.ok()) return ReportError(d.error());
   auto p = PredictPerformance(*m, *d, PerfQuery{.input_tokens = o.input, .output_tokens = o.output, .batch = o.batch});
@@ -57,6 +62,7 @@ int RunPerf(const PerfOptions& o) {
       fmt::print("  {:>6}  {:>10}  {:>14.0f}  {:>8}  {:>8.1f}\n", c.batch, FormatSeconds(c.step), c.tokens_per_second,
                  BoundName(c.bound), c.distinct_experts);
   }
+  if (o.spec.method) return PrintSpeculative(*m, *d, o.spec, o.input + o.output / 2, p->max_load.concurrency);
   return 0;
 }
 
@@ -67,6 +73,8 @@ void RegisterPerf(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand("perf", "Predict TTFT, TPOT and throughput (MoE-aware roofline)");
   cmd->add_option("model", opt->model, "preset name or path to a config.json")->capture_default_str();
   AddDeploymentFlags(*cmd, opt->deployment);
+  AddSpecFlags(*cmd, opt->spec);
+  AddDisaggFlags(*cmd, opt->disagg);
   cmd->add_option("--input", opt->input, "input tokens per request")->capture_default_str();
   cmd->add_option("--output", opt->output, "output tokens per request")->capture_default_str();
   cmd->add_option("--batch", opt->batch, "concurrent sequences per replica for the decode point")->capture_default_str();

@@ -13,6 +13,7 @@
 #include "cli_util.h"
 #include "commands.h"
 #include "deployment_flags.h"
+#include "disagg_flags.h"
 #include "encode_results.h"
 
 namespace capplan::cli {
@@ -21,6 +22,7 @@ namespace {
 struct SimulateOptions {
   std::string model = "llama-4-scout";
   DeploymentFlags deployment;
+  DisaggFlags disagg;
   double rate = 10;
   int64_t input = 1000;
   int64_t output = 500;
@@ -105,6 +107,11 @@ int RunSimulate(const SimulateOptions& o) {
   if (!d.ok()) return ReportError(d.error());
   auto w = BuildWorkload(o);
   if (!w.ok()) return ReportError(w.error());
+  if (o.disagg.Any()) {
+    auto requests = GenerateWorkload(*w, o.seed);
+    if (!requests.ok()) return ReportError(requests.error());
+    return RunDisaggregated(*m, o.deployment, o.disagg, *requests, o.input, o.output);
+  }
   auto budget = FittingBudget(*m, *d, BudgetQuery{.context = o.input + o.output, .batch = 1});
   if (!budget.ok()) return ReportError(budget.error());
 
@@ -196,6 +203,7 @@ void RegisterSimulate(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand("simulate", "Simulate serving a request stream (latency percentiles, throughput)");
   cmd->add_option("model", opt->model, "preset name or path to a config.json")->capture_default_str();
   AddDeploymentFlags(*cmd, opt->deployment);
+  AddDisaggFlags(*cmd, opt->disagg);
   cmd->add_option("--rate", opt->rate, "mean arrival rate, requests/s (the starting rate with --sweep)")->capture_default_str();
   cmd->add_option("--input", opt->input, "input tokens per request (mean for other distributions)")->capture_default_str();
   cmd->add_option("--output", opt->output, "output tokens per request (mean for other distributions)")->capture_default_str();
