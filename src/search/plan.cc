@@ -152,7 +152,7 @@ Status CheckPlanLimits(const PlanRequest& r) {
 
 int64_t ReplicaKvTokens(const MemoryBudget& b) {
   if (b.kv_bytes_per_token_per_gpu.v <= 0) return 0;
-  return static_cast<int64_t>(b.kv_cache.v / b.kv_bytes_per_token_per_gpu.v);
+  return b.kv_tokens;  // the pool's tokens on every attention-DP rank together (docs/scale.md)
 }
 
 SchedulerConfig SchedulerFor(const Deployment& d, const MemoryBudget& b, int max_num_seqs) {

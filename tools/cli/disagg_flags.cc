@@ -162,26 +162,18 @@ int PrintDisaggregatedPerf(const ModelSpec& m, const DeploymentFlags& base, cons
   const Seconds transfer = c.link.latency + c.kv_bytes_per_token * static_cast<double>(input) / c.link.bandwidth;
   const Seconds tpot = decode_model.StepTime(DecodeShape(batch, input + output / 2));
   const Seconds first = decode_model.StepTime(DecodeShape(batch, input));
-  fmt::print(
-      "{} disaggregated on {}: prefill {}, decode {}; {} GPUs
-      ", m.name, prefill->deployment.gpu.name,
-      PoolName(*prefill),
-      PoolName(*decode), TotalGpus(*prefill, *decode));
+  fmt::print("{} disaggregated on {}: prefill {}, decode {}; {} GPUs\n", m.name, prefill->deployment.gpu.name,
+             PoolName(*prefill), PoolName(*decode), TotalGpus(*prefill, *decode));
   fmt::print(
       "  TTFT (idle, one {}-token prompt)  {} = prefill {} + KV transfer {} ({} over {}) + first decode step "
-      "{}
-      ",
-      input,
-      FormatSeconds(prefill_time + transfer + first), FormatSeconds(prefill_time), FormatSeconds(transfer),
+      "{}\n",
+      input, FormatSeconds(prefill_time + transfer + first), FormatSeconds(prefill_time), FormatSeconds(transfer),
       FormatBytes(c.kv_bytes_per_token * static_cast<double>(input)), OnNvlink(*prefill, *decode) ? "NVLink" : "RDMA",
       FormatSeconds(first));
-  fmt::print("  TPOT at batch {} per decode worker  {}
-", batch, FormatSeconds(tpot));
-  fmt::print("  decode throughput                   {:.0f} output tok/s ({} workers)
-",
+  fmt::print("  TPOT at batch {} per decode worker  {}\n", batch, FormatSeconds(tpot));
+  fmt::print("  decode throughput                   {:.0f} output tok/s ({} workers)\n",
              batch / tpot.v * decode->workers, decode->workers);
-  fmt::print("  decode KV pool                      {} sequences of {} tokens per worker
-",
+  fmt::print("  decode KV pool                      {} sequences of {} tokens per worker\n",
              decode->budget.max_concurrent_sequences, input + output);
   return 0;
 }
