@@ -117,5 +117,24 @@ TEST(LaunchCommand, BoundsContextAndBatchAndNamesTheLayout) {
   EXPECT_NE(sg.find("--tp 4 --ep-size 4 --context-length 2048 --max-running-requests 128"), std::string::npos) << sg;
 }
 
+TEST(LaunchCommand, AttentionDataParallelWithWideExpertParallelism) {
+  // DP 8 x EP 8 on 8 GPUs: vLLM --data-parallel-size 8 with EP, 1,024 running = 128 per rank;
+  // SGLang counts all 8 GPUs in --tp and keeps --max-running-requests global.
+  Deployment d{.gpu = *GpuCatalog::BuiltIn().Find("h200"),
+               .parallel = {.tp = 1, .ep = 8, .dp_attention = 8},
+               .weights = UniformWeightPrecision(DType::kFP8),
+               .kv_dtype = DType::kBF16,
+               .engine = DefaultEngineProfile(Engine::kVllm)};
+  const std::string v = VllmLaunchCommand("deepseek-ai/DeepSeek-R1", d, 9216, 1024);
+  EXPECT_NE(v.find("--tensor-parallel-size 1 --data-parallel-size 8 --enable-expert-parallel --max-model-len 9216 "
+                   "--max-num-seqs 128"),
+            std::string::npos)
+      << v;
+  const std::string sg = SglangLaunchCommand("deepseek-ai/DeepSeek-R1", d, 9216, 1024);
+  EXPECT_NE(sg.find("--tp 8 --dp 8 --enable-dp-attention --ep-size 8 --context-length 9216 --max-running-requests 1024"),
+            std::string::npos)
+      << sg;
+}
+
 }  // namespace
 }  // namespace capplan
