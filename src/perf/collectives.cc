@@ -74,6 +74,14 @@ LayerCommunication LayerCommunicationOf(const ModelSpec& m, const LayerSpec& l, 
   return out;
 }
 
+KvTransferLink KvTransferLinkOf(const GpuSpec& g, int worker_gpus, int total_gpus, const PerfCalibration& c) {
+  KvTransferLink out;
+  out.nvlink = total_gpus <= ScaleUpDomain(g) && g.scale_up_bandwidth.v > 0;
+  const BytesPerSec per_gpu = out.nvlink ? g.scale_up_bandwidth : ScaleOutLink(g);
+  out.bandwidth = per_gpu * (std::max(1, worker_gpus) * c.comm_efficiency);
+  return out;
+}
+
 double EplbSkew(double skew, const Parallelism& p) {
   if (p.eplb_redundant <= 0 || p.ep <= 1) return skew;
   return skew * p.ep / (p.ep + static_cast<double>(p.eplb_redundant));

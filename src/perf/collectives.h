@@ -47,6 +47,15 @@ struct LayerCommunication {
 LayerCommunication LayerCommunicationOf(const ModelSpec& m, const LayerSpec& l, const Parallelism& p, const GpuSpec& g,
                                         const PerfCalibration& c, double tokens);
 
+/// The link a disaggregated deployment moves KV over, per prefill worker: NVLink when all
+/// `total_gpus` of both pools sit in one scale-up domain, else RDMA over the scale-out NIC of each
+/// of the worker's `worker_gpus` GPUs (each sends its share at once), at the calibrated efficiency.
+struct KvTransferLink {
+  BytesPerSec bandwidth;
+  bool nvlink = false;
+};
+KvTransferLink KvTransferLinkOf(const GpuSpec& g, int worker_gpus, int total_gpus, const PerfCalibration& c);
+
 /// Routing skew left after EPLB: `redundant` extra expert copies let the balancer replicate the hot
 /// experts. Assumed (not fitted, no measurements isolate it): the excess shrinks by E / (E + N),
 /// E ranks and N redundant copies, so N = E (one spare slot per rank) halves it.

@@ -85,6 +85,20 @@ TEST(Collectives, GroupLinkAndDomains) {
   EXPECT_EQ(GroupLink(Gpu("l40s"), 4), Gpu("l40s").pcie_bandwidth);  // no NVLink: PCIe
 }
 
+TEST(Collectives, KvTransferOnNvlinkInsideTheDomainRdmaAcross) {
+  const PerfCalibration c = IdealLinks();
+  // 1P (8 GPUs) + 1D (8 GPUs) on HGX H200: 16 GPUs span two nodes, so RDMA: 8 x 50 GB/s.
+  const KvTransferLink hgx = KvTransferLinkOf(Gpu("h200"), 8, 16, c);
+  EXPECT_FALSE(hgx.nvlink);
+  EXPECT_EQ(hgx.bandwidth, GBps(400));
+  // The same pools inside one GB200 NVL72 domain: NVLink, 8 x 900 GB/s.
+  const KvTransferLink nvl = KvTransferLinkOf(Gpu("gb200"), 8, 16, c);
+  EXPECT_TRUE(nvl.nvlink);
+  EXPECT_EQ(nvl.bandwidth, GBps(7200));
+  // 80 GPUs exceed the 72-GPU domain: back to the network.
+  EXPECT_FALSE(KvTransferLinkOf(Gpu("gb200"), 8, 80, c).nvlink);
+}
+
 TEST(Collectives, RedundantExpertsShrinkTheSkew) {
   EXPECT_DOUBLE_EQ(EplbSkew(0.2, {.tp = 1, .ep = 8, .dp_attention = 8}), 0.2);
   EXPECT_DOUBLE_EQ(EplbSkew(0.2, {.tp = 1, .ep = 8, .dp_attention = 8, .eplb_redundant = 8}), 0.1);

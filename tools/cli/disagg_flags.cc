@@ -48,27 +48,24 @@ int TotalGpus(const Pool& p, const Pool& d) {
   return p.workers * p.deployment.parallel.GpusPerReplica() + d.workers * d.deployment.parallel.GpusPerReplica();
 }
 
-bool OnNvlink(const Pool& p, const Pool& d) {
-  const GpuSpec& g = p.deployment.gpu;
-  return TotalGpus(p, d) <= ScaleUpDomain(g) && g.scale_up_bandwidth.v > 0;
+KvTransferLink LinkOf(const Pool& p, const Pool& d, const PerfCalibration& cal) {
+  return KvTransferLinkOf(p.deployment.gpu, p.deployment.parallel.GpusPerReplica(), TotalGpus(p, d), cal);
 }
 
 // The KV moves once per request (one copy of every layer's KV or MLA latent), from all GPUs of the
 // prefill worker at once: NVLink when both pools fit one scale-up domain, RDMA otherwise.
 DisaggConfig ConfigFor(const ModelSpec& m, const Pool& prefill, const Pool& decode, const PerfCalibration& cal,
                        int64_t input) {
-  const GpuSpec& g = prefill.deployment.gpu;
   DisaggConfig c;
   c.prefill.workers = prefill.workers;
-  c.prefill.max_num_batched_tokens = prefill.deployment.engine.max_num_batched_tokens;
+  c.prefill.max_num_batched_tokens =  // each attention-DP rank of a prefill worker has its own budget
+      static_cast<int64_t>(prefill.deployment.engine.max_num_batched_tokens) * prefill.deployment.parallel.dp_attention;
   c.prefill.max_num_seqs = EngineMaxBatch(prefill.deployment, cal);
   c.decode.workers = decode.workers;
   const SchedulerConfig ds = SchedulerFor(decode.deployment, decode.budget, EngineMaxBatch(decode.deployment, cal));
   c.decode.max_num_seqs = std::min(ds.max_num_seqs, decode.budget.max_concurrent_sequences);
   c.decode.kv_capacity_tokens = ds.kv_capacity_tokens;
-  const BytesPerSec per_gpu = OnNvlink(prefill, decode) ? g.scale_up_bandwidth : GroupLink(g, ScaleUpDomain(g) + 1);
-  c.link = {.bandwidth = per_gpu * (prefill.deployment.parallel.GpusPerReplica() * cal.comm_efficiency),
-            .latency = kKvTransferLatency};
+  c.link = {.bandwidth = LinkOf(prefill, decode, cal).bandwidth, .latency = kKvTransferLatency};
   c.kv_bytes_per_token = KvBytesPerSequence(m, input, prefill.deployment.kv_dtype, true) /
                          static_cast<double>(std::max<int64_t>(1, input));
   return c;
@@ -124,7 +121,7 @@ int RunDisaggregated(const ModelSpec& m, const DeploymentFlags& base, const Disa
   c.first_token_after_decode_step = !f.prefill_emits_first_token;
   c.closed_loop_clients = f.clients;
   const int total_gpus = TotalGpus(*prefill, *decode);
-  const bool nvlink = OnNvlink(*prefill, *decode);
+  const bool nvlink = LinkOf(*prefill, *decode, cal).nvlink;
 
   auto r = SimulateDisaggregated(c, requests, prefill_model, decode_model);
   if (!r.ok()) return ReportError(r.error());
@@ -168,8 +165,8 @@ int PrintDisaggregatedPerf(const ModelSpec& m, const DeploymentFlags& base, cons
       "  TTFT (idle, one {}-token prompt)  {} = prefill {} + KV transfer {} ({} over {}) + first decode step "
       "{}\n",
       input, FormatSeconds(prefill_time + transfer + first), FormatSeconds(prefill_time), FormatSeconds(transfer),
-      FormatBytes(c.kv_bytes_per_token * static_cast<double>(input)), OnNvlink(*prefill, *decode) ? "NVLink" : "RDMA",
-      FormatSeconds(first));
+      FormatBytes(c.kv_bytes_per_token * static_cast<double>(input)),
+      LinkOf(*prefill, *decode, cal).nvlink ? "NVLink" : "RDMA", FormatSeconds(first));
   fmt::print("  TPOT at batch {} per decode worker  {}\n", batch, FormatSeconds(tpot));
   fmt::print("  decode throughput                   {:.0f} output tok/s ({} workers)\n",
              batch / tpot.v * decode->workers, decode->workers);

@@ -49,6 +49,11 @@ void AddSpecFlags(CLI::App& cmd, SpecFlags& f) {
 int PrintSpeculative(const ModelSpec& m, const Deployment& d, const SpecFlags& f, int64_t context, int max_batch) {
   auto method = ParseSpecMethod(*f.method, "--spec");
   if (!method.ok()) return ReportError(method.error());
+  if (*method == SpecMethod::kMtp && m.mtp_params == 0)
+    return ReportError(Error::InvalidArgument(
+        "--spec mtp: " + m.name +
+            " has no multi-token-prediction layers (num_nextn_predict_layers is 0); use eagle or draft",
+        "spec"));
   SpecConfig c{.method = *method, .tokens = f.tokens, .acceptance = {}};
   if (!f.acceptance.empty()) {
     auto rates = ParseRates(f.acceptance);
