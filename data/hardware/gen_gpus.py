@@ -31,7 +31,7 @@ MEASURED = {
 }
 
 HBM = {"a100-40gb-sxm", "a100-80gb-sxm", "h100-sxm", "h100-pcie", "h100-nvl", "h200-sxm", "b200-hgx", "b300-hgx",
-       "gb200-gpu", "mi300x", "mi325x", "mi355x", "gaudi3"}
+       "gb200-gpu", "gb300-gpu", "mi300x", "mi325x", "mi355x", "gaudi3"}
 
 ALIASES = {
     "a100-40gb-sxm": ["a100-40gb", "a100-sxm4-40gb"],
@@ -43,6 +43,7 @@ ALIASES = {
     "b200-hgx": ["b200", "dgx-b200", "hgx-b200"],
     "b300-hgx": ["b300", "hgx-b300"],
     "gb200-gpu": ["gb200", "gb200-nvl72"],
+    "gb300-gpu": ["gb300", "gb300-nvl72"],
     "l40s": ["l40s-48gb"],
     "l4": ["l4-24gb"],
     "rtx-4090": ["4090", "rtx4090"],
@@ -66,6 +67,8 @@ NODES = {
     "b200-hgx": (8, 400, "DGX B200: 8x ConnectX-7 400 Gb/s, one per GPU"),
     "b300-hgx": (8, 800, "HGX B300: 8x ConnectX-8 800 Gb/s SuperNIC, one per GPU"),
     "gb200-gpu": (72, 400, "GB200 NVL72: 72 GPUs in one NVLink domain; ConnectX-7 400 Gb/s per GPU for scale-out"),
+    "gb300-gpu": (72, 800, "GB300 NVL72: 72 GPUs in one NVLink domain; ConnectX-8 800 Gb/s SuperNIC per GPU for "
+                  "scale-out"),
     "l40s": (8, 200, "assumption: PCIe server with 8 cards and one 200 Gb/s NIC per GPU"),
     "l4": (8, 100, "assumption: PCIe server with 8 cards and 100 Gb/s Ethernet per GPU"),
     "rtx-4090": (8, 100, "assumption: 8-card PCIe server, 100 Gb/s Ethernet per GPU"),
@@ -75,6 +78,39 @@ NODES = {
     "mi355x": (8, 400, "AMD MI355X platform: 8 GPUs, one 400 Gb/s NIC per GPU"),
     "gaudi3": (8, 600, "Intel Gaudi 3 white paper: 3 of the 24 on-chip 200GbE ports per card for scale-out"),
 }
+
+# GPUs one NVLink fabric joins, where it differs from gpus_per_node (all-to-all and all-reduce
+# inside it run on NVLink, across it on the scale-out network; see docs/scale.md).
+SCALE_UP_DOMAIN = {
+    "gb200-gpu": (72, "GB200 NVL72: one NVLink 5 domain of 72 GPUs (NVLink Switch trays)"),
+    "gb300-gpu": (72, "GB300 NVL72: one NVLink 5 domain of 72 GPUs (NVLink Switch trays)"),
+    "b300-hgx": (8, "HGX B300 NVL8 board: 8 GPUs on NVLink 5 switches"),
+}
+
+# GPUs the shared catalog does not list yet, with their sources; same columns as gpus.csv.
+EXTRA_ROWS = [
+    {
+        "id": "gb300-gpu",
+        "name": "NVIDIA GB300 NVL72 (per Blackwell Ultra GPU)",
+        "vendor": "NVIDIA",
+        "memory_gb": "288",
+        "memory_bandwidth_tbs": "8.0",
+        "bf16_dense_tflops": "2500",
+        "fp8_dense_tflops": "5000",
+        "int8_dense_tops": "",
+        "fp4_dense_tflops": "15000",
+        "interconnect": "NVLink 5 (NVL72 domain)",
+        "interconnect_gbs_unidirectional": "900",
+        "pcie_gen": "6",
+        "tdp_w": "1400",
+        "source": "NVIDIA GB300 NVL72 product page (per rack of 72: 20 TB HBM3e = 288 GB and 576 TB/s = 8 TB/s "
+                  "per GPU; FP4 1,080 PF dense = 15 PF per GPU; FP8/FP6 720 PF = 10 PF sparse, 5 PF dense; "
+                  "130 TB/s NVLink = 1.8 TB/s per GPU, 900 GB/s per direction); NVIDIA Blackwell Ultra "
+                  "technical blog (15 PF dense NVFP4, 1,400 W configurable TGP); BF16 taken as the B200/GB200 "
+                  "2.5 PF dense (Blackwell Ultra raises FP4 and attention throughput, not BF16). Figures from "
+                  "the vendor pages as recalled, not re-read in this session: check before relying on them",
+    },
+]
 
 # Cards whose only GPU-to-GPU link is PCIe (or a 2-way bridge that pairs cards): no all-to-all
 # scale-up fabric, so collectives beyond a pair run over PCIe.
@@ -91,7 +127,10 @@ def num(text):
 def main(path):
     gpus = []
     with open(path, newline="") as f:
-        for row in csv.DictReader(f):
+        rows = list(csv.DictReader(f))
+        known = {r["id"] for r in rows}
+        rows += [r for r in EXTRA_ROWS if r["id"] not in known]
+        for row in rows:
             gid = row["id"]
             marketed = float(row["memory_gb"]) * 1e9
             if gid in MEASURED:
@@ -127,8 +166,9 @@ def main(path):
                 "pcie_gen": pcie_gen,
                 "pcie_gb_per_s": PCIE_GBPS.get(pcie_gen, 0),
                 "gpus_per_node": per_node,
+                "scale_up_domain_gpus": SCALE_UP_DOMAIN.get(gid, (per_node, ""))[0],
                 "scale_out_gb_per_s": scale_out_gbit / 8,
-                "node_source": node_src,
+                "node_source": node_src + ("; " + SCALE_UP_DOMAIN[gid][1] if gid in SCALE_UP_DOMAIN else ""),
                 "tdp_watts": float(row["tdp_w"]),
                 "source": row["source"],
             })

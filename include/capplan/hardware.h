@@ -15,22 +15,24 @@
 namespace capplan {
 
 struct GpuSpec {
-  std::string id;                 // "h100-sxm"
-  std::string name;               // "NVIDIA H100 SXM5 80GB"
-  std::string vendor;             // "NVIDIA"
+  std::string id;                    // "h100-sxm"
+  std::string name;                  // "NVIDIA H100 SXM5 80GB"
+  std::string vendor;                // "NVIDIA"
   std::vector<std::string> aliases;  // "h100", "h100-80gb", ...
-  Bytes memory_marketed;          // 80 GB (decimal, as sold)
-  Bytes memory_usable;            // what the driver exposes: H100 81,559 MiB; H200 143,771 MiB
+  Bytes memory_marketed;             // 80 GB (decimal, as sold)
+  Bytes memory_usable;               // what the driver exposes: H100 81,559 MiB; H200 143,771 MiB
   std::string memory_usable_source;
-  BytesPerSec hbm_bandwidth;      // peak
+  BytesPerSec hbm_bandwidth;  // peak
   /// Dense peak tensor throughput per compute class; a missing class falls back as
   /// PeakFlops() documents.
   std::map<ComputeClass, FlopsPerSec> dense_peak;
-  std::string interconnect;       // "NVLink 4 (18 links)"
-  BytesPerSec scale_up_bandwidth; // per GPU per direction; 0 when PCIe only
+  std::string interconnect;        // "NVLink 4 (18 links)"
+  BytesPerSec scale_up_bandwidth;  // per GPU per direction; 0 when PCIe only
   int pcie_gen = 0;
-  BytesPerSec pcie_bandwidth;     // per direction, from the generation (x16)
+  BytesPerSec pcie_bandwidth;  // per direction, from the generation (x16)
   int gpus_per_node = 8;
+  /// GPUs one NVLink fabric joins (8 on HGX, 72 on GB200/GB300 NVL72); 0 = gpus_per_node.
+  int scale_up_domain = 0;
   BytesPerSec scale_out_bandwidth;  // network per GPU per direction (400 Gb/s IB = 50 GB/s)
   double tdp_watts = 0;
   std::string source;

@@ -14,16 +14,25 @@
 
 namespace capplan {
 
-/// GPUs per replica = tp * pp. A layer's routed experts are split over ep groups drawn from the tp
-/// GPUs of its pipeline stage, each expert sharded tp/ep ways, so ep must divide tp (vLLM's
-/// --enable-expert-parallel is ep = tp; see docs/memory.md). Replicas multiply the replica.
+/// One replica's layout, in the vocabulary of the engines and the measurement files: A attention
+/// data-parallel ranks of T tensor-parallel GPUs each, per pipeline stage; GPUs per replica =
+/// T x A x P. Attention, dense MLPs, shared experts and embeddings are split T ways inside a rank
+/// and replicated across the A ranks; each rank holds the KV of its own sequences. The routed
+/// experts of a stage are split over its T x A GPUs as E expert-parallel groups x M expert-tensor
+/// shards, M x E = T x A (TensorRT-LLM's moe_ep_size x moe_tp_size; vLLM's --enable-expert-parallel
+/// is E = T x A). A = 1 is plain tensor parallelism. Replicas multiply the replica. See docs/scale.md.
 struct Parallelism {
-  int tp = 1;        // tensor parallel degree (attention heads and dense MLPs split tp ways)
-  int ep = 1;        // expert parallel degree (routed experts split ep ways; 1 = experts TP-sharded)
-  int pp = 1;        // pipeline stages (layers split pp ways)
-  int replicas = 1;  // data-parallel copies of the whole replica
-  int GpusPerReplica() const { return tp * pp; }
-  int TotalGpus() const { return tp * pp * replicas; }
+  int tp = 1;              // T: attention tensor-parallel degree within a rank
+  int ep = 1;              // E: expert-parallel degree (routed experts split E ways; 1 = experts TP-sharded)
+  int pp = 1;              // P: pipeline stages (layers split P ways)
+  int replicas = 1;        // data-parallel copies of the whole replica
+  int dp_attention = 1;    // A: attention data-parallel ranks per stage (SGLang --dp-size with --enable-dp-attention)
+  int eplb_redundant = 0;  // redundant expert copies per MoE layer (EPLB), spread over the E ranks
+  int GpusPerStage() const { return tp * dp_attention; }
+  int GpusPerReplica() const { return tp * dp_attention * pp; }
+  int TotalGpus() const { return GpusPerReplica() * replicas; }
+  /// M = T x A / E: each expert's tensor-parallel shard count.
+  int MoeTp() const { return ep > 0 && GpusPerStage() % ep == 0 ? GpusPerStage() / ep : 1; }
   friend bool operator==(const Parallelism&, const Parallelism&) = default;
 };
 
@@ -34,13 +43,13 @@ Result<Engine> ParseEngine(std::string_view text, std::string_view field);
 /// What an engine reserves, with the source of each default in docs/memory.md.
 struct EngineProfile {
   Engine engine = Engine::kVllm;
-  double memory_fraction = 0.90;     // vLLM --gpu-memory-utilization default
-  Bytes cuda_graph_bytes;            // captured graphs' private pools
-  Bytes runtime_overhead_bytes;      // CUDA context, NCCL buffers, allocator fragmentation
-  int max_num_batched_tokens = 8192; // largest prefill chunk the activations are sized for
-  int kv_block_tokens = 16;          // paged-KV block size
-  bool per_layer_type_kv = true;     // hybrid KV allocation (sliding/chunked layers keep a window)
-  int default_max_num_seqs = 256;    // sequences a step may hold when --max-num-seqs is not given
+  double memory_fraction = 0.90;      // vLLM --gpu-memory-utilization default
+  Bytes cuda_graph_bytes;             // captured graphs' private pools
+  Bytes runtime_overhead_bytes;       // CUDA context, NCCL buffers, allocator fragmentation
+  int max_num_batched_tokens = 8192;  // largest prefill chunk the activations are sized for
+  int kv_block_tokens = 16;           // paged-KV block size
+  bool per_layer_type_kv = true;      // hybrid KV allocation (sliding/chunked layers keep a window)
+  int default_max_num_seqs = 256;     // sequences a step may hold when --max-num-seqs is not given
   /// TensorRT-LLM: the KV pool is memory_fraction of what is free after weights and activations
   /// (KvCacheConfig.free_gpu_memory_fraction); capacity is then the whole usable memory.
   bool fraction_of_free = false;
@@ -56,8 +65,8 @@ struct Deployment {
   WeightPrecision weights;
   DType kv_dtype = DType::kBF16;
   EngineProfile engine;
-  int64_t max_model_len = 0;    // 0 = not set (the model's max context applies; warned when long)
-  int max_num_seqs = 0;         // 0 = not set
+  int64_t max_model_len = 0;  // 0 = not set (the model's max context applies; warned when long)
+  int max_num_seqs = 0;       // 0 = not set
 };
 
 /// Checks a layout against the model and engine rules (heads divisible by TP, experts by EP,
@@ -68,46 +77,53 @@ Status ValidateLayout(const ModelSpec& m, const Parallelism& p);
 /// MoE models when TP would over-shard small experts, PP across nodes.
 Result<Parallelism> DefaultLayout(const ModelSpec& m, const GpuSpec& g, int gpus);
 
-/// A layout from the flags a user gave: none -> DefaultLayout(gpus); --tp [--pp] -> that replica,
-/// repeated gpus / (tp x pp) times (data parallel); --ep alone -> the default layout with that ep.
-/// Errors name the flags: "--gpus=6 is not a multiple of --tp x --pp = 4".
+/// A layout from the flags a user gave: none -> DefaultLayout(gpus); --tp [--pp] [--dp-attention]
+/// -> that replica, repeated gpus / (tp x dp-attention x pp) times (data parallel); --ep alone ->
+/// the default layout with that ep; --moe-tp M gives E = T x A / M (both given: M x E = T x A is
+/// checked). Errors name the flags and the rule: "--gpus=6 is not a multiple of --tp x
+/// --dp-attention x --pp = 4".
 struct LayoutRequest {
   int gpus = 0;
   std::optional<int> tp = std::nullopt;
   std::optional<int> ep = std::nullopt;
   std::optional<int> pp = std::nullopt;
+  std::optional<int> dp_attention = std::nullopt;
+  std::optional<int> moe_tp = std::nullopt;
+  int eplb_redundant = 0;
 };
 Result<Parallelism> ResolveLayout(const ModelSpec& m, const GpuSpec& g, const LayoutRequest& r);
 
 struct Warning {
-  std::string code;     // "low_headroom", "batch_ceiling", "unbounded_context", "fp8_halves_gpus", "simple_total_missing"
+  std::string code;  // "low_headroom", "batch_ceiling", "unbounded_context", "fp8_halves_gpus", "simple_total_missing"
   std::string message;  // with its numbers
 };
 
 struct MemoryBudget {
   // Per GPU (the busiest rank: stage 0 holds the embedding; the last stage the LM head).
-  WeightBytes weights;        // this GPU's shard of each component
+  WeightBytes weights;  // this GPU's shard of each component
   Bytes weights_total;
-  Bytes kv_cache;             // the pool left for KV blocks (0 when it does not fit)
+  Bytes kv_cache;  // the pool left for KV blocks (0 when it does not fit)
   Bytes activations;
-  Bytes overhead;             // runtime + CUDA graphs
-  Bytes capacity;             // usable memory x engine memory fraction
-  Bytes free;                 // capacity - everything, may be negative
+  Bytes overhead;  // runtime + CUDA graphs
+  Bytes capacity;  // usable memory x engine memory fraction
+  Bytes free;      // capacity - everything, may be negative
   bool fits = false;
-  std::string reason;         // why not, with numbers; empty when it fits
+  std::string reason;  // why not, with numbers; empty when it fits
   // From the pool (whole replica view):
   Bytes kv_bytes_per_token_per_gpu;  // at this layout, averaged over layer kinds at `context`
   int64_t kv_tokens = 0;             // tokens the pool holds at `context` per sequence
-  int max_concurrent_sequences = 0;  // at `context`
+  int max_concurrent_sequences = 0;  // at `context`, the whole replica (all attention-DP ranks)
   int64_t max_context_at_batch = 0;  // the longest context each of `batch` sequences can have
   int64_t context = 0;
   int batch = 0;
   std::vector<Warning> warnings;
   // Additions (see docs/memory.md):
   Bytes kv_bytes_per_sequence;  // one sequence of `context` tokens on the busiest-KV GPU, paged blocks rounded up
-  Bytes kv_needed;              // batch x kv_bytes_per_sequence
+  Bytes kv_needed;              // batch_per_rank x kv_bytes_per_sequence (per GPU)
   int busiest_stage = 0;        // the pipeline stage whose GPU the per-GPU fields describe
-  int64_t max_single_sequence = 0;  // the longest context one sequence can have: the largest --max-model-len that starts
+  int64_t max_single_sequence =
+      0;                   // the longest context one sequence can have: the largest --max-model-len that starts
+  int batch_per_rank = 0;  // ceil(batch / dp_attention): the sequences the busiest attention rank holds
 };
 
 struct BudgetQuery {
@@ -121,7 +137,8 @@ Result<MemoryBudget> ComputeMemoryBudget(const ModelSpec& m, const Deployment& d
 
 /// KV bytes one sequence of `context` tokens holds on one GPU of the busiest pipeline stage:
 /// KV heads split by TP (one whole head per GPU when TP exceeds them), an MLA latent whole on
-/// every rank, sliding/chunked layers capped at their window when the engine allocates per layer
+/// every GPU of the sequence's attention rank (each of the A attention-DP ranks holds only its own
+/// sequences), sliding/chunked layers capped at their window when the engine allocates per layer
 /// type, each layer rounded up to whole KV blocks.
 Bytes KvBytesPerSequencePerGpu(const ModelSpec& m, const Parallelism& p, DType kv, const EngineProfile& e,
                                int64_t context);

@@ -2,6 +2,8 @@
 // --tp (the experts are then also tensor-split tp/ep ways), as capplan's layouts allow.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "engine/writers.h"
 
 namespace capplan::engine_detail {
@@ -10,9 +12,15 @@ void WriteSglang(const LaunchRequest& r, LaunchCommand& out) {
   const Deployment& d = r.deployment;
   const ResolvedCheckpoint c = ResolveCheckpoint(r, /*engine_quantizes_fp8=*/true, out);
   out.checkpoint = c.repo;
-  std::string s = fmt::format("python -m sglang.launch_server --model-path {} --tp {}", c.repo, d.parallel.tp);
+  // --tp counts every GPU of a stage; --dp with --enable-dp-attention splits attention into data-parallel ranks.
+  const int dp = std::max(1, d.parallel.dp_attention);
+  std::string s =
+      fmt::format("python -m sglang.launch_server --model-path {} --tp {}", c.repo, d.parallel.GpusPerStage());
+  if (dp > 1) s += fmt::format(" --dp {} --enable-dp-attention", dp);
   if (d.parallel.pp > 1) s += fmt::format(" --pp-size {}", d.parallel.pp);
   if (d.parallel.ep > 1) s += fmt::format(" --ep-size {}", d.parallel.ep);
+  if (d.parallel.eplb_redundant > 0)
+    s += fmt::format(" --enable-eplb --ep-num-redundant-experts {}", d.parallel.eplb_redundant);
   s += fmt::format(" --context-length {} --max-running-requests {}", r.max_model_len, r.max_num_seqs);
   if (d.kv_dtype == DType::kFP8) s += " --kv-cache-dtype fp8_e4m3";
   if (c.online_fp8) s += " --quantization fp8";

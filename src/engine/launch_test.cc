@@ -139,6 +139,25 @@ TEST(Launch, RepositoryFromPresetOrConfig) {
   EXPECT_EQ(ConfigRepository("not json"), "");
 }
 
+TEST(Launch, AttentionDataParallelFlagsPerEngine) {
+  // DeepSeek-style wide EP on 8 GPUs: TP 1 x DP-attention 8, EP 8; 1024 running sequences, 128 per rank.
+  Deployment d = Deploy(Engine::kVllm, UniformWeightPrecision(DType::kFP8), 1, 8);
+  d.parallel.dp_attention = 8;
+  LaunchRequest r{.hf_id = "deepseek-ai/DeepSeek-V3", .deployment = d, .max_model_len = 4096, .max_num_seqs = 1024};
+  auto v = WriteLaunchCommandFor(Engine::kVllm, r);
+  auto s = WriteLaunchCommandFor(Engine::kSglang, r);
+  auto t = WriteLaunchCommandFor(Engine::kTrtllm, r);
+  ASSERT_TRUE(v.ok() && s.ok() && t.ok());
+  EXPECT_THAT(v->command, HasSubstr("--tensor-parallel-size 1 --data-parallel-size 8 --enable-expert-parallel"));
+  EXPECT_THAT(v->command, HasSubstr("--max-num-seqs 128"));
+  EXPECT_THAT(AllNotes(*v), Not(HasSubstr("EP = TP")));  // EP 8 = TP 1 x DP 8: vLLM's own layout
+  EXPECT_THAT(s->command, HasSubstr("--tp 8 --dp 8 --enable-dp-attention"));
+  EXPECT_THAT(s->command, HasSubstr("--ep-size 8"));
+  EXPECT_THAT(t->command, HasSubstr("--tp_size 8"));
+  EXPECT_THAT(t->command, HasSubstr("--max_batch_size 128"));
+  EXPECT_THAT(t->options_file, HasSubstr("enable_attention_dp: true"));
+}
+
 TEST(Launch, BadBoundsNameTheField) {
   LaunchRequest r{.hf_id = kScout, .deployment = Deploy(Engine::kVllm, UniformWeightPrecision(DType::kBF16), 1),
                   .max_model_len = 0, .max_num_seqs = 1};

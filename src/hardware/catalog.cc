@@ -102,10 +102,10 @@ class GpuReader {
       }
       return Ok{};
     }
-    if (key == "pcie_gen" || key == "gpus_per_node") {
-      if (!v.is_number_integer() || v.get<int64_t>() < (key == "pcie_gen" ? 0 : 1))
+    if (key == "pcie_gen" || key == "gpus_per_node" || key == "scale_up_domain_gpus") {
+      if (!v.is_number_integer() || v.get<int64_t>() < (key == "pcie_gen" ? 0 : 1) || v.get<int64_t>() > 1'000'000)
         return Bad(key, key == "pcie_gen" ? "must be a non-negative integer" : "must be a positive integer");
-      (key == "pcie_gen" ? g.pcie_gen : g.gpus_per_node) = v.get<int>();
+      (key == "pcie_gen" ? g.pcie_gen : key == "gpus_per_node" ? g.gpus_per_node : g.scale_up_domain) = v.get<int>();
       return Ok{};
     }
     CAPPLAN_ASSIGN_OR_RETURN(double x, NonNegative(key, v));
@@ -194,8 +194,8 @@ Status GpuCatalog::Merge(std::string_view json_text, std::string_view source_nam
     GpuReader reader(obj, source_name, id);
     // An entry overrides the GPU it names by id or alias ("h100" edits h100-sxm).
     auto named = [&](const GpuSpec& g) {
-      return g.id == id || std::any_of(g.aliases.begin(), g.aliases.end(),
-                                       [&](const std::string& a) { return Lower(a) == id; });
+      return g.id == id ||
+             std::any_of(g.aliases.begin(), g.aliases.end(), [&](const std::string& a) { return Lower(a) == id; });
     };
     auto it = std::find_if(merged.begin(), merged.end(), named);
     if (it != merged.end()) {

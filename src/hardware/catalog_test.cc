@@ -13,8 +13,8 @@ const GpuSpec& Gpu(std::string_view id) {
 }
 
 TEST(GpuCatalog, BuiltInHoldsEveryCsvRow) {
-  // 17 rows in shared/catalog/gpus.csv.
-  EXPECT_EQ(GpuCatalog::BuiltIn().All().size(), 17u);
+  // 17 rows in shared/catalog/gpus.csv, plus GB300 (gen_gpus.py EXTRA_ROWS, with its source).
+  EXPECT_EQ(GpuCatalog::BuiltIn().All().size(), 18u);
   for (const auto& g : GpuCatalog::BuiltIn().All()) {
     EXPECT_FALSE(g.source.empty()) << g.id;
     EXPECT_FALSE(g.memory_usable_source.empty()) << g.id;
@@ -35,6 +35,27 @@ TEST(GpuCatalog, AliasesAndCaseResolveToTheId) {
   EXPECT_EQ(Gpu("gb200").id, "gb200-gpu");
   EXPECT_EQ(Gpu("a100").id, "a100-80gb-sxm");
   EXPECT_EQ(Gpu("MI300X").id, "mi300x");
+}
+
+TEST(GpuCatalog, ScaleUpDomainsAndTheGb300) {
+  // NVL72 racks join 72 GPUs on NVLink; HGX boards 8.
+  EXPECT_EQ(Gpu("gb200").scale_up_domain, 72);
+  EXPECT_EQ(Gpu("gb300-nvl72").scale_up_domain, 72);
+  EXPECT_EQ(Gpu("b300").scale_up_domain, 8);
+  EXPECT_EQ(Gpu("h200").scale_up_domain, 8);
+  const GpuSpec& g = Gpu("gb300");
+  EXPECT_EQ(g.id, "gb300-gpu");
+  EXPECT_EQ(g.memory_marketed, GB(288));
+  EXPECT_EQ(g.scale_up_bandwidth, GBps(900));
+  EXPECT_EQ(g.scale_out_bandwidth, GBps(100));  // ConnectX-8, 800 Gb/s per GPU
+  EXPECT_EQ(PeakFlops(g, ComputeClass::kFP4), TFlopsPerSec(15000));
+  // A user file may set the domain; zero or negative is an error naming the field.
+  GpuCatalog c = GpuCatalog::BuiltIn();
+  EXPECT_TRUE(c.Merge(R"([{"id": "h200-sxm", "scale_up_domain_gpus": 16}])", "my.json").ok());
+  EXPECT_EQ(c.Find("h200")->scale_up_domain, 16);
+  Status bad = c.Merge(R"([{"id": "h200-sxm", "scale_up_domain_gpus": 0}])", "my.json");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("scale_up_domain_gpus"), std::string::npos) << bad.error().message;
 }
 
 TEST(GpuCatalog, NodeFacts) {

@@ -84,9 +84,14 @@ MemoryBudget BudgetOf(const ModelSpec& m, const Deployment& d, const BudgetQuery
   const Bytes overhead = e.cuda_graph_bytes + e.runtime_overhead_bytes;
   const Bytes capacity = e.fraction_of_free ? usable : usable * e.memory_fraction;
 
+  // Each attention-DP rank holds the KV of its own sequences: the busiest one ceil(batch / A).
+  const int ranks = std::max(1, d.parallel.dp_attention);
+  const int batch = (q.batch + ranks - 1) / ranks;
+
   MemoryBudget b;
   b.context = q.context;
   b.batch = q.batch;
+  b.batch_per_rank = batch;
   b.activations = activations;
   b.overhead = overhead;
   b.capacity = capacity;
@@ -109,7 +114,7 @@ MemoryBudget BudgetOf(const ModelSpec& m, const Deployment& d, const BudgetQuery
   }
 
   // The stage with the least slack describes "the GPU" (with pp = 1 the only one).
-  auto slack = [&](const Stage& st) { return st.pool - st.kv_seq * q.batch; };
+  auto slack = [&](const Stage& st) { return st.pool - st.kv_seq * batch; };
   int bind = 0;
   int64_t seqs = std::numeric_limits<int64_t>::max();
   for (int s = 0; s < static_cast<int>(stages.size()); ++s) {
@@ -122,12 +127,14 @@ MemoryBudget BudgetOf(const ModelSpec& m, const Deployment& d, const BudgetQuery
   b.weights_total = st.weights.Total();
   b.kv_cache = st.pool;
   b.kv_bytes_per_sequence = st.kv_seq;
-  b.kv_needed = st.kv_seq * q.batch;
+  b.kv_needed = st.kv_seq * batch;
   b.kv_bytes_per_token_per_gpu = st.kv_seq / static_cast<double>(q.context);
-  b.kv_tokens = HowMany(st.pool, b.kv_bytes_per_token_per_gpu);
+  b.kv_tokens = HowMany(st.pool, b.kv_bytes_per_token_per_gpu) * ranks;
+  // --max-num-seqs caps each rank's scheduler (vLLM and TensorRT-LLM run one per attention-DP rank).
   if (d.max_num_seqs > 0) seqs = std::min<int64_t>(seqs, d.max_num_seqs);
+  seqs *= ranks;
   b.max_concurrent_sequences = static_cast<int>(std::min<int64_t>(seqs, std::numeric_limits<int>::max()));
-  b.max_context_at_batch = MaxContextAtBatch(m, d, ranges, stages, q.batch, ContextLimit(m, d));
+  b.max_context_at_batch = MaxContextAtBatch(m, d, ranges, stages, batch, ContextLimit(m, d));
   b.max_single_sequence = MaxContextAtBatch(m, d, ranges, stages, 1, ContextLimit(m, d));
   b.free = (e.fraction_of_free ? usable : capacity) - st.fixed - b.kv_needed;
   if (e.reserves_outside_fraction) b.free = capacity - st.weights.Total() - b.kv_needed;
@@ -148,11 +155,13 @@ MemoryBudget BudgetOf(const ModelSpec& m, const Deployment& d, const BudgetQuery
     } else if (e.reserves_outside_fraction && activations + overhead > usable - capacity) {
       b.reason = "activations " + FormatBytes(activations) + " + overhead " + FormatBytes(overhead) + " exceed the " +
                  FormatBytes(usable - capacity) + " left outside --mem-fraction-static";
-    } else if (x.kv_seq * q.batch > x.pool) {
+    } else if (x.kv_seq * batch > x.pool) {
+      const std::string per_rank =
+          ranks > 1 ? " (" + Thousands(batch) + " on each of " + Thousands(ranks) + " attention-DP ranks)" : "";
       b.reason = "KV for " + Thousands(q.batch) + " sequence" + (q.batch > 1 ? "s" : "") + " of " +
-                 Thousands(q.context) + " tokens needs " + FormatBytes(x.kv_seq * q.batch) + " per GPU" + stage_note +
-                 ", the KV pool holds " + FormatBytes(x.pool) + " (" +
-                 Thousands(HowMany(x.pool, x.kv_seq)) + " sequences)";
+                 Thousands(q.context) + " tokens" + per_rank + " needs " + FormatBytes(x.kv_seq * batch) + " per GPU" +
+                 stage_note + ", the KV pool holds " + FormatBytes(x.pool) + " (" +
+                 Thousands(HowMany(x.pool, x.kv_seq)) + " sequences" + (ranks > 1 ? " per rank" : "") + ")";
     } else if (d.max_model_len > 0) {
       Bytes one = StageKvBytesPerSequence(m, d.parallel, d.kv_dtype, e, ranges[s], d.max_model_len);
       if (one > x.pool)

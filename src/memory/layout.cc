@@ -44,20 +44,34 @@ Status ValidateLayout(const ModelSpec& m, const Parallelism& p) {
                      "copies when TP exceeds them)",
                  "tp");
   }
+  if (p.dp_attention < 1)
+    return Error::InvalidArgument("--dp-attention=" + to_string(p.dp_attention) + " must be at least 1",
+                                  "dp-attention");
+  if (p.eplb_redundant < 0)
+    return Error::InvalidArgument("--eplb-redundant=" + to_string(p.eplb_redundant) + " must be at least 0",
+                                  "eplb-redundant");
   const int experts = NumExperts(m);
+  const int stage_gpus = p.GpusPerStage();
   if (p.ep > 1) {
     if (experts == 0)
       return Bad("--ep=" + to_string(p.ep) + " needs a mixture-of-experts model; " + m.name + " is dense", "ep");
-    if (experts % p.ep != 0)
+    if ((experts + p.eplb_redundant) % p.ep != 0)
       return Bad("--ep=" + to_string(p.ep) + " does not divide num_experts=" + to_string(experts) +
+                     (p.eplb_redundant > 0 ? " + --eplb-redundant=" + to_string(p.eplb_redundant) : "") +
                      ": every expert-parallel GPU holds the same number of experts",
                  "ep");
-    if (p.tp % p.ep != 0)
-      return Bad("--ep=" + to_string(p.ep) + " does not divide --tp=" + to_string(p.tp) +
-                     ": a layer's experts are split among the tensor-parallel GPUs of its pipeline stage "
-                     "(ep x expert-tp = tp, as TensorRT-LLM's moe_ep_size x moe_tp_size)",
-                 "ep");
+    if (stage_gpus % p.ep != 0)
+      return Bad(
+          "--ep=" + to_string(p.ep) + " does not divide " +
+              (p.dp_attention > 1 ? "--tp x --dp-attention=" + to_string(stage_gpus) : "--tp=" + to_string(p.tp)) +
+              ": a layer's experts are split among the GPUs of its pipeline stage "
+              "(moe-tp x ep = tp x dp-attention, as TensorRT-LLM's moe_tp_size x moe_ep_size)",
+          "ep");
   }
+  if (p.eplb_redundant > 0 && p.ep < 2)
+    return Bad("--eplb-redundant=" + to_string(p.eplb_redundant) +
+                   " needs --ep of at least 2: redundant experts balance load across expert-parallel ranks",
+               "eplb-redundant");
   const int layers = static_cast<int>(m.layers.size());
   if (p.pp > layers)
     return Bad("--pp=" + to_string(p.pp) + " exceeds the model's " + to_string(layers) +
@@ -98,23 +112,54 @@ Result<Parallelism> DefaultLayout(const ModelSpec& m, const GpuSpec& g, int gpus
   return best;
 }
 
+namespace {
+
+// E from --ep and --moe-tp under M x E = T x A; neither given -> `fallback`.
+Result<int> ExpertParallelOf(const LayoutRequest& r, int stage_gpus, const std::string& stage_flags, int fallback) {
+  if (r.moe_tp && *r.moe_tp < 1)
+    return Error::InvalidArgument("--moe-tp=" + to_string(*r.moe_tp) + " must be at least 1", "moe-tp");
+  if (!r.moe_tp) return r.ep.value_or(fallback);
+  if (stage_gpus % *r.moe_tp != 0)
+    return Bad("--moe-tp=" + to_string(*r.moe_tp) + " does not divide " + stage_flags + "=" + to_string(stage_gpus) +
+                   ": moe-tp x ep = tp x dp-attention",
+               "moe-tp");
+  const int ep = stage_gpus / *r.moe_tp;
+  if (r.ep && *r.ep != ep)
+    return Bad("--moe-tp=" + to_string(*r.moe_tp) + " x --ep=" + to_string(*r.ep) + " = " +
+                   to_string(*r.moe_tp * *r.ep) + " but " + stage_flags + " = " + to_string(stage_gpus) +
+                   ": moe-tp x ep = tp x dp-attention (every GPU of a stage holds one expert shard)",
+               "moe-tp");
+  return ep;
+}
+
+}  // namespace
+
 Result<Parallelism> ResolveLayout(const ModelSpec& m, const GpuSpec& g, const LayoutRequest& r) {
   if (r.gpus < 1) return Error::InvalidArgument("--gpus=" + to_string(r.gpus) + " must be at least 1", "gpus");
   Parallelism p;
-  if (!r.tp && !r.pp) {
+  if (!r.tp && !r.pp && !r.dp_attention) {
     CAPPLAN_ASSIGN_OR_RETURN(p, DefaultLayout(m, g, r.gpus));
-    if (r.ep) p.ep = *r.ep;
+    CAPPLAN_ASSIGN_OR_RETURN(p.ep, ExpertParallelOf(r, p.GpusPerStage(), "--tp", p.ep));
   } else {
     p.tp = r.tp.value_or(1);
     p.pp = r.pp.value_or(1);
-    p.ep = r.ep.value_or(1);
+    p.dp_attention = r.dp_attention.value_or(1);
+    const std::string stage_flags = p.dp_attention > 1 ? "--tp x --dp-attention" : "--tp";
+    if (p.tp >= 1 && p.dp_attention >= 1) {
+      CAPPLAN_ASSIGN_OR_RETURN(p.ep, ExpertParallelOf(r, p.GpusPerStage(), stage_flags, 1));
+    } else {
+      p.ep = r.ep.value_or(1);
+    }
+    p.eplb_redundant = r.eplb_redundant;
     CAPPLAN_RETURN_IF_ERROR(ValidateLayout(m, p));
     if (r.gpus % p.GpusPerReplica() != 0)
-      return Error::InvalidArgument(
-          "--gpus=" + to_string(r.gpus) + " is not a multiple of --tp x --pp = " + to_string(p.GpusPerReplica()),
-          "gpus");
+      return Error::InvalidArgument("--gpus=" + to_string(r.gpus) + " is not a multiple of " + stage_flags +
+                                        " x --pp = " + to_string(p.GpusPerReplica()) +
+                                        " (GPUs per replica = tp x dp-attention x pp)",
+                                    "gpus");
     p.replicas = r.gpus / p.GpusPerReplica();
   }
+  p.eplb_redundant = r.eplb_redundant;
   CAPPLAN_RETURN_IF_ERROR(ValidateLayout(m, p));
   return p;
 }

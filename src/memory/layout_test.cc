@@ -26,8 +26,8 @@ TEST(ValidateLayout, ErrorsNameTheFlagAndTheRule) {
   EXPECT_EQ(LayoutError("llama-4-scout", {.tp = 8, .ep = 3}),
             "--ep=3 does not divide num_experts=16: every expert-parallel GPU holds the same number of experts");
   EXPECT_EQ(LayoutError("llama-4-scout", {.tp = 4, .ep = 8}),
-            "--ep=8 does not divide --tp=4: a layer's experts are split among the tensor-parallel GPUs of its "
-            "pipeline stage (ep x expert-tp = tp, as TensorRT-LLM's moe_ep_size x moe_tp_size)");
+            "--ep=8 does not divide --tp=4: a layer's experts are split among the GPUs of its pipeline stage "
+            "(moe-tp x ep = tp x dp-attention, as TensorRT-LLM's moe_tp_size x moe_ep_size)");
   EXPECT_EQ(LayoutError("llama-3.1-8b", {.tp = 2, .ep = 2}),
             "--ep=2 needs a mixture-of-experts model; llama-3.1-8b is dense");
   EXPECT_EQ(LayoutError("llama-4-scout", {.pp = 49}),
@@ -126,7 +126,8 @@ TEST(ResolveLayout, FlagsMakeAReplicaAndTheRestDataParallel) {
   const GpuSpec g = testing::Gpu("h100");
   EXPECT_EQ(*ResolveLayout(m, g, {.gpus = 8, .tp = 4}), (Parallelism{.tp = 4, .ep = 1, .pp = 1, .replicas = 2}));
   EXPECT_EQ(*ResolveLayout(m, g, {.gpus = 8}), (Parallelism{.tp = 8}));
-  EXPECT_EQ(ResolveLayout(m, g, {.gpus = 6, .tp = 4}).error().message, "--gpus=6 is not a multiple of --tp x --pp = 4");
+  EXPECT_EQ(ResolveLayout(m, g, {.gpus = 6, .tp = 4}).error().message,
+            "--gpus=6 is not a multiple of --tp x --pp = 4 (GPUs per replica = tp x dp-attention x pp)");
   EXPECT_EQ(ResolveLayout(m, g, {.gpus = 0}).error().message, "--gpus=0 must be at least 1");
   EXPECT_EQ(ResolveLayout(m, g, {.gpus = 8, .ep = 2}).error().message,
             "--ep=2 needs a mixture-of-experts model; llama-3.1-70b is dense");

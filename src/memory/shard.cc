@@ -70,8 +70,9 @@ WeightBytes StageWeightsPerGpu(const ModelSpec& m, const WeightPrecision& w, con
     const LayerSpec& l = m.layers[i];
     attention += AttentionParamsPerRank(m, l, p.tp);
     dense += l.dense_mlp_params / tp;
-    // ep expert groups x (tp / ep) shards per expert = tp GPUs, each with 1/tp of the experts' bytes.
-    routed += static_cast<double>(l.num_experts) * l.expert_params / tp;
+    // E expert groups x M shards per expert = T x A GPUs; EPLB's redundant copies ride on top.
+    const int copies = l.num_experts > 0 ? l.num_experts + p.eplb_redundant : 0;
+    routed += static_cast<double>(copies) * l.expert_params / p.GpusPerStage();
     shared += l.shared_expert_params / tp;
     router += l.router_params;
     norms += l.norm_params;
@@ -130,7 +131,10 @@ Bytes ActivationBytesPerGpu(const ModelSpec& m, const Parallelism& p, const Engi
   for (const auto& l : m.layers) {
     const double dense = t * l.dense_mlp_params / h / p.tp;
     const double shared = t * l.shared_expert_params / h / p.tp;
-    const double moe = l.is_moe() ? t * l.experts_per_token * (l.expert_params / h / p.tp + h) : 0;
+    // With attention DP the A ranks' chunks are dispatched to the E expert ranks: A/E chunks of copies
+    // land on one GPU (at least one). Their intermediates, copies x expert/h/M, stay t k expert/h/T.
+    const double chunks = std::max(1.0, static_cast<double>(p.dp_attention) / p.ep);
+    const double moe = l.is_moe() ? t * l.experts_per_token * (l.expert_params / h / p.tp + chunks * h) : 0;
     mlp = std::max(mlp, dense + shared + moe);
   }
   const double hidden = kLiveHiddenTensors * t * h;

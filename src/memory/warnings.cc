@@ -47,7 +47,7 @@ std::vector<Warning> BudgetWarnings(const ModelSpec& m, const Deployment& d, con
   }
   // batch_ceiling: at the longest allowed context, fewer sequences fit than the workload runs.
   if (!unbounded && max_context > q.context && kv_at_max.v > 0) {
-    const int64_t at_max = static_cast<int64_t>(std::floor(b.kv_cache / kv_at_max));
+    const int64_t at_max = static_cast<int64_t>(std::floor(b.kv_cache / kv_at_max)) * d.parallel.dp_attention;
     if (at_max < q.batch)
       out.push_back({"batch_ceiling", "at the " + Thousands(max_context) + "-token max context the KV pool holds " +
                                           Thousands(at_max) + " sequence" + (at_max == 1 ? "" : "s") + ", below the " +

@@ -82,7 +82,8 @@ Result<MemoryBudget> FittingBudget(const ModelSpec& m, const Deployment& d, cons
 }
 
 int EngineMaxBatch(const Deployment& d, const PerfCalibration&) {
-  return EffectiveMaxNumSeqs(d.engine, d.gpu, d.max_num_seqs);
+  // Per attention-DP rank: vLLM and TensorRT-LLM run one scheduler per rank (docs/scale.md).
+  return EffectiveMaxNumSeqs(d.engine, d.gpu, d.max_num_seqs) * std::max(1, d.parallel.dp_attention);
 }
 
 ClosedLoopPoint ClosedLoopSteadyState(const RooflineStepTimeModel& model, int clients, int64_t input_tokens,
@@ -155,7 +156,8 @@ ClosedLoopPoint ClosedLoopSteadyState(const RooflineStepTimeModel& model, int cl
 
 MaxLoad SteadyState(const RooflineStepTimeModel& model, int concurrency, int64_t input_tokens, int64_t output_tokens) {
   const Deployment& d = model.deployment();
-  return SteadyStateWithLimit(model, concurrency, "", input_tokens, output_tokens, d.engine.max_num_batched_tokens,
+  return SteadyStateWithLimit(model, concurrency, "", input_tokens, output_tokens,
+                              d.engine.max_num_batched_tokens * std::max(1, d.parallel.dp_attention),  // per DP rank
                               std::max(1, d.parallel.replicas));
 }
 
@@ -208,7 +210,7 @@ Result<PerfPrediction> PredictPerformance(const ModelSpec& m, const Deployment& 
   }
   concurrency = std::max(1, concurrency);
   p.max_load = SteadyStateWithLimit(model, concurrency, limit, q.input_tokens, q.output_tokens,
-                                    d.engine.max_num_batched_tokens, replicas);
+                                  d.engine.max_num_batched_tokens * std::max(1, d.parallel.dp_attention), replicas);
 
   for (int b = 1;; b *= 2) {
     const int batch = std::min(b, concurrency);

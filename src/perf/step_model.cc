@@ -13,6 +13,7 @@
 #include <cmath>
 
 #include "capplan/perf.h"
+#include "perf/collectives.h"
 
 namespace capplan {
 namespace {
@@ -68,7 +69,7 @@ StepBreakdown RooflineStepTimeModel::Breakdown(const BatchShape& s) const {
   const int tp = std::max(1, d.parallel.tp);
   const int ep = std::max(1, d.parallel.ep);
   const int pp = std::max(1, d.parallel.pp);
-  const int etp = std::max(1, tp / ep);  // each expert's tensor-parallel shard when ep < tp
+  const int etp = d.parallel.MoeTp();  // M: each expert's tensor-parallel shard count (T x A / E)
 
   const DType linear_t = d.weights.linear.value_or(d.weights.base);
   const DType expert_t = d.weights.routed_experts.value_or(linear_t);
@@ -84,10 +85,13 @@ StepBreakdown RooflineStepTimeModel::Breakdown(const BatchShape& s) const {
   const FlopsPerSec expert_full = expert_peak * (c.matmul_efficiency * c.expert_matmul_scale);
   const FlopsPerSec attn_rate = PeakFlops(g, ComputeClass::kBF16) * c.attention_efficiency;
 
-  const double tokens = static_cast<double>(s.TotalTokens());
-  const double seqs = s.decode_sequences + s.prefill_sequences;
-  const double mean_ctx =
-      s.decode_sequences > 0 ? static_cast<double>(s.decode_context_tokens) / s.decode_sequences : 0;
+  // Attention DP: attention, dense MLPs and the LM head run on one rank's 1/A of the step; the
+  // routed experts see the whole stage's tokens (docs/scale.md).
+  const double share = RankShareOf(d.parallel).rank_fraction;
+  const double stage_tokens = static_cast<double>(s.TotalTokens());
+  const double tokens = stage_tokens * share;
+  const double seqs = (s.decode_sequences + s.prefill_sequences) * share;
+  const double mean_ctx = s.decode_sequences > 0 ? static_cast<double>(s.decode_context_tokens) / s.decode_sequences : 0;
 
   // KV geometry: GQA heads split across TP ranks, replicated when TP exceeds them; MLA's latent is
   // replicated on every rank (one latent per token, not per head).
@@ -123,9 +127,11 @@ StepBreakdown RooflineStepTimeModel::Breakdown(const BatchShape& s) const {
   for (const LayerSpec& layer : m.layers) {
     const double window = layer.window > 0 ? static_cast<double>(layer.window) : 1e300;
     // Visible context: decodes read min(context, window) each; prefill chunks read their cache.
-    const double decode_visible = s.decode_sequences * std::min(mean_ctx, window);
-    const double prefill_pairs = std::min(s.prefill_attention_pairs, static_cast<double>(s.prefill_tokens) * window);
-    const double prefill_cached = std::min(static_cast<double>(s.prefill_cached_tokens), s.prefill_sequences * window);
+    const double decode_visible = share * s.decode_sequences * std::min(mean_ctx, window);
+    const double prefill_pairs =
+        share * std::min(s.prefill_attention_pairs, static_cast<double>(s.prefill_tokens) * window);
+    const double prefill_cached =
+        share * std::min(static_cast<double>(s.prefill_cached_tokens), s.prefill_sequences * window);
 
     Seconds layer_time{0};
     auto add = [&](const OpCost& o) { layer_time += price(o); };
@@ -147,7 +153,8 @@ StepBreakdown RooflineStepTimeModel::Breakdown(const BatchShape& s) const {
     }
     if (layer.is_moe()) {
       const ExpertLoad load =
-          BusiestRankExpertLoad(layer.num_experts, layer.experts_per_token, ep, tokens, c.routing_skew);
+          BusiestRankExpertLoad(layer.num_experts, layer.experts_per_token, ep, stage_tokens,
+                                EplbSkew(c.routing_skew, d.parallel));
       const double w = static_cast<double>(layer.expert_params) / etp;
       const double tokens_per_expert = load.distinct_experts > 0 ? load.assignments / load.distinct_experts : 0;
       // Grouped-GEMM efficiency follows the rows each expert's GEMM gets (tokens per expert), with its own
@@ -166,21 +173,8 @@ StepBreakdown RooflineStepTimeModel::Breakdown(const BatchShape& s) const {
       out.overhead += c.moe_layer_overhead;
     }
 
-    // Communication: two all-reduces of the activations per layer across TP, all-to-all for EP.
-    const bool in_node = tp <= g.gpus_per_node;
-    BytesPerSec link =
-        in_node ? (g.scale_up_bandwidth.v > 0 ? g.scale_up_bandwidth : g.pcie_bandwidth) : g.scale_out_bandwidth;
-    if (link.v <= 0) link = GBps(16);  // no recorded link: PCIe gen3 x16 as a floor
-    const Bytes act{tokens * m.hidden_size * kActivationBytes};
-    Seconds comm = AllReduceTime(act, tp, link, c) * 2.0;
-    // Expert parallelism inside the tensor-parallel group (ep <= tp, the same GPUs): every rank already holds
-    // every token after the attention all-reduce and the MoE output is summed by the layer's second all-reduce,
-    // so there is no separate dispatch/combine; counting both would price the communication twice.
-    if (layer.is_moe() && ep > 1 && ep > tp) {
-      // Dispatch and combine: each token's hidden state goes to k experts, (ep-1)/ep of them remote.
-      const Bytes a2a{tokens * layer.experts_per_token * m.hidden_size * kActivationBytes * (ep - 1) / ep / ep};
-      comm += (c.collective_latency + a2a / (link * c.comm_efficiency)) * 2.0;
-    }
+    // Communication, each collective on the links it crosses (perf/collectives.h).
+    const Seconds comm = LayerCommunicationOf(m, layer, d.parallel, g, c, stage_tokens).Total();
     out.communication += comm;
     out.roofline += layer_time;
     out.overhead += c.layer_overhead;

@@ -145,7 +145,7 @@ TEST(Validation, RowsThatCannotBeExpressedSayWhy) {
   r.model = "Llama-3.1-8B";
   r.gpu = "H100";
   r.weights_dtype = "FP8";
-  r.gpu_count = "8";
+  r.gpu_count = std::string("8");  // not = "8": GCC 12 -Wrestrict false positive under -Werror
   r.tp = "";
   EXPECT_EQ(ExpressRow(r).reason, "parallelism (tp/pp) not stated");
 }

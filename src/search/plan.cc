@@ -59,6 +59,12 @@ std::vector<Parallelism> LayoutOptions(const ModelSpec& m, const GpuSpec& g, int
     no_ep.ep = 1;
     if (ValidateLayout(m, no_ep).ok()) out.push_back(no_ep);
   }
+  // Attention data parallelism with wide EP (DeepSeek-style), for MoE models with an MLA latent,
+  // which TP would copy onto every GPU: one attention rank per GPU, experts over all of them.
+  if (experts > 0 && m.attention.mla && base->tp > 1) {
+    Parallelism dp{.tp = 1, .ep = base->tp, .pp = base->pp, .replicas = 1, .dp_attention = base->tp};
+    if (ValidateLayout(m, dp).ok()) out.push_back(dp);
+  }
   return out;
 }
 
@@ -192,13 +198,14 @@ Status CheckPlanLimits(const PlanRequest& r) {
 
 int64_t ReplicaKvTokens(const MemoryBudget& b) {
   if (b.kv_bytes_per_token_per_gpu.v <= 0) return 0;
-  return static_cast<int64_t>(b.kv_cache.v / b.kv_bytes_per_token_per_gpu.v);
+  return b.kv_tokens;  // the pool's tokens on every attention-DP rank together (docs/scale.md)
 }
 
 SchedulerConfig SchedulerFor(const Deployment& d, const MemoryBudget& b, int max_num_seqs) {
   SchedulerConfig s;
   s.max_num_seqs = std::max(1, max_num_seqs);
-  s.max_num_batched_tokens = d.engine.max_num_batched_tokens;
+  // Each attention-DP rank has its own token budget; the simulator runs the ranks as one scheduler.
+  s.max_num_batched_tokens = static_cast<int64_t>(d.engine.max_num_batched_tokens) * std::max(1, d.parallel.dp_attention);
   s.kv_capacity_tokens = ReplicaKvTokens(b);
   s.kv_block_tokens = d.engine.kv_block_tokens;
   return s;
@@ -285,7 +292,7 @@ Result<PlanResult> Plan(const PlanRequest& r, const GpuCatalog& gpus, const Pric
     c.slo_concurrency = lo;
     // The launch command bounds the running batch to what the targets allow; the budget then
     // reports the warnings of the deployment as it will really run.
-    c.deployment.max_num_seqs = lo;
+    c.deployment.max_num_seqs = (lo + c.deployment.parallel.dp_attention - 1) / c.deployment.parallel.dp_attention;
     if (auto bounded = ComputeMemoryBudget(r.model, c.deployment, BudgetQuery{.context = context, .batch = lo}); bounded.ok())
       c.memory = *bounded;
     const MaxLoad at_slo = SteadyState(model, lo, r.input_tokens, r.output_tokens);

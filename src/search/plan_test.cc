@@ -133,3 +133,27 @@ TEST(Plan, MillionTokenPromptsRecommendTheCheapestConfirmedCandidate) {
 
 }  // namespace
 }  // namespace capplan
+
+namespace capplan {
+namespace {
+
+TEST(SchedulerFor, AttentionDataParallelRanksAddTheirKvAndTokenBudgets) {
+  // DeepSeek-V3 on 8x H200 with DP 8: the replica's scheduler holds all 8 ranks' KV (8 x one GPU's
+  // pool tokens) and 8 x the per-rank token budget; the engine cap is per rank too.
+  const ModelSpec m = *LoadModel("deepseek-v3");
+  Deployment d{.gpu = *GpuCatalog::BuiltIn().Find("h200"),
+               .parallel = {.tp = 1, .ep = 8, .dp_attention = 8},
+               .weights = NativeWeightPrecision(m),
+               .engine = DefaultEngineProfile(Engine::kVllm)};
+  auto b = ComputeMemoryBudget(m, d, BudgetQuery{.context = 3072, .batch = 1});
+  ASSERT_TRUE(b.ok()) << b.error().message;
+  const SchedulerConfig s = SchedulerFor(d, *b, 1024);
+  EXPECT_EQ(s.kv_capacity_tokens, b->kv_tokens);
+  EXPECT_EQ(s.kv_capacity_tokens, 8 * static_cast<int64_t>(b->kv_cache / b->kv_bytes_per_token_per_gpu));
+  EXPECT_EQ(s.max_num_batched_tokens, 8 * d.engine.max_num_batched_tokens);
+  d.max_num_seqs = 64;
+  EXPECT_EQ(EngineMaxBatch(d, CalibrationFor(d.gpu)), 8 * 64);
+}
+
+}  // namespace
+}  // namespace capplan

@@ -20,9 +20,9 @@ struct MemoryOptions {
 
 void PrintText(const ModelSpec& m, const Deployment& d, const std::string& weights, const MemoryBudget& b) {
   const Parallelism& p = d.parallel;
-  fmt::print("{} on {}x {} (tp {}, ep {}, pp {}, {} replica{}), {}, weights {}, KV {}\n", m.name, p.TotalGpus(),
-             d.gpu.id, p.tp, p.ep, p.pp, p.replicas, p.replicas > 1 ? "s" : "", EngineName(d.engine.engine), weights,
-             DTypeName(d.kv_dtype));
+  fmt::print("{} on {}x {} (tp {}, {}ep {}, pp {}, {} replica{}), {}, weights {}, KV {}\n", m.name, p.TotalGpus(),
+             d.gpu.id, p.tp, p.dp_attention > 1 ? fmt::format("dp-attention {}, ", p.dp_attention) : "", p.ep, p.pp,
+             p.replicas, p.replicas > 1 ? "s" : "", EngineName(d.engine.engine), weights, DTypeName(d.kv_dtype));
   fmt::print("Per GPU{}:\n", p.pp > 1 ? fmt::format(" (pipeline stage {} of {})", b.busiest_stage, p.pp) : "");
   fmt::print("  capacity     {:>10}  ({} usable{})\n", FormatBytes(b.capacity), FormatBytes(d.gpu.memory_usable),
              d.engine.fraction_of_free ? "" : fmt::format(" x {:.2f}", d.engine.memory_fraction));

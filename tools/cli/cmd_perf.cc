@@ -8,6 +8,8 @@
 #include "commands.h"
 #include "default_deployment.h"
 #include "deployment_flags.h"
+#include "disagg_flags.h"
+#include "spec_flags.h"
 #include "encode_results.h"
 #include "error_band_text.h"
 
@@ -17,6 +19,8 @@ namespace {
 struct PerfOptions {
   std::string model = "llama-4-scout";
   DeploymentFlags deployment;
+  SpecFlags spec;
+  DisaggFlags disagg;
   int64_t input = 1000;
   int64_t output = 500;
   int batch = 16;
@@ -30,6 +34,7 @@ struct PerfOptions {
 int RunPerf(const PerfOptions& o) {
   auto m = LoadModel(o.model);
   if (!m.ok()) return ReportError(m.error());
+  if (o.disagg.Any()) return PrintDisaggregatedPerf(*m, o.deployment, o.disagg, o.input, o.output, o.batch);
   auto chosen = DeploymentThatFits(*m, o.deployment, o.gpus_given, o.input + o.output);
   if (!chosen.ok()) return ReportError(chosen.error());
   const Deployment* d = &chosen->deployment;
@@ -110,6 +115,7 @@ int RunPerf(const PerfOptions& o) {
       fmt::print("  {:>6}  {:>10}  {:>14.0f}  {:>8}  {:>8.1f}\n", c.batch, FormatSeconds(c.step), c.tokens_per_second,
                  BoundName(c.bound), c.distinct_experts);
   }
+  if (o.spec.method) return PrintSpeculative(*m, *d, o.spec, o.input + o.output / 2, p->max_load.concurrency);
   return 0;
 }
 
@@ -120,6 +126,8 @@ void RegisterPerf(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand("perf", "Predict TTFT, TPOT and throughput (MoE-aware roofline)");
   cmd->add_option("model", opt->model, "preset name or path to a config.json")->capture_default_str();
   AddDeploymentFlags(*cmd, opt->deployment);
+  AddSpecFlags(*cmd, opt->spec);
+  AddDisaggFlags(*cmd, opt->disagg);
   cmd->add_option("--input", opt->input, "input tokens per request")->capture_default_str();
   cmd->add_option("--output", opt->output, "output tokens per request")->capture_default_str();
   cmd->add_option("--batch", opt->batch, "concurrent sequences per replica for the decode point")

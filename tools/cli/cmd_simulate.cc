@@ -14,6 +14,7 @@
 #include "commands.h"
 #include "default_deployment.h"
 #include "deployment_flags.h"
+#include "disagg_flags.h"
 #include "encode_results.h"
 #include "error_band_text.h"
 
@@ -23,6 +24,7 @@ namespace {
 struct SimulateOptions {
   std::string model = "llama-4-scout";
   DeploymentFlags deployment;
+  DisaggFlags disagg;
   double rate = 10;
   int64_t input = 1000;
   int64_t output = 500;
@@ -128,6 +130,11 @@ int RunSimulate(const SimulateOptions& o) {
     return ReportError(Error::InvalidArgument("a closed loop is bounded by --requests, not --duration", "--duration"));
   auto w = BuildWorkload(o);
   if (!w.ok()) return ReportError(w.error());
+  if (o.disagg.Any()) {
+    auto requests = GenerateWorkload(*w, o.seed);
+    if (!requests.ok()) return ReportError(requests.error());
+    return RunDisaggregated(*m, o.deployment, o.disagg, *requests, o.input, o.output);
+  }
   auto budget = FittingBudget(*m, *d, BudgetQuery{.context = o.input + o.output, .batch = 1});
   if (!budget.ok()) return ReportError(budget.error());
 
@@ -261,6 +268,7 @@ void RegisterSimulate(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand("simulate", "Simulate serving a request stream (latency percentiles, throughput)");
   cmd->add_option("model", opt->model, "preset name or path to a config.json")->capture_default_str();
   AddDeploymentFlags(*cmd, opt->deployment);
+  AddDisaggFlags(*cmd, opt->disagg);
   cmd->add_option("--rate", opt->rate, "mean arrival rate, requests/s (the starting rate with --sweep)")
       ->capture_default_str();
   cmd->add_option("--input", opt->input, "input tokens per request (mean for other distributions)")

@@ -8,9 +8,18 @@ namespace capplan::cli {
 
 void AddDeploymentFlags(CLI::App& cmd, DeploymentFlags& f) {
   cmd.add_option("--gpu", f.gpu, "GPU id or alias (capplan gpus)")->capture_default_str();
-  cmd.add_option("--gpus", f.gpus, "Number of GPUs in all; replicas = gpus / (tp x pp)")->capture_default_str();
-  cmd.add_option("--tp", f.tp, "Tensor-parallel degree (default: widest within a node)");
-  cmd.add_option("--ep", f.ep, "Expert-parallel degree (default: tp for MoE models when experts divide)");
+  cmd.add_option("--gpus", f.gpus, "Number of GPUs in all; replicas = gpus / (tp x dp-attention x pp)")
+      ->capture_default_str();
+  cmd.add_option("--tp", f.tp, "Attention tensor-parallel degree within a rank (default: widest within a node)");
+  cmd.add_option("--dp-attention", f.dp_attention,
+                 "Attention data-parallel ranks, each with its own sequences and KV (default 1)");
+  cmd.add_option("--ep", f.ep,
+                 "Expert-parallel degree; moe-tp x ep = tp x dp-attention (default: tp for MoE models when experts "
+                 "divide)");
+  cmd.add_option("--moe-tp", f.moe_tp, "Expert tensor-parallel degree: ep = tp x dp-attention / moe-tp");
+  cmd.add_option("--eplb-redundant", f.eplb_redundant,
+                 "Redundant expert copies per MoE layer (EPLB): more memory, less routing skew")
+      ->capture_default_str();
   cmd.add_option("--pp", f.pp, "Pipeline stages (default: across nodes)");
   cmd.add_option("--weights", f.weights,
                  "Weights dtype: native (the checkpoint's own), bf16, fp16, fp8, int8, int4, mxfp4, nvfp4")
@@ -26,7 +35,14 @@ Result<Deployment> BuildDeployment(const ModelSpec& m, const DeploymentFlags& f)
   CAPPLAN_ASSIGN_OR_RETURN(GpuCatalog catalog, LoadCatalog(f.gpu_file));
   Deployment d;
   CAPPLAN_ASSIGN_OR_RETURN(d.gpu, catalog.Find(f.gpu));
-  CAPPLAN_ASSIGN_OR_RETURN(d.parallel, ResolveLayout(m, d.gpu, {.gpus = f.gpus, .tp = f.tp, .ep = f.ep, .pp = f.pp}));
+  CAPPLAN_ASSIGN_OR_RETURN(d.parallel, ResolveLayout(m, d.gpu,
+                                                     {.gpus = f.gpus,
+                                                      .tp = f.tp,
+                                                      .ep = f.ep,
+                                                      .pp = f.pp,
+                                                      .dp_attention = f.dp_attention,
+                                                      .moe_tp = f.moe_tp,
+                                                      .eplb_redundant = f.eplb_redundant}));
   if (f.weights == "native") {
     d.weights = NativeWeightPrecision(m);
   } else {
@@ -53,11 +69,14 @@ Result<Deployment> BuildDeployment(const ModelSpec& m, const DeploymentFlags& f)
 
 std::string WeightsName(const ModelSpec& m, const std::string& weights_flag) {
   if (weights_flag != "native") return weights_flag;
-  return "native (" + (m.native.description.empty() ? std::string(DTypeName(m.native.base)) : m.native.description) + ")";
+  return "native (" + (m.native.description.empty() ? std::string(DTypeName(m.native.base)) : m.native.description) +
+         ")";
 }
 
 std::string LayoutName(const Parallelism& p) {
-  std::string s = fmt::format("TP{} EP{} PP{}", p.tp, p.ep, p.pp);
+  std::string s = p.dp_attention > 1 ? fmt::format("TP{} DP-attention{} EP{} PP{}", p.tp, p.dp_attention, p.ep, p.pp)
+                                     : fmt::format("TP{} EP{} PP{}", p.tp, p.ep, p.pp);
+  if (p.eplb_redundant > 0) s += fmt::format(" +{} redundant experts", p.eplb_redundant);
   if (p.replicas > 1) s += fmt::format(" x{} replicas", p.replicas);
   return s;
 }

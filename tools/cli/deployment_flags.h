@@ -4,7 +4,6 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
-
 #include <optional>
 #include <string>
 
@@ -16,8 +15,9 @@ namespace capplan::cli {
 
 struct DeploymentFlags {
   std::string gpu = "h100-sxm";
-  int gpus = 1;                  // all GPUs; replicas = gpus / (tp x pp)
-  std::optional<int> tp, ep, pp;
+  int gpus = 1;  // all GPUs; replicas = gpus / (tp x dp-attention x pp)
+  std::optional<int> tp, ep, pp, dp_attention, moe_tp;
+  int eplb_redundant = 0;
   std::string weights = "native";
   std::string kv_dtype = "bf16";
   std::string engine = "vllm";
@@ -26,7 +26,8 @@ struct DeploymentFlags {
   std::optional<std::string> gpu_file;  // user catalog additions/overrides
 };
 
-/// Adds --gpu, --gpus, --tp, --ep, --pp, --weights, --kv-dtype, --engine, --max-model-len, --max-num-seqs and
+/// Adds --gpu, --gpus, --tp, --ep, --pp, --dp-attention, --moe-tp, --eplb-redundant, --weights, --kv-dtype, --engine,
+/// --max-model-len, --max-num-seqs and
 /// --gpu-file to `cmd`, bound to `f`.
 void AddDeploymentFlags(CLI::App& cmd, DeploymentFlags& f);
 
@@ -36,7 +37,7 @@ Result<Deployment> BuildDeployment(const ModelSpec& m, const DeploymentFlags& f)
 
 /// "native (MXFP4 experts ...)" or the dtype given.
 std::string WeightsName(const ModelSpec& m, const std::string& weights_flag);
-/// "TP4 EP1 PP1", with " x2 replicas" when more than one.
+/// "TP4 EP1 PP1", "TP1 DP-attention8 EP8 PP1", with " x2 replicas" when more than one.
 std::string LayoutName(const Parallelism& p);
 
 }  // namespace capplan::cli

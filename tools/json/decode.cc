@@ -24,19 +24,41 @@ Result<std::string> ConfigText(const nlohmann::json& config, std::string_view fi
                                 std::string(field));
 }
 
+// The same rules as the CLI's ResolveLayout (M x E = T x A, GPUs per replica = T x A x P), with
+// the request's field names in the errors.
 Result<Parallelism> DecodeLayout(const nlohmann::json& layout, int gpus) {
   if (!layout.is_object())
     return Error::InvalidArgument(
         fmt::format("{}: layout must be an object, got {}", kRequestSource, DescribeType(layout)), "layout");
-  CAPPLAN_RETURN_IF_ERROR(RejectUnknownFields(layout, {"tp", "ep", "pp"}, "layout"));
+  CAPPLAN_RETURN_IF_ERROR(
+      RejectUnknownFields(layout, {"tp", "ep", "pp", "dp_attention", "moe_tp", "eplb_redundant"}, "layout"));
   Parallelism p;
   CAPPLAN_ASSIGN_OR_RETURN(p.tp, IntOr(layout, "tp", 1, 1, kMaxParallelDegree, "layout"));
-  CAPPLAN_ASSIGN_OR_RETURN(p.ep, IntOr(layout, "ep", 1, 1, kMaxParallelDegree, "layout"));
   CAPPLAN_ASSIGN_OR_RETURN(p.pp, IntOr(layout, "pp", 1, 1, kMaxParallelDegree, "layout"));
-  if (gpus % p.GpusPerReplica() != 0)
+  CAPPLAN_ASSIGN_OR_RETURN(p.dp_attention, IntOr(layout, "dp_attention", 1, 1, kMaxParallelDegree, "layout"));
+  CAPPLAN_ASSIGN_OR_RETURN(p.eplb_redundant, IntOr(layout, "eplb_redundant", 0, 0, kMaxParallelDegree, "layout"));
+  CAPPLAN_ASSIGN_OR_RETURN(auto ep, OptionalInt(layout, "ep", 1, kMaxParallelDegree, "layout"));
+  CAPPLAN_ASSIGN_OR_RETURN(auto moe_tp, OptionalInt(layout, "moe_tp", 1, kMaxParallelDegree, "layout"));
+  const int stage = p.GpusPerStage();
+  p.ep = ep ? static_cast<int>(*ep) : 1;
+  if (moe_tp) {
+    if (stage % *moe_tp != 0 || (ep && *moe_tp * *ep != stage))
+      return Error::InvalidArgument(
+          fmt::format("{}: layout.moe_tp={} x layout.ep={} must equal layout.tp x layout.dp_attention={}",
+                      kRequestSource, *moe_tp, ep ? fmt::format("{}", *ep) : std::string("?"), stage),
+          "layout.moe_tp");
+    p.ep = stage / static_cast<int>(*moe_tp);
+  }
+  if (gpus % p.GpusPerReplica() != 0) {
+    if (p.dp_attention > 1)
+      return Error::InvalidArgument(fmt::format("{}: gpus={} is not a multiple of layout.tp*layout.dp_attention*"
+                                                "layout.pp={}",
+                                                kRequestSource, gpus, p.GpusPerReplica()),
+                                    "gpus");
     return Error::InvalidArgument(fmt::format("{}: gpus={} is not a multiple of layout.tp*layout.pp={}", kRequestSource,
                                               gpus, p.GpusPerReplica()),
                                   "gpus");
+  }
   p.replicas = gpus / p.GpusPerReplica();
   return p;
 }

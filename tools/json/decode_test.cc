@@ -157,6 +157,32 @@ TEST(DecodeMemoryRequest, GpusMustBeAMultipleOfTheReplica) {
   EXPECT_EQ(r.error().message, "request: gpus=6 is not a multiple of layout.tp*layout.pp=4");
 }
 
+TEST(DecodeMemoryRequest, AttentionDataParallelLayoutIsTheCliLayout) {
+  // The same layout as `--gpus 16 --tp 1 --dp-attention 8 --ep 8 --eplb-redundant 32`.
+  json body = {{"model", {{"preset", "deepseek-v3"}}}, {"gpu", "h200"}, {"gpus", 16}};
+  body["layout"] = {{"tp", 1}, {"dp_attention", 8}, {"ep", 8}, {"eplb_redundant", 32}};
+  auto r = DecodeMemoryRequest(body);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  const ModelSpec m = *LoadModel("deepseek-v3");
+  auto cli = ResolveLayout(m, *GpuCatalog::BuiltIn().Find("h200"),
+                           {.gpus = 16, .tp = 1, .ep = 8, .dp_attention = 8, .eplb_redundant = 32});
+  ASSERT_TRUE(cli.ok()) << cli.error().message;
+  EXPECT_EQ(r->deployment.parallel, *cli);
+  EXPECT_EQ(r->deployment.parallel.replicas, 2);
+  // moe_tp alone gives ep = tp x dp_attention / moe_tp; a contradicting pair names the rule.
+  body["layout"] = {{"tp", 1}, {"dp_attention", 8}, {"moe_tp", 2}};
+  r = DecodeMemoryRequest(body);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->deployment.parallel.ep, 4);
+  body["layout"] = {{"tp", 1}, {"dp_attention", 8}, {"moe_tp", 2}, {"ep", 8}};
+  EXPECT_EQ(DecodeMemoryRequest(body).error().message,
+            "request: layout.moe_tp=2 x layout.ep=8 must equal layout.tp x layout.dp_attention=8");
+  body["gpus"] = 12;
+  body["layout"] = {{"tp", 1}, {"dp_attention", 8}, {"ep", 8}};
+  EXPECT_EQ(DecodeMemoryRequest(body).error().message,
+            "request: gpus=12 is not a multiple of layout.tp*layout.dp_attention*layout.pp=8");
+}
+
 TEST(DecodeMemoryRequest, ImpossibleLayoutIsTheLibrarysError) {
   json body = ScoutOn(64);
   body["layout"] = {{"tp", 64}};  // Scout has 40 attention heads

@@ -139,7 +139,10 @@ nlohmann::json EncodeGpu(const GpuSpec& g) {
 
 nlohmann::json EncodeLayout(const Parallelism& p) {
   return {{"tp", p.tp},
+          {"dp_attention", p.dp_attention},
           {"ep", p.ep},
+          {"moe_tp", p.MoeTp()},
+          {"eplb_redundant", p.eplb_redundant},
           {"pp", p.pp},
           {"replicas", p.replicas},
           {"gpus_per_replica", p.GpusPerReplica()},
