@@ -1,5 +1,5 @@
 // A day of traffic through a static and an autoscaled fleet (fleet.h), and a replica's capacity under the SLOs.
-#include "search/fleet.h"
+#include "capplan/fleet.h"
 
 #include <fmt/format.h>
 

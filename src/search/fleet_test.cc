@@ -1,6 +1,6 @@
 // A day of traffic: profiles, replicas(t) by hand, static vs autoscaled GPU-hours and dollars, and the SLO
 // attainment through the ramps with a constant-time fake step model (hand arithmetic in the comments).
-#include "search/fleet.h"
+#include "capplan/fleet.h"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
