@@ -346,11 +346,13 @@ struct OwnGpuHour {
   std::optional<DollarsPerHour> capex_per_gpu_hour, power_per_gpu_hour, hosting_per_gpu_hour;  // when known
   double all_in_power_kw = 0;
   std::string basis;  // "InferenceX TCO, owning - hyperscaler (2026-04-03)" or "your capex + power + hosting"
+  std::optional<PriceDate> as_of;  // the TCO table's date; nullopt for the caller's own inputs
 };
 /// Errors name the missing flag: "--own-usd-per-kwh is required with --own-capex-usd-per-gpu"; or that the table
 /// has no row for the GPU and no all-in price was given.
 Result<OwnGpuHour> OwnCostPerGpuHour(std::string_view gpu_id, const PriceCatalog& prices, const OwnInputs& in);
-/// A GpuQuote for owning `gpu_count` GPUs at `own` (no instance packing: one buys GPUs).
+/// A GpuQuote for owning `gpu_count` GPUs at `own` (no instance packing: one buys GPUs), dated own.as_of, else
+/// `today` (the caller's inputs are today's).
 GpuQuote OwnQuote(std::string_view gpu_id, int gpu_count, const OwnGpuHour& own, Date today);
 
 /// What riding spot capacity costs: spot instances are reclaimed after windows of 2-4 h (shared/catalog README,

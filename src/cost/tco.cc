@@ -194,7 +194,7 @@ GpuQuote OwnQuote(std::string_view gpu_id, int gpu_count, const OwnGpuHour& own,
                .usd_per_gpu_hour = own.usd_per_gpu_hour,
                .pricing_type = "own (" + own.basis + ")",
                .kind = PricingKind::kOwn,
-               .as_of = {FormatDate(today), today},
+               .as_of = own.as_of.value_or(PriceDate{FormatDate(today), today}),
                .source = own.basis,
                .origin = "--pricing own"};
   return GpuQuote{.row = row,
