@@ -1,6 +1,10 @@
 #include "encode_cost.h"
 
+#include <fmt/format.h>
+
+#include "decode.h"
 #include "encode_results.h"
+#include "fields.h"
 
 namespace capplan::json {
 namespace {
@@ -92,6 +96,49 @@ nlohmann::json EncodeCost(const CostRequest& r, const CostReport& c) {
                  {"power_usd_per_month",
                   e.power_usd_per_month ? nlohmann::json(e.power_usd_per_month->v) : nlohmann::json(nullptr)}};
   return j;
+}
+
+Result<CostRequest> DecodeCostRequest(const nlohmann::json& body) {
+  CAPPLAN_RETURN_IF_ERROR(
+      RejectUnknownFields(body, {"model", "gpu", "gpus", "layout", "weights", "kv_dtype", "engine", "max_model_len",
+                                 "max_num_seqs", "input", "output", "slo_ttft_p95_seconds", "slo_tpot_p95_seconds",
+                                 "pricing", "providers", "cached_input_fraction", "monthly_tokens"}));
+  nlohmann::json deployment = body;  // the /api/perf decoder reads the deployment fields and the lengths
+  for (const char* k : {"slo_ttft_p95_seconds", "slo_tpot_p95_seconds", "pricing", "providers", "cached_input_fraction",
+                        "monthly_tokens"})
+    deployment.erase(k);
+  CAPPLAN_ASSIGN_OR_RETURN(PerfRequest perf, DecodePerfRequest(deployment));
+  CostRequest r;
+  r.model = perf.deployment.model;
+  r.preset = perf.deployment.preset;
+  r.deployment = perf.deployment.deployment;
+  r.input_tokens = perf.query.input_tokens;
+  r.output_tokens = perf.query.output_tokens;
+  CAPPLAN_ASSIGN_OR_RETURN(auto ttft, OptionalNumber(body, "slo_ttft_p95_seconds", 1e-6, 3600));
+  CAPPLAN_ASSIGN_OR_RETURN(auto tpot, OptionalNumber(body, "slo_tpot_p95_seconds", 1e-6, 3600));
+  if (ttft) r.slo_ttft_p95 = Seconds{*ttft};
+  if (tpot) r.slo_tpot_p95 = Seconds{*tpot};
+  CAPPLAN_ASSIGN_OR_RETURN(auto pricing, OptionalString(body, "pricing"));
+  if (pricing) {
+    CAPPLAN_ASSIGN_OR_RETURN(r.tier, ParsePricingTier(*pricing, "request: pricing"));
+  }
+  CAPPLAN_ASSIGN_OR_RETURN(auto cached, OptionalNumber(body, "cached_input_fraction", 0, 1));
+  r.cached_input_fraction = cached.value_or(0);
+  CAPPLAN_ASSIGN_OR_RETURN(r.tokens_per_month, OptionalNumber(body, "monthly_tokens", 1, 1e18));
+  if (body.contains("providers") && !body["providers"].is_null()) {
+    const nlohmann::json& p = body["providers"];
+    if (!p.is_array())
+      return Error::InvalidArgument(
+          fmt::format("{}: providers must be an array of strings, not {}", kRequestSource, DescribeType(p)),
+          "providers");
+    for (const auto& v : p) {
+      if (!v.is_string())
+        return Error::InvalidArgument(
+            fmt::format("{}: providers must hold strings, not {}", kRequestSource, DescribeType(v)), "providers");
+      r.providers.push_back(v.get<std::string>());
+    }
+  }
+  return r;
 }
 
 nlohmann::json EncodeFleet(const TrafficProfile& profile, const FleetResult& f) {
