@@ -23,7 +23,8 @@ struct CostRequest {
   Seconds slo_tpot_p95{0.050};
   PricingTier tier = PricingTier::kOnDemand;
   OwnInputs own;
-  std::vector<std::string> providers;      // empty: all; an unknown one is an error
+  std::vector<std::string> providers;  // empty: all; an unknown one is an error naming providers_field
+  std::string providers_field = "--provider";
   double cached_input_fraction = 0;        // [0, 1]
   std::optional<double> tokens_per_month;  // the API comparison's volume; default: the deployment's 24x7 capacity
   BytesPerSec storage_bandwidth = kDefaultStorageBandwidth;  // for spot's replacement time

@@ -38,7 +38,7 @@ Result<CostReport> CostDeployment(const CostRequest& r, const PriceCatalog& pric
   if (r.input_tokens < 1 || r.output_tokens < 1)
     return Error::InvalidArgument("--input and --output must be at least 1 token", "--input");
   if (!(r.storage_bandwidth.v > 0)) return Error::InvalidArgument("--storage-gbps must be > 0", "--storage-gbps");
-  CAPPLAN_RETURN_IF_ERROR(prices.CheckProviders(r.providers, "--provider"));
+  CAPPLAN_RETURN_IF_ERROR(prices.CheckProviders(r.providers, r.providers_field));
   CAPPLAN_ASSIGN_OR_RETURN(
       MemoryBudget budget,
       FittingBudget(r.model, r.deployment, {.context = r.input_tokens + r.output_tokens, .batch = 1}));

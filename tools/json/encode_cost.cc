@@ -109,6 +109,7 @@ Result<CostRequest> DecodeCostRequest(const nlohmann::json& body) {
     deployment.erase(k);
   CAPPLAN_ASSIGN_OR_RETURN(PerfRequest perf, DecodePerfRequest(deployment));
   CostRequest r;
+  r.providers_field = "request: providers";
   r.model = perf.deployment.model;
   r.preset = perf.deployment.preset;
   r.deployment = perf.deployment.deployment;
