@@ -180,6 +180,7 @@ Result<OwnGpuHour> OwnCostPerGpuHour(std::string_view gpu_id, const PriceCatalog
     out.usd_per_gpu_hour = in.neocloud ? tco->own_neocloud : tco->own_hyperscaler;
     out.basis =
         fmt::format("InferenceX TCO, owning - {} ({})", in.neocloud ? "neocloud" : "hyperscaler", tco->as_of.text);
+    out.as_of = tco->as_of;
   }
   if (in.usd_per_kwh && out.all_in_power_kw > 0)
     out.power_per_gpu_hour = DollarsPerHour{out.all_in_power_kw * *in.usd_per_kwh};

@@ -51,6 +51,8 @@ TEST(Own, DefaultsToTheTcoTableAndEveryInputIsOverridable) {
   auto hyper = OwnCostPerGpuHour("h200-sxm", BuiltIn(), {});
   ASSERT_TRUE(hyper.ok()) << hyper.error().message;
   EXPECT_NEAR(hyper->usd_per_gpu_hour.v, 1.41, 1e-12);
+  ASSERT_TRUE(hyper->as_of.has_value());
+  EXPECT_EQ(hyper->as_of->text, "2026-04-03");  // the table's date, shown as the owned GPUs' price date
   EXPECT_NEAR(OwnCostPerGpuHour("h200-sxm", BuiltIn(), {.neocloud = true})->usd_per_gpu_hour.v, 1.74, 1e-12);
   EXPECT_NEAR(OwnCostPerGpuHour("h200-sxm", BuiltIn(), {.usd_per_gpu_hour = 2.0})->usd_per_gpu_hour.v, 2.0, 1e-12);
   // $25,000 per GPU over 5 years = 25000 / 43800 h = 0.570776; power 1.73 kW x $0.10 = 0.173; hosting 0.20.
@@ -70,6 +72,7 @@ TEST(Own, DefaultsToTheTcoTableAndEveryInputIsOverridable) {
   // Owning is billed per GPU, no instance packing: 3 x 1.41 = 4.23 $/h.
   const GpuQuote q = OwnQuote("h200-sxm", 3, *hyper, {2026, 12, 1});
   EXPECT_EQ(q.billed_gpus, 3);
+  EXPECT_EQ(q.row.as_of.text, "2026-04-03");
   EXPECT_NEAR(q.usd_per_hour.v, 4.23, 1e-12);
 }
 
