@@ -220,6 +220,7 @@ int RunPlan(PlanOptions& o, const CLI::App& cmd) {
   // autoscaled $/month, then simulate the day for the cheapest.
   std::optional<FleetResult> fleet;
   const Candidate* fleet_of = nullptr;
+  std::vector<ApiComparison> fleet_apis;
   if (profile) {
     for (const Candidate& c : plan->candidates) {
       if (!c.meets_slo) continue;
@@ -233,6 +234,12 @@ int RunPlan(PlanOptions& o, const CLI::App& cmd) {
     auto f = DayOfTraffic(o, r, *fleet_of, *profile, true);
     if (!f.ok()) return ReportError(f.error());
     fleet = *f;
+    // The APIs at the same daily traffic against the autoscaled fleet's bill (its capacity: the peak fleet's).
+    const double ratio = static_cast<double>(r.input_tokens) / r.output_tokens;
+    const double capacity = TokensPerMonth24x7(fleet_of->replica_capacity_rps * r.output_tokens, ratio) *
+                            fleet->static_replicas;
+    fleet_apis = CompareWithApis(fleet->usd_per_month_autoscaled, capacity, plan->api_match.rows,
+                                 plan->tokens_per_month, ratio, r.cached_input_fraction);
   }
 
   if (o.json) {
@@ -242,6 +249,13 @@ int RunPlan(PlanOptions& o, const CLI::App& cmd) {
       j["fleet"] = json::EncodeFleet(*profile, *fleet);
       j["fleet"]["candidate"] = json::EncodeCandidate(*fleet_of);
       j["fleet"]["usd_per_month_recommendation_24x7"] = best.usd_per_month.v;
+      j["fleet"]["api_comparison"] = nlohmann::json::array();
+      for (const ApiComparison& a : fleet_apis)
+        j["fleet"]["api_comparison"].push_back({{"provider", a.price.provider},
+                                                {"usd_per_month", a.usd_per_month.v},
+                                                {"api_cheaper", a.api_cheaper},
+                                                {"crossover_tokens_per_month", a.crossover_tokens_per_month},
+                                                {"as_of", a.price.as_of.text}});
     }
     PrintJson(j);
     return 0;
@@ -330,7 +344,14 @@ int RunPlan(PlanOptions& o, const CLI::App& cmd) {
       fmt::print("   cheapest: {}\n", t.cheapest);
     }
   }
-  if (fleet) PrintFleet(*profile, *fleet, *fleet_of, best);
+  if (fleet) {
+    PrintFleet(*profile, *fleet, *fleet_of, best);
+    fmt::print("  the APIs at the day's {:.2f}B tokens a month against the autoscaled fleet's {}/month:",
+               plan->tokens_per_month / 1e9, FormatDollars(fleet->usd_per_month_autoscaled));
+    for (const ApiComparison& a : fleet_apis)
+      fmt::print(" {} {} ({});", a.price.provider, FormatDollars(a.usd_per_month), a.api_cheaper ? "cheaper" : "dearer");
+    fmt::print("\n");
+  }
   fmt::print("\nAssumptions: {} engine profile; {} prices; 730 hours a month; the roofline model calibrated to\n"
              "published TensorRT-LLM measurements (docs/validation.md); latency from the serving simulator (docs/metrics.md).\n",
              o.engine, PricingTierName(*tier));
