@@ -10,7 +10,7 @@ namespace {
 ApiPrice Api(std::string provider, double in, double out) {
   ApiPrice p;
   p.provider = std::move(provider);
-  p.model_text = std::string("m");  // not = "m": GCC 12 -O3 warns falsely (-Wrestrict) on that assignment
+  p.model_text = std::string(1, 'm');  // not = "m": GCC 12 -Wrestrict false positive (PR 105651) at -O3
   p.usd_per_million_input = {in};
   p.usd_per_million_output = {out};
   return p;
