@@ -77,9 +77,13 @@ Staleness IsStale(const PriceDate& as_of, Date today, int max_age_days = kDefaul
 // ---------------------------------------------------------------------------------------------------------------
 // Price rows
 
-enum class PricingKind { kOnDemand, kSpot, kReserved, kOverride };
-const char* PricingKindName(PricingKind k);  // "on-demand", "spot", "reserved", "override"
-/// From a pricing_type text: starts with "spot" -> spot; mentions "reserv" or "capacity block" -> reserved;
+/// kReserved is a reservation of unstated or short term (AWS capacity blocks); kReserved1y / kReserved3y a 1- or
+/// 3-year commitment; kOwn the cost of owning the GPU (capex amortised + power + hosting, per GPU-hour).
+enum class PricingKind { kOnDemand, kSpot, kReserved, kOverride, kReserved1y, kReserved3y, kOwn };
+/// "on-demand", "spot", "reserved", "override", "reserved-1y", "reserved-3y", "own"
+const char* PricingKindName(PricingKind k);
+/// From a pricing_type text: starts with "spot" -> spot; "own" -> own; mentions "reserv", "rental" or "capacity
+/// block" -> reserved, reserved-3y when it also says "3-year" / "3yr", reserved-1y for "1-year" / "1yr";
 /// "override" -> override; anything else (on-demand, "on-demand (Community Cloud)", ...) -> on-demand.
 PricingKind ClassifyPricing(std::string_view pricing_type);
 
@@ -102,6 +106,9 @@ struct ApiPrice {
   std::optional<std::string> model_key;  // canonical model (a preset name or e.g. "mixtral-8x22b"), nullopt if unmapped
   Dollars usd_per_million_input;
   Dollars usd_per_million_output;
+  std::optional<Dollars> usd_per_million_cached_input;  // the rate for input tokens served from the provider's cache
+  std::optional<Dollars> usd_per_million_batch_input;   // batch (asynchronous) tier, where the provider lists one
+  std::optional<Dollars> usd_per_million_batch_output;
   PriceDate as_of;
   std::string source;
   std::string origin;
@@ -126,8 +133,21 @@ struct GpuQuote {
 };
 
 struct QuoteFilter {
-  std::vector<std::string> providers;  // empty: all; otherwise case-insensitive provider names
+  std::vector<std::string> providers = {};  // empty: all; otherwise case-insensitive provider names
   std::vector<PricingKind> kinds = {PricingKind::kOnDemand, PricingKind::kOverride};
+};
+
+/// Owning a GPU, or renting it for 3 years, per GPU-hour all-in (power included), from a TCO table
+/// (data/prices/tco.csv). The 3-year rental also appears as a kReserved3y GpuPrice of the built-in catalog.
+struct TcoRow {
+  std::string gpu_text;  // the table's wording, "H100"
+  std::string gpu_id;    // catalog id
+  DollarsPerHour own_hyperscaler;
+  DollarsPerHour own_neocloud;
+  DollarsPerHour rental_3y;
+  double all_in_power_kw = 0;  // per GPU, at load, host and cooling share included
+  PriceDate as_of;
+  std::string source;
 };
 
 /// The catalog ids prices can refer to (those of the hardware catalog, shared/catalog/gpus.csv).
@@ -162,6 +182,17 @@ class PriceCatalog {
   /// of the per-GPU rows of RunPod, Nebius, Crusoe; not of single-GPU VM shapes such as GCP a3-highgpu-1g).
   /// Empty when no row of an allowed kind prices `gpu_id`. REQUIRES: gpu_count >= 1.
   std::vector<GpuQuote> QuoteGpus(std::string_view gpu_id, int gpu_count, const QuoteFilter& filter = {}) const;
+  /// Per GPU, provider and pricing kind only the rows of the newest date (an unknown date loses to any known one):
+  /// a provider's 2026 price replaces its 2025 one, while rows of the same date (instance sizes, Secure vs
+  /// Community Cloud) all stay. QuoteGpus uses only these; gpu_prices() lists every row.
+  std::vector<GpuPrice> CurrentGpuPrices() const;
+  /// An error naming the unknown entries when a provider in `providers` has no GPU or API price row here
+  /// (case-insensitive): "--providers: unknown provider 'lamda'; known: AWS, Azure, ...".
+  Status CheckProviders(const std::vector<std::string>& providers, std::string_view flag = "--providers") const;
+  /// The TCO row for a catalog GPU id, if the table has one.
+  std::optional<TcoRow> Tco(std::string_view gpu_id) const;
+  const std::vector<TcoRow>& tco() const { return tco_; }
+
   /// API prices for a preset; when none exist, the nearest priced equivalent, named as such (see api_models.cc).
   ApiPriceMatch ApiPrices(std::string_view preset) const;
 
@@ -173,6 +204,7 @@ class PriceCatalog {
  private:
   std::vector<GpuPrice> gpu_;
   std::vector<ApiPrice> api_;
+  std::vector<TcoRow> tco_;
 };
 
 /// A flag value "GPU=USD_PER_GPU_HOUR" ("h100-sxm=2.50"): provider "override", 1 GPU per instance, dated `today`.
@@ -224,8 +256,15 @@ struct ApiMonthlyCost {
   Dollars usd_per_month;                   // input_tokens * p_in / 1e6 + output_tokens * p_out / 1e6
   Dollars usd_per_million_tokens_blended;  // (r * p_in + p_out) / (1 + r)
 };
-ApiMonthlyCost ApiCost(const ApiPrice& price, double tokens_per_month, double input_output_ratio);
-Dollars BlendedPerMillion(const ApiPrice& price, double input_output_ratio);
+/// `cached_input_fraction` f in [0, 1]: the share of input tokens billed at the cached rate (the full input rate
+/// where the row has none): input $/M = (1 - f) * p_in + f * p_cached.
+ApiMonthlyCost ApiCost(const ApiPrice& price, double tokens_per_month, double input_output_ratio,
+                       double cached_input_fraction = 0);
+Dollars BlendedPerMillion(const ApiPrice& price, double input_output_ratio, double cached_input_fraction = 0);
+/// The input rate at a cached fraction, as above.
+Dollars EffectiveInputPerMillion(const ApiPrice& price, double cached_input_fraction);
+/// The row's batch tier as a price of its own (provider "Amazon Bedrock (batch)"), when it lists both batch rates.
+std::optional<ApiPrice> BatchTier(const ApiPrice& price);
 
 /// Fixed deployment (its cost is flat per month): the volume above which self-hosting is cheaper than the API,
 /// self_host_usd_per_month / api_blended_per_million * 1e6 tokens. Valid only up to the deployment's capacity
@@ -258,7 +297,7 @@ struct ApiComparison {
 /// whichever the caller reports) and `self_host_tokens_per_month` its monthly capacity (tokens_per_month_24x7).
 std::vector<ApiComparison> CompareWithApis(Dollars self_host_usd_per_month, double self_host_tokens_per_month,
                                            const std::vector<ApiPrice>& apis, double tokens_per_month,
-                                           double input_output_ratio);
+                                           double input_output_ratio, double cached_input_fraction = 0);
 
 struct TierApiCost {
   std::string provider;
@@ -274,6 +313,57 @@ struct TrafficTier {
 /// Side by side for each volume in `tiers_tokens_per_month` (default 1B, 10B, 100B tokens a month).
 std::vector<TrafficTier> TrafficTiers(Dollars replica_usd_per_month, double replica_tokens_per_month,
                                       double input_output_ratio, const std::vector<ApiPrice>& apis,
-                                      const std::vector<double>& tiers_tokens_per_month = {1e9, 1e10, 1e11});
+                                      const std::vector<double>& tiers_tokens_per_month = {1e9, 1e10, 1e11},
+                                      double cached_input_fraction = 0);
+/// The tiers to show for a user's volume V: V/10, V, 10V, then the fixed 1B, 10B, 100B, ascending, duplicates
+/// (within 0.1%) dropped. V <= 0 gives the fixed three.
+std::vector<double> TierVolumes(double user_tokens_per_month);
+
+// ---------------------------------------------------------------------------------------------------------------
+// Pricing tiers beyond on-demand
+
+/// `--pricing` values. kOnDemand also accepts kOverride rows (a user's own price).
+enum class PricingTier { kOnDemand, kReserved1y, kReserved3y, kSpot, kOwn };
+/// "on-demand|reserved-1y|reserved-3y|spot|own"; an error naming `flag` otherwise.
+Result<PricingTier> ParsePricingTier(std::string_view text, std::string_view flag = "--pricing");
+const char* PricingTierName(PricingTier t);
+/// The row kinds a tier quotes from (kOwn: none, see OwnGpuHour).
+std::vector<PricingKind> KindsFor(PricingTier t);
+
+/// Owning a GPU. Either the TCO table's all-in figure (profile hyperscaler or neocloud), or, when capex is given,
+/// capex / (amortise_years x 8760 h) + all_in_power_kw x usd_per_kwh + hosting, each input the caller's.
+struct OwnInputs {
+  bool neocloud = false;                                   // which TCO column is the default
+  std::optional<double> usd_per_gpu_hour = std::nullopt;   // all-in, replaces the table
+  std::optional<double> capex_usd_per_gpu = std::nullopt;  // purchase price per GPU incl. its share of the server
+  std::optional<double> amortise_years = std::nullopt;     // required with capex
+  std::optional<double> usd_per_kwh = std::nullopt;        // required with capex
+  std::optional<double> hosting_usd_per_gpu_hour = std::nullopt;  // colocation, network, staff; required with capex
+  std::optional<double> all_in_power_kw = std::nullopt;           // default: the TCO table's
+};
+struct OwnGpuHour {
+  DollarsPerHour usd_per_gpu_hour;
+  std::optional<DollarsPerHour> capex_per_gpu_hour, power_per_gpu_hour, hosting_per_gpu_hour;  // when known
+  double all_in_power_kw = 0;
+  std::string basis;  // "InferenceX TCO, owning - hyperscaler (2026-04-03)" or "your capex + power + hosting"
+  std::optional<PriceDate> as_of;  // the TCO table's date; nullopt for the caller's own inputs
+};
+/// Errors name the missing flag: "--own-usd-per-kwh is required with --own-capex-usd-per-gpu"; or that the table
+/// has no row for the GPU and no all-in price was given.
+Result<OwnGpuHour> OwnCostPerGpuHour(std::string_view gpu_id, const PriceCatalog& prices, const OwnInputs& in);
+/// A GpuQuote for owning `gpu_count` GPUs at `own` (no instance packing: one buys GPUs), dated own.as_of, else
+/// `today` (the caller's inputs are today's).
+GpuQuote OwnQuote(std::string_view gpu_id, int gpu_count, const OwnGpuHour& own, Date today);
+
+/// What riding spot capacity costs: spot instances are reclaimed after windows of 2-4 h (shared/catalog README,
+/// market range); each reclaim takes a replica away for `replace_time` (a new instance plus model load). Spares
+/// kept = ceil(replicas x replace_time / window_min), at least 1, so that the expected number down at once is covered.
+struct SpotRisk {
+  int spare_replicas = 0;
+  double fraction_of_time_down = 0;  // per replica: replace_time / window_min
+  Seconds window_min{2 * 3600.0}, window_max{4 * 3600.0};
+  std::string note;
+};
+SpotRisk SpotPreemption(int replicas, Seconds replace_time);
 
 }  // namespace capplan

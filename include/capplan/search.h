@@ -56,6 +56,13 @@ struct PlanRequest {
   int finalists = 4;                   // candidates confirmed with the simulator (0 = analytic only)
   int64_t sim_requests = 2000;         // requests per confirming simulation
   uint64_t seed = 1;
+  // Pricing beyond on-demand (docs/cost.md). `own` set: every GPU is priced by owning it (OwnCostPerGpuHour);
+  // price_filter.kinds selects the other tiers.
+  std::optional<OwnInputs> own;
+  double cached_input_fraction = 0;  // share of API input tokens billed at the cached rate, [0, 1]
+  // The mean rate over the day when a traffic profile sizes the fleet for its peak (rate_per_second): the API
+  // comparison and the traffic tiers use this volume. Unset: rate_per_second.
+  std::optional<double> volume_rate_per_second;
 };
 
 struct LatencyPercentiles {

@@ -2,6 +2,7 @@
 // Formulas are stated in include/capplan/cost.h.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "capplan/cost.h"
@@ -49,19 +50,48 @@ Result<DeploymentCost> CostOf(const DeploymentInput& in) {
   };
 }
 
-Dollars BlendedPerMillion(const ApiPrice& p, double r) {
-  return (p.usd_per_million_input * r + p.usd_per_million_output) / (1.0 + r);
+Dollars EffectiveInputPerMillion(const ApiPrice& p, double f) {
+  const Dollars cached = p.usd_per_million_cached_input.value_or(p.usd_per_million_input);
+  return p.usd_per_million_input * (1.0 - f) + cached * f;
 }
 
-ApiMonthlyCost ApiCost(const ApiPrice& p, double tokens_per_month, double r) {
+Dollars BlendedPerMillion(const ApiPrice& p, double r, double f) {
+  return (EffectiveInputPerMillion(p, f) * r + p.usd_per_million_output) / (1.0 + r);
+}
+
+ApiMonthlyCost ApiCost(const ApiPrice& p, double tokens_per_month, double r, double f) {
   const double input = tokens_per_month * r / (1.0 + r);
   const double output = tokens_per_month / (1.0 + r);
   return ApiMonthlyCost{
       .input_tokens = input,
       .output_tokens = output,
-      .usd_per_month = p.usd_per_million_input * (input / kMillion) + p.usd_per_million_output * (output / kMillion),
-      .usd_per_million_tokens_blended = BlendedPerMillion(p, r),
+      .usd_per_month =
+          EffectiveInputPerMillion(p, f) * (input / kMillion) + p.usd_per_million_output * (output / kMillion),
+      .usd_per_million_tokens_blended = BlendedPerMillion(p, r, f),
   };
+}
+
+std::optional<ApiPrice> BatchTier(const ApiPrice& p) {
+  if (!p.usd_per_million_batch_input || !p.usd_per_million_batch_output) return std::nullopt;
+  ApiPrice b = p;
+  b.provider = p.provider + " (batch)";
+  b.usd_per_million_input = *p.usd_per_million_batch_input;
+  b.usd_per_million_output = *p.usd_per_million_batch_output;
+  b.usd_per_million_cached_input.reset();  // no cached rate is listed for the batch tier
+  b.usd_per_million_batch_input.reset();
+  b.usd_per_million_batch_output.reset();
+  return b;
+}
+
+std::vector<double> TierVolumes(double v) {
+  std::vector<double> out = {1e9, 1e10, 1e11};
+  if (v > 0 && std::isfinite(v))
+    for (double t : {v / 10, v, v * 10}) out.push_back(t);
+  std::sort(out.begin(), out.end());
+  std::vector<double> unique;
+  for (double t : out)
+    if (unique.empty() || t > unique.back() * 1.001) unique.push_back(t);
+  return unique;
 }
 
 double CrossoverTokensPerMonth(Dollars self_host_usd_per_month, Dollars api_blended_per_million) {
@@ -69,10 +99,11 @@ double CrossoverTokensPerMonth(Dollars self_host_usd_per_month, Dollars api_blen
 }
 
 std::vector<ApiComparison> CompareWithApis(Dollars self_host_usd_per_month, double self_host_tokens_per_month,
-                                           const std::vector<ApiPrice>& apis, double tokens_per_month, double r) {
+                                           const std::vector<ApiPrice>& apis, double tokens_per_month, double r,
+                                           double f) {
   std::vector<ApiComparison> out;
   for (const ApiPrice& p : apis) {
-    const ApiMonthlyCost api = ApiCost(p, tokens_per_month, r);
+    const ApiMonthlyCost api = ApiCost(p, tokens_per_month, r, f);
     const double crossover = CrossoverTokensPerMonth(self_host_usd_per_month, api.usd_per_million_tokens_blended);
     out.push_back({.price = p,
                    .usd_per_month = api.usd_per_month,
@@ -106,7 +137,7 @@ std::optional<double> ScaledCrossoverTokensPerMonth(Dollars replica_usd_per_mont
 
 std::vector<TrafficTier> TrafficTiers(Dollars replica_usd_per_month, double replica_tokens_per_month,
                                       double input_output_ratio, const std::vector<ApiPrice>& apis,
-                                      const std::vector<double>& tiers_tokens_per_month) {
+                                      const std::vector<double>& tiers_tokens_per_month, double f) {
   std::vector<TrafficTier> out;
   for (double volume : tiers_tokens_per_month) {
     TrafficTier t{.tokens_per_month = volume,
@@ -115,7 +146,7 @@ std::vector<TrafficTier> TrafficTiers(Dollars replica_usd_per_month, double repl
                   .cheapest = "self-host"};
     Dollars cheapest = t.self_host.usd_per_month;
     for (const ApiPrice& p : apis) {
-      const Dollars usd = ApiCost(p, volume, input_output_ratio).usd_per_month;
+      const Dollars usd = ApiCost(p, volume, input_output_ratio, f).usd_per_month;
       t.apis.push_back({p.provider, p.model_text, usd});
       if (usd < cheapest) {
         cheapest = usd;

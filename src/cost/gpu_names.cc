@@ -71,8 +71,13 @@ PricingKind ClassifyPricing(std::string_view pricing_type) {
   const std::string t = Lower(pricing_type);
   if (t.starts_with("spot")) return PricingKind::kSpot;
   if (t.starts_with("override")) return PricingKind::kOverride;
-  if (t.find("reserv") != std::string::npos || t.find("capacity block") != std::string::npos)
+  if (t.starts_with("own")) return PricingKind::kOwn;
+  auto has = [&](std::string_view w) { return t.find(w) != std::string::npos; };
+  if (has("reserv") || has("rental") || has("capacity block")) {
+    if (has("3-year") || has("3 year") || has("3yr") || has("3-yr")) return PricingKind::kReserved3y;
+    if (has("1-year") || has("1 year") || has("1yr") || has("1-yr")) return PricingKind::kReserved1y;
     return PricingKind::kReserved;
+  }
   return PricingKind::kOnDemand;
 }
 
@@ -86,6 +91,12 @@ const char* PricingKindName(PricingKind k) {
       return "reserved";
     case PricingKind::kOverride:
       return "override";
+    case PricingKind::kReserved1y:
+      return "reserved-1y";
+    case PricingKind::kReserved3y:
+      return "reserved-3y";
+    case PricingKind::kOwn:
+      return "own";
   }
   return "on-demand";
 }

@@ -1,9 +1,11 @@
 // Queries over a PriceCatalog: per-GPU rows, per-provider quotes for a GPU count, API prices for a preset (exact or
 // nearest equivalent), merging override files.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <tuple>
 
 #include "capplan/cost.h"
@@ -69,12 +71,14 @@ PriceCatalog PriceCatalog::Merge(const PriceCatalog& overrides) const {
   PriceCatalog out;
   out.gpu_ = MergeRows(gpu_, overrides.gpu_, [](const GpuPrice& p) { return GpuKey(p); });
   out.api_ = MergeRows(api_, overrides.api_, [](const ApiPrice& p) { return ApiKey(p); });
+  out.tco_ = tco_;
   return out;
 }
 
 PriceCatalog PriceCatalog::WithOverride(const GpuPrice& row) const {
   PriceCatalog out;
   out.api_ = api_;
+  out.tco_ = tco_;
   for (const GpuPrice& p : gpu_)
     if (p.gpu_id != row.gpu_id) out.gpu_.push_back(p);
   out.gpu_.push_back(row);
@@ -94,7 +98,7 @@ std::vector<GpuPrice> PriceCatalog::GpuPrices(std::string_view gpu_id) const {
 
 std::vector<GpuQuote> PriceCatalog::QuoteGpus(std::string_view gpu_id, int gpu_count, const QuoteFilter& filter) const {
   std::map<std::string, GpuQuote> best;  // by provider
-  for (const GpuPrice& p : gpu_) {
+  for (const GpuPrice& p : CurrentGpuPrices()) {
     if (p.gpu_id != gpu_id || !ProviderAllowed(filter, p.provider)) continue;
     if (std::find(filter.kinds.begin(), filter.kinds.end(), p.kind) == filter.kinds.end()) continue;
     const int instances = (gpu_count + p.gpus_per_instance - 1) / p.gpus_per_instance;
@@ -113,6 +117,41 @@ std::vector<GpuQuote> PriceCatalog::QuoteGpus(std::string_view gpu_id, int gpu_c
   std::stable_sort(out.begin(), out.end(),
                    [](const GpuQuote& a, const GpuQuote& b) { return a.usd_per_hour < b.usd_per_hour; });
   return out;
+}
+
+std::vector<GpuPrice> PriceCatalog::CurrentGpuPrices() const {
+  auto group = [](const GpuPrice& p) {
+    return std::make_tuple(Lower(p.provider), p.gpu_id.value_or(Lower(p.gpu_text)), p.kind);
+  };
+  std::map<decltype(group(gpu_.front())), PriceDate> newest;
+  for (const GpuPrice& p : gpu_) {
+    auto [it, added] = newest.emplace(group(p), p.as_of);
+    if (!added && Newer(p.as_of, it->second)) it->second = p.as_of;
+  }
+  std::vector<GpuPrice> out;
+  for (const GpuPrice& p : gpu_)
+    if (!Newer(newest.at(group(p)), p.as_of)) out.push_back(p);
+  return out;
+}
+
+Status PriceCatalog::CheckProviders(const std::vector<std::string>& providers, std::string_view flag) const {
+  std::set<std::string> known_lower;
+  std::set<std::string> known;
+  for (const GpuPrice& p : gpu_) known_lower.insert(Lower(p.provider)), known.insert(p.provider);
+  for (const ApiPrice& p : api_) known_lower.insert(Lower(p.provider)), known.insert(p.provider);
+  std::vector<std::string> unknown;
+  for (const std::string& p : providers)
+    if (!known_lower.contains(Lower(p))) unknown.push_back(p);
+  if (unknown.empty()) return Ok{};
+  return Error::NotFound(fmt::format("{}: unknown provider{} '{}'; known: {}", flag, unknown.size() == 1 ? "" : "s",
+                                     fmt::join(unknown, "', '"), fmt::join(known, ", ")),
+                         std::string(flag));
+}
+
+std::optional<TcoRow> PriceCatalog::Tco(std::string_view gpu_id) const {
+  for (const TcoRow& t : tco_)
+    if (t.gpu_id == gpu_id) return t;
+  return std::nullopt;
 }
 
 ApiPriceMatch PriceCatalog::ApiPrices(std::string_view preset) const {

@@ -1,4 +1,5 @@
 // The built-in price data, its mapping to GPU ids and presets, override files and flags.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -18,8 +19,10 @@ const PriceCatalog& BuiltIn() {
 TEST(PriceCatalog, BuiltInLoadsEveryRowOfTheEmbeddedFiles) {
   auto c = PriceCatalog::BuiltIn();
   ASSERT_TRUE(c.ok()) << c.error().message;
-  EXPECT_EQ(c->gpu_prices().size(), 58u);  // data/prices/gpu_prices.csv minus its header
-  EXPECT_EQ(c->api_prices().size(), 22u);
+  // data/prices/gpu_prices.csv minus its header (62), plus the 7 3-year rental rows of data/prices/tco.csv.
+  EXPECT_EQ(c->gpu_prices().size(), 69u);
+  EXPECT_EQ(c->api_prices().size(), 46u);
+  EXPECT_EQ(c->tco().size(), 7u);
   EXPECT_EQ(c->gpu_prices()[0].origin, "built-in");
 }
 
@@ -52,8 +55,9 @@ TEST(PriceCatalog, EveryApiRowMapsToAModelKey) {
 TEST(PriceCatalog, PricingTypesAreClassified) {
   std::map<PricingKind, int> kinds;
   for (const GpuPrice& p : BuiltIn().gpu_prices()) ++kinds[p.kind];
-  EXPECT_EQ(kinds[PricingKind::kSpot], 1);      // GCP a3-highgpu-1g spot
-  EXPECT_EQ(kinds[PricingKind::kReserved], 3);  // AWS capacity blocks
+  EXPECT_EQ(kinds[PricingKind::kSpot], 5);        // GCP a3-highgpu-1g spot, CoreWeave's 4 spot instances
+  EXPECT_EQ(kinds[PricingKind::kReserved3y], 7);  // the TCO table's 3-year rentals
+  EXPECT_EQ(kinds[PricingKind::kReserved], 3);    // AWS capacity blocks
   EXPECT_EQ(kinds[PricingKind::kOnDemand], 54);
 }
 
@@ -64,16 +68,16 @@ struct ApiExpectation {
   size_t providers;
 };
 const std::map<std::string, ApiExpectation> kApiExpectations = {
-    {"llama-4-scout", {true, "", 1}},
-    {"llama-4-maverick", {true, "", 1}},
+    {"llama-4-scout", {true, "", 4}},     // Groq (dated row wins), Bedrock, Together, DeepInfra
+    {"llama-4-maverick", {true, "", 5}},  // Groq, Bedrock, Together, Fireworks, DeepInfra (FP8 checkpoints count)
     {"mixtral-8x7b", {true, "", 1}},
     {"deepseek-v3", {true, "", 2}},
-    {"deepseek-r1", {true, "", 2}},
-    {"qwen3-30b-a3b", {false, "Qwen3 32B (dense)", 1}},
-    {"gpt-oss-120b", {true, "", 4}},
-    {"gpt-oss-20b", {true, "", 2}},
+    {"deepseek-r1", {true, "", 4}},  // Fireworks, DeepSeek, Bedrock, DeepInfra (R1-0528)
+    {"qwen3-30b-a3b", {false, "Qwen3 32B (dense)", 2}},
+    {"gpt-oss-120b", {true, "", 6}},
+    {"gpt-oss-20b", {true, "", 3}},
     {"llama-3.1-8b", {false, "Fireworks 4B-16B size tier", 1}},
-    {"llama-3.1-70b", {false, "", 0}},
+    {"llama-3.1-70b", {false, "Llama 3.3 70B", 1}},
     {"llama-3.1-405b", {false, "", 0}},
     {"qwen3-8b", {true, "", 1}},
     {"qwen2.5-7b", {false, "Fireworks 4B-16B size tier", 1}},
@@ -96,8 +100,8 @@ TEST(ApiPrices, EveryPresetHasAnExactPriceANamedEquivalentOrAReason) {
       EXPECT_FALSE(m.why.empty()) << preset;
     }
   }
-  EXPECT_EQ(BuiltIn().ApiPrices("llama-3.1-70b").why,
-            "no API price for llama-3.1-70b or an equivalent model in the price catalog");
+  EXPECT_EQ(BuiltIn().ApiPrices("llama-3.1-405b").why,
+            "no API price for llama-3.1-405b or an equivalent model in the price catalog");
 }
 
 TEST(ApiPrices, OneRowPerProviderSkippingSupersededListingsCheapestFirst) {
@@ -147,7 +151,7 @@ TEST(QuoteGpus, OnDemandOnlyByDefault) {
 TEST(GpuPrices, CheapestPerGpuHourFirst) {
   const auto rows = BuiltIn().GpuPrices("h100-sxm");
   ASSERT_FALSE(rows.empty());
-  EXPECT_NEAR(rows.front().usd_per_gpu_hour.v, 2.69, 1e-9);  // RunPod Community Cloud
+  EXPECT_NEAR(rows.front().usd_per_gpu_hour.v, 1.30, 1e-9);  // the TCO table's 3-year rental
   EXPECT_NEAR(rows.back().usd_per_gpu_hour.v, 12.29, 1e-9);  // Azure ND96isr_H100_v5
 }
 
@@ -164,9 +168,12 @@ TEST(Merge, OverrideFileReplacesSameProviderGpuSizeAndTypeAndAddsTheRest) {
   const auto lambda = merged.QuoteGpus("h100-sxm", 8, {.providers = {"Lambda"}});
   EXPECT_NEAR(lambda[0].usd_per_hour.v, 20.0, 1e-9);
   EXPECT_EQ(lambda[0].row.origin, "mine.csv");
-  const auto colo = merged.GpuPrices("h100-sxm");
-  EXPECT_EQ(colo.front().provider, "MyColo");
-  EXPECT_EQ(colo.front().kind, PricingKind::kReserved);
+  const auto rows = merged.GpuPrices("h100-sxm");
+  const auto colo = std::find_if(rows.begin(), rows.end(), [](const GpuPrice& p) { return p.provider == "MyColo"; });
+  ASSERT_NE(colo, rows.end());
+  EXPECT_EQ(colo->kind, PricingKind::kReserved1y);
+  EXPECT_NEAR(merged.QuoteGpus("h100-sxm", 8, {.kinds = KindsFor(PricingTier::kReserved1y)})[0].usd_per_hour.v, 14.40,
+              1e-9);  // 8 x 1.80
 }
 
 TEST(WithOverride, FlagPriceIsTheOnlyPriceOfItsGpu) {
@@ -244,6 +251,78 @@ TEST(FromCsv, RefusesARepeatedHeaderColumn) {
 TEST(FromCsv, RefusesAnAbsurdGpuCountBeforeConvertingIt) {
   EXPECT_EQ(FromCsvError(std::string(kGpuHeader) + "Lambda,h100-sxm,1e300,2,on-demand,2026-11-01,me\n"),
             "mine.csv:2: gpus_per_instance=1e300 exceeds the limit of 4096");
+}
+
+TEST(CurrentGpuPrices, NewestRowOfAProviderGpuAndKindWins) {
+  // Nebius H200: $3.50 read 2025-10-22 and $4.50 read 2026-09-25, both on-demand: the 2026 price is the one quoted.
+  const auto quotes = BuiltIn().QuoteGpus("h200-sxm", 1, {.providers = {"Nebius"}});
+  ASSERT_EQ(quotes.size(), 1u);
+  EXPECT_NEAR(quotes[0].usd_per_gpu_hour.v, 4.50, 1e-9);
+  EXPECT_EQ(quotes[0].row.as_of.text, "2026-09-25");
+  // Rows of the same date all stay: Lambda's four H100 instance sizes, RunPod's Secure and Community Cloud.
+  size_t lambda = 0, runpod = 0;
+  for (const GpuPrice& p : BuiltIn().CurrentGpuPrices()) {
+    lambda += p.provider == "Lambda" && p.gpu_id == "h100-sxm";
+    runpod += p.provider == "RunPod" && p.gpu_id == "h100-sxm";
+  }
+  EXPECT_EQ(lambda, 4u);
+  EXPECT_EQ(runpod, 2u);
+  // A dated row beats an undated one of the same kind.
+  auto c = PriceCatalog::FromCsv(std::string(kGpuHeader) +
+                                     "X,h100-sxm,1,1.00,on-demand,unknown,a\n"
+                                     "X,h100-sxm,1,2.00,on-demand,2026-01-01,b\n",
+                                 "mine.csv");
+  EXPECT_NEAR(c->QuoteGpus("h100-sxm", 1)[0].usd_per_gpu_hour.v, 2.00, 1e-9);
+}
+
+TEST(CheckProviders, AnUnknownProviderIsAnErrorNamingIt) {
+  EXPECT_TRUE(BuiltIn().CheckProviders({"lambda", "Amazon Bedrock", "RUNPOD"}).ok());
+  const Status s = BuiltIn().CheckProviders({"Lambda", "lamda"});
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code, ErrorCode::kNotFound);
+  EXPECT_TRUE(s.error().message.starts_with("--providers: unknown provider 'lamda'; known: 3-year rental"))
+      << s.error().message;
+}
+
+constexpr std::string_view kApiHeader = "provider,model,usd_per_m_input,usd_per_m_output,as_of,source\n";
+
+TEST(ApiPrices, AUserRowMatchesByPresetNameHuggingFaceIdOrTheProvidersOwnId) {
+  for (std::string_view model : {"meta.llama4-scout-17b-instruct-v1:0", "us.meta.llama4-scout-17b-instruct-v1:0",
+                                 "llama-4-scout", "Meta-Llama/Llama-4-Scout-17B-16E-Instruct"}) {
+    auto file = PriceCatalog::FromCsv(fmt::format("{}MyBedrock,{},0.10,0.40,2026-11-20,my quote\n", kApiHeader, model),
+                                      "mine.csv");
+    ASSERT_TRUE(file.ok()) << file.error().message;
+    const ApiPriceMatch m = BuiltIn().Merge(*file).ApiPrices("llama-4-scout");
+    EXPECT_TRUE(std::any_of(m.rows.begin(), m.rows.end(), [](const ApiPrice& p) { return p.provider == "MyBedrock"; }))
+        << model;
+  }
+}
+
+TEST(FromCsv, ApiRowsMayListCachedAndBatchRates) {
+  auto c = PriceCatalog::FromCsv(
+      "provider,model,usd_per_m_input,usd_per_m_output,as_of,source,usd_per_m_cached_input,usd_per_m_batch_input,"
+      "usd_per_m_batch_output\n"
+      "A,gpt-oss-120b,0.15,0.60,2026-11-01,a,0.075,,\n"
+      "B,gpt-oss-120b,0.15,0.60,2026-11-01,b,,0.08,0.30\n",
+      "mine.csv");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_NEAR(c->api_prices()[0].usd_per_million_cached_input->v, 0.075, 1e-12);
+  EXPECT_FALSE(c->api_prices()[0].usd_per_million_batch_input.has_value());
+  EXPECT_NEAR(c->api_prices()[1].usd_per_million_batch_output->v, 0.30, 1e-12);
+  EXPECT_EQ(FromCsvError("provider,model,usd_per_m_input,usd_per_m_output,as_of,source,usd_per_m_batch_input\n"
+                         "A,gpt-oss-120b,0.15,0.60,2026-11-01,a,0.08\n"),
+            "mine.csv:2: usd_per_m_batch_input and usd_per_m_batch_output must be given together");
+  // The built-in rows carry what their sources state: Groq's gpt-oss-120b cached input 0.075, Bedrock's Maverick
+  // batch tier 0.12 / 0.485.
+  const ApiPriceMatch maverick = BuiltIn().ApiPrices("llama-4-maverick");
+  const auto bedrock = std::find_if(maverick.rows.begin(), maverick.rows.end(),
+                                    [](const ApiPrice& p) { return p.provider == "Amazon Bedrock"; });
+  ASSERT_NE(bedrock, maverick.rows.end());
+  const auto batch = BatchTier(*bedrock);
+  ASSERT_TRUE(batch.has_value());
+  EXPECT_EQ(batch->provider, "Amazon Bedrock (batch)");
+  EXPECT_NEAR(batch->usd_per_million_input.v, 0.12, 1e-12);
+  EXPECT_NEAR(batch->usd_per_million_output.v, 0.485, 1e-12);
 }
 
 }  // namespace

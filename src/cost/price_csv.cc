@@ -10,12 +10,15 @@
 #include "capplan/cost.h"
 #include "capplan/csv.h"
 #include "capplan/embedded.h"
+#include "cost/tco.h"
 #include "cost/text.h"
 
 namespace capplan {
 namespace {
 
 using cost_internal::Trim;
+
+constexpr std::string_view kTcoFile = "tco.csv";
 
 const std::vector<std::string> kGpuColumns = {
     "provider", "gpu", "gpus_per_instance", "usd_per_gpu_hour", "pricing_type", "as_of", "source"};
@@ -41,6 +44,13 @@ Result<double> PositiveNumber(const Record& r, const std::string& field) {
     return Error::Parse(fmt::format("{}: {}='{}' is not a number", r.where, field, text), field);
   if (!(v > 0)) return Error::InvalidArgument(fmt::format("{}: {}={} must be > 0", r.where, field, text), field);
   return v;
+}
+
+// An optional price column: absent or empty -> nullopt; otherwise a positive number.
+Result<std::optional<Dollars>> OptionalPrice(const Record& r, const std::string& field) {
+  if (!r.columns->contains(field) || r.Get(field).empty()) return std::optional<Dollars>();
+  CAPPLAN_ASSIGN_OR_RETURN(double v, PositiveNumber(r, field));
+  return std::optional<Dollars>(Dollars{v});
 }
 
 Status NotEmpty(const Record& r, const std::string& field) {
@@ -78,6 +88,13 @@ Result<ApiPrice> ApiRow(const Record& r, std::string_view origin) {
   for (const char* f : {"provider", "model"}) CAPPLAN_RETURN_IF_ERROR(NotEmpty(r, f));
   CAPPLAN_ASSIGN_OR_RETURN(double in, PositiveNumber(r, "usd_per_m_input"));
   CAPPLAN_ASSIGN_OR_RETURN(double out, PositiveNumber(r, "usd_per_m_output"));
+  CAPPLAN_ASSIGN_OR_RETURN(auto cached, OptionalPrice(r, "usd_per_m_cached_input"));
+  CAPPLAN_ASSIGN_OR_RETURN(auto batch_in, OptionalPrice(r, "usd_per_m_batch_input"));
+  CAPPLAN_ASSIGN_OR_RETURN(auto batch_out, OptionalPrice(r, "usd_per_m_batch_output"));
+  if (batch_in.has_value() != batch_out.has_value())
+    return Error::InvalidArgument(
+        fmt::format("{}: usd_per_m_batch_input and usd_per_m_batch_output must be given together", r.where),
+        batch_in ? "usd_per_m_batch_output" : "usd_per_m_batch_input");
   CAPPLAN_ASSIGN_OR_RETURN(PriceDate as_of, ParsePriceDate(r.Get("as_of"), r.where));
   const std::string source(r.Get("source"));
   ApiPrice p{.provider = std::string(r.Get("provider")),
@@ -85,6 +102,9 @@ Result<ApiPrice> ApiRow(const Record& r, std::string_view origin) {
              .model_key = MapModelText(r.Get("model")),
              .usd_per_million_input = {in},
              .usd_per_million_output = {out},
+             .usd_per_million_cached_input = cached,
+             .usd_per_million_batch_input = batch_in,
+             .usd_per_million_batch_output = batch_out,
              .as_of = std::move(as_of),
              .source = source,
              .origin = std::string(origin),
@@ -130,12 +150,17 @@ Result<PriceCatalog> PriceCatalog::BuiltIn() {
   PriceCatalog all;
   for (const auto& f : embedded::prices()) {
     if (!f.name.ends_with(".csv")) continue;
+    if (f.name == kTcoFile) {
+      CAPPLAN_ASSIGN_OR_RETURN(all.tco_, cost_internal::ParseTco(f.bytes, fmt::format("data/prices/{}", f.name)));
+      continue;
+    }
     CAPPLAN_ASSIGN_OR_RETURN(PriceCatalog one, FromCsv(f.bytes, fmt::format("data/prices/{}", f.name)));
     for (auto& p : one.gpu_) p.origin = "built-in";
     for (auto& p : one.api_) p.origin = "built-in";
     all.gpu_.insert(all.gpu_.end(), one.gpu_.begin(), one.gpu_.end());
     all.api_.insert(all.api_.end(), one.api_.begin(), one.api_.end());
   }
+  for (const TcoRow& t : all.tco_) all.gpu_.push_back(cost_internal::RentalRow(t));
   return all;
 }
 

@@ -92,9 +92,15 @@ int ConcurrencyAtRate(const RooflineStepTimeModel& model, double rate, const Pla
 
 Status Price(Candidate& c, const PriceCatalog& prices, const PlanRequest& r) {
   const int gpus = c.deployment.parallel.TotalGpus();
-  const auto quotes = prices.QuoteGpus(c.deployment.gpu.id, gpus, r.price_filter);
-  if (quotes.empty()) return Error::NotFound("no price for " + c.deployment.gpu.id);
-  c.quote = quotes.front();
+  if (r.own) {
+    CAPPLAN_ASSIGN_OR_RETURN(OwnGpuHour own, OwnCostPerGpuHour(c.deployment.gpu.id, prices, *r.own));
+    if (!own.as_of) own.as_of = PriceDate{"your inputs", std::nullopt};  // Price() has no date: say whose they are
+    c.quote = OwnQuote(c.deployment.gpu.id, gpus, own, Date{});
+  } else {
+    const auto quotes = prices.QuoteGpus(c.deployment.gpu.id, gpus, r.price_filter);
+    if (quotes.empty()) return Error::NotFound("no price for " + c.deployment.gpu.id);
+    c.quote = quotes.front();
+  }
   c.capacity_output_tokens_per_second = c.replica_capacity_rps * c.deployment.parallel.replicas * r.output_tokens;
   auto cost = CostOf({.usd_per_gpu_hour = c.quote.usd_per_gpu_hour,
                       .gpu_count = c.quote.billed_gpus,
@@ -232,6 +238,9 @@ Result<PlanResult> Plan(const PlanRequest& r, const GpuCatalog& gpus, const Pric
   if (!(r.slo_ttft_p95.v > 0)) return Error::InvalidArgument("--slo-ttft-p95 must be positive (seconds)", "slo_ttft_p95");
   if (!(r.slo_tpot_p95.v > 0)) return Error::InvalidArgument("--slo-tpot-p95 must be positive (seconds)", "slo_tpot_p95");
   CAPPLAN_RETURN_IF_ERROR(CheckPlanLimits(r));
+  CAPPLAN_RETURN_IF_ERROR(prices.CheckProviders(r.price_filter.providers));
+  if (!(r.cached_input_fraction >= 0 && r.cached_input_fraction <= 1))
+    return Error::InvalidArgument("--cached-input-fraction must be in [0, 1]", "cached_input_fraction");
 
   // The GPU types to search: allowed ones (validated), else every GPU with a price.
   std::vector<GpuSpec> types;
@@ -241,8 +250,11 @@ Result<PlanResult> Plan(const PlanRequest& r, const GpuCatalog& gpus, const Pric
       types.push_back(g);
     }
   } else {
-    for (const auto& g : gpus.All())
-      if (!prices.QuoteGpus(g.id, 1, r.price_filter).empty()) types.push_back(g);
+    for (const auto& g : gpus.All()) {
+      const bool priced = r.own ? OwnCostPerGpuHour(g.id, prices, *r.own).ok()
+                                : !prices.QuoteGpus(g.id, 1, r.price_filter).empty();
+      if (priced) types.push_back(g);
+    }
   }
 
   std::vector<Option> options;
@@ -253,7 +265,8 @@ Result<PlanResult> Plan(const PlanRequest& r, const GpuCatalog& gpus, const Pric
           for (const auto& layout : LayoutOptions(r.model, g, n)) options.push_back({g, n, w, kv, layout});
 
   PlanResult out;
-  out.tokens_per_month = MonthlyTokensFromRate(r.rate_per_second, r.input_tokens, r.output_tokens);
+  out.tokens_per_month =
+      MonthlyTokensFromRate(r.volume_rate_per_second.value_or(r.rate_per_second), r.input_tokens, r.output_tokens);
   Seconds best_tpot{1e9}, best_prefill{1e9};
   std::string best_tpot_config, best_prefill_config;
   std::set<std::string> unpriced;
@@ -401,12 +414,14 @@ Result<PlanResult> Plan(const PlanRequest& r, const GpuCatalog& gpus, const Pric
   const double ratio = static_cast<double>(r.input_tokens) / r.output_tokens;
   out.api_match = prices.ApiPrices(r.preset.empty() ? r.model.name : r.preset);
   out.api_comparison = CompareWithApis(best.usd_per_month, best.cost.tokens_per_month_24x7, out.api_match.rows,
-                                       out.tokens_per_month, ratio);
+                                       out.tokens_per_month, ratio, r.cached_input_fraction);
   for (const auto& a : out.api_comparison) out.api_staleness.push_back(IsStale(a.price.as_of, today));
   const int replicas = best.deployment.parallel.replicas;
   const Dollars replica_month = best.usd_per_month / replicas;
   const double replica_tokens = TokensPerMonth24x7(best.replica_capacity_rps * r.output_tokens, ratio);
-  out.tiers = TrafficTiers(replica_month, replica_tokens, ratio, out.api_match.rows);
+  // The tiers follow the user's volume (a tenth, itself, ten times) beside the fixed 1B / 10B / 100B.
+  out.tiers = TrafficTiers(replica_month, replica_tokens, ratio, out.api_match.rows, TierVolumes(out.tokens_per_month),
+                           r.cached_input_fraction);
   return out;
 }
 

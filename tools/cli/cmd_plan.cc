@@ -9,11 +9,13 @@
 #include <iostream>
 #include <sstream>
 
+#include "capplan/fleet.h"
 #include "capplan/launch.h"
 #include "capplan/search.h"
 #include "cli_util.h"
 #include "commands.h"
 #include "deployment_flags.h"
+#include "encode_cost.h"
 #include "encode_results.h"
 #include "price_flags.h"
 
@@ -39,7 +41,81 @@ struct PlanOptions {
   PriceFlags prices;
   bool json = false;
   bool csv = false;
+  // A day of traffic (docs/plan.md, "A day of traffic").
+  std::optional<std::string> traffic_profile;  // FILE or diurnal:peak=R1,trough=R2[,peak-hours=H]
+  double storage_gbps = kDefaultStorageBandwidth.v / 1e9;
+  double engine_startup_s = kDefaultEngineStartup.v;
+  TierFlags tier;
 };
+
+Result<TrafficProfile> LoadTrafficProfile(const std::string& spec) {
+  if (spec.starts_with("diurnal:")) return ParseDiurnalProfile(spec);
+  std::ifstream in(spec, std::ios::binary);
+  if (!in)
+    return Error::NotFound(
+        fmt::format("--traffic-profile: cannot read '{}' (a CSV file, or diurnal:peak=R1,trough=R2)", spec),
+        "--traffic-profile");
+  std::stringstream text;
+  text << in.rdbuf();
+  return ParseTrafficCsv(text.str(), spec);
+}
+
+// A candidate run through the day: replicas per hour, static vs autoscaled; simulated through the ramps when
+// `simulate` (otherwise the arithmetic only, to rank candidates).
+Result<FleetResult> DayOfTraffic(const PlanOptions& o, const PlanRequest& r, const Candidate& best,
+                                 const TrafficProfile& profile, bool simulate) {
+  const RooflineStepTimeModel model(r.model, best.deployment, CalibrationFor(best.deployment));
+  FleetInput in;
+  in.profile = profile;
+  in.replica_capacity_rps = best.replica_capacity_rps;
+  in.gpus_per_replica = best.deployment.parallel.GpusPerReplica();
+  in.usd_per_gpu_hour = best.quote.usd_per_gpu_hour;
+  in.scale_up_delay = ScaleUpDelay(WeightBytesOf(r.model, best.deployment.weights).Total(), GBps(o.storage_gbps),
+                                   Seconds{o.engine_startup_s});
+  in.max_replicas = r.max_replicas;
+  in.model = simulate ? &model : nullptr;
+  in.scheduler = SchedulerFor(best.deployment, best.memory, best.slo_concurrency);
+  in.input_tokens = r.input_tokens;
+  in.output_tokens = r.output_tokens;
+  in.slo_ttft_p95 = r.slo_ttft_p95;
+  in.slo_tpot_p95 = r.slo_tpot_p95;
+  in.max_requests_per_segment = std::max<int64_t>(1, r.sim_requests);
+  in.seed = r.seed;
+  return SimulateFleetDay(in);
+}
+
+void PrintFleet(const TrafficProfile& p, const FleetResult& f, const Candidate& c, const Candidate& best) {
+  fmt::print("\nA DAY OF TRAFFIC ({})\n", p.description);
+  const Parallelism& cp = c.deployment.parallel;
+  fmt::print(
+      "  cheapest fleet that follows the hours: replicas of {} x {} ({}, weights {}, KV {}), priced at {} {}/GPU-hour;\n"
+      "  the recommendation above, sized for the peak and run 24x7, costs {}/month\n",
+      cp.tp * cp.pp, c.deployment.gpu.id, LayoutName(Parallelism{.tp = cp.tp, .ep = cp.ep, .pp = cp.pp}),
+      json::PrecisionName(c.deployment.weights), DTypeName(c.deployment.kv_dtype), c.quote.row.provider,
+      FormatDollars(Dollars{c.quote.usd_per_gpu_hour.v}), FormatDollars(best.usd_per_month));
+  fmt::print("  replicas each hour needs (capacity {:.2f} req/s per replica, used to 90%):\n  ", c.replica_capacity_rps);
+  for (int h = 0; h < 24; ++h) fmt::print("{:02d}h:{:<3}", h, f.replicas_needed[h]);
+  fmt::print("\n  {:<12} {:>9} {:>14} {:>14} {:>16}\n", "fleet", "replicas", "GPU-hours/day", "$/month",
+             "SLO attainment");
+  auto attain = [&](double a) { return f.simulated ? fmt::format("{:.2f}%", a * 100) : std::string("not simulated"); };
+  fmt::print("  {:<12} {:>9} {:>14.0f} {:>14} {:>16}\n", "static", f.static_replicas, f.static_gpu_hours_per_day,
+             FormatDollars(f.usd_per_month_static), attain(f.slo_attainment_static));
+  fmt::print("  {:<12} {:>9} {:>14.0f} {:>14} {:>16}\n", "autoscaled", fmt::format("1-{}", f.static_replicas),
+             f.autoscaled_gpu_hours_per_day, FormatDollars(f.usd_per_month_autoscaled),
+             attain(f.slo_attainment_autoscaled));
+  fmt::print("  scale-up delay {} (weights from storage + engine start-up); ramps:", FormatSeconds(f.scale_up_delay));
+  bool any = false;
+  for (const FleetSegment& s : f.autoscaled_segments) {
+    if (!s.ramp) continue;
+    any = true;
+    fmt::print(" {:02d}:00 {} -> {} replicas at {:g} req/s, {} of requests within the targets;", s.hour, s.replicas,
+               f.replicas_needed[s.hour], s.requests_per_second, attain(s.slo_attainment));
+  }
+  fmt::print("{}\n", any ? "" : " none");
+  fmt::print(
+      "  (each stretch is simulated from an empty fleet: a backlog from a ramp is not carried on, so the\n"
+      "  autoscaled attainment is an upper bound; the static fleet keeps the peak's replicas all day)\n");
+}
 
 // The repository the launch commands serve: --hf-id, else the preset's, else the config's `_name_or_path`
 // ("" when none is known: the commands then name a placeholder and say so).
@@ -71,7 +147,7 @@ std::string_view EngineLabel(Engine e) {
   return "";
 }
 
-int RunPlan(const PlanOptions& o, const CLI::App& cmd) {
+int RunPlan(PlanOptions& o, const CLI::App& cmd) {
   auto m = LoadModel(o.model);
   if (!m.ok()) return ReportError(m.error());
   auto today = Today(o.prices);
@@ -103,6 +179,24 @@ int RunPlan(const PlanOptions& o, const CLI::App& cmd) {
   r.finalists = o.finalists;
   r.sim_requests = o.sim_requests;
   r.seed = o.seed;
+  auto tier = ResolveTier(o.tier);  // folds --own-profile into the own inputs
+  if (!tier.ok()) return ReportError(tier.error());
+  r.cached_input_fraction = o.tier.cached_input_fraction;
+  if (*tier == PricingTier::kOwn)
+    r.own = o.tier.own;
+  else
+    r.price_filter.kinds = KindsFor(*tier);
+  std::optional<TrafficProfile> profile;
+  if (o.traffic_profile) {
+    if (o.rate || o.monthly_tokens)
+      return ReportError(Error::InvalidArgument("give --traffic-profile or --rate / --monthly-tokens, not both",
+                                                "--traffic-profile"));
+    auto p = LoadTrafficProfile(*o.traffic_profile);
+    if (!p.ok()) return ReportError(p.error());
+    profile = *p;
+    r.rate_per_second = profile->PeakRate();  // the recommendation is sized for the peak hour
+    r.volume_rate_per_second = profile->MeanRate();
+  }
 
   const bool tty = isatty(STDERR_FILENO) && !o.json && !o.csv;
   const auto start = std::chrono::steady_clock::now();
@@ -141,8 +235,49 @@ int RunPlan(const PlanOptions& o, const CLI::App& cmd) {
     return 0;
   }
 
+  // With a day of traffic, the replica type that is cheapest when the fleet follows the hours may differ from
+  // the one cheapest 24x7 at the peak (smaller replicas scale down further): rank every feasible candidate by its
+  // autoscaled $/month, then simulate the day for the cheapest.
+  std::optional<FleetResult> fleet;
+  const Candidate* fleet_of = nullptr;
+  std::vector<ApiComparison> fleet_apis;
+  if (profile) {
+    for (const Candidate& c : plan->candidates) {
+      if (!c.meets_slo) continue;
+      auto f = DayOfTraffic(o, r, c, *profile, false);
+      if (f.ok() && (!fleet || f->usd_per_month_autoscaled < fleet->usd_per_month_autoscaled)) {
+        fleet = *f;
+        fleet_of = &c;
+      }
+    }
+    if (!fleet_of) return ReportError(Error::Infeasible("no candidate can serve the traffic profile"));
+    auto f = DayOfTraffic(o, r, *fleet_of, *profile, true);
+    if (!f.ok()) return ReportError(f.error());
+    fleet = *f;
+    // The APIs at the same daily traffic against the autoscaled fleet's bill (its capacity: the peak fleet's).
+    const double ratio = static_cast<double>(r.input_tokens) / r.output_tokens;
+    const double capacity = TokensPerMonth24x7(fleet_of->replica_capacity_rps * r.output_tokens, ratio) *
+                            fleet->static_replicas;
+    fleet_apis = CompareWithApis(fleet->usd_per_month_autoscaled, capacity, plan->api_match.rows,
+                                 plan->tokens_per_month, ratio, r.cached_input_fraction);
+  }
+
   if (o.json) {
-    PrintJson(json::EncodePlan(r, *plan, *today, is_default));
+    nlohmann::json j = json::EncodePlan(r, *plan, *today, is_default);
+    j["pricing"] = PricingTierName(*tier);
+    if (fleet) {
+      j["fleet"] = json::EncodeFleet(*profile, *fleet);
+      j["fleet"]["candidate"] = json::EncodeCandidate(*fleet_of);
+      j["fleet"]["usd_per_month_recommendation_24x7"] = best.usd_per_month.v;
+      j["fleet"]["api_comparison"] = nlohmann::json::array();
+      for (const ApiComparison& a : fleet_apis)
+        j["fleet"]["api_comparison"].push_back({{"provider", a.price.provider},
+                                                {"usd_per_month", a.usd_per_month.v},
+                                                {"api_cheaper", a.api_cheaper},
+                                                {"crossover_tokens_per_month", a.crossover_tokens_per_month},
+                                                {"as_of", a.price.as_of.text}});
+    }
+    PrintJson(j);
     return 0;
   }
 
@@ -236,9 +371,17 @@ int RunPlan(const PlanOptions& o, const CLI::App& cmd) {
       fmt::print("   cheapest: {}\n", t.cheapest);
     }
   }
-  fmt::print("\nAssumptions: {} engine profile; on-demand prices; 730 hours a month; the roofline model calibrated to\n"
+  if (fleet) {
+    PrintFleet(*profile, *fleet, *fleet_of, best);
+    fmt::print("  the APIs at the day's {:.2f}B tokens a month against the autoscaled fleet's {}/month:",
+               plan->tokens_per_month / 1e9, FormatDollars(fleet->usd_per_month_autoscaled));
+    for (const ApiComparison& a : fleet_apis)
+      fmt::print(" {} {} ({});", a.price.provider, FormatDollars(a.usd_per_month), a.api_cheaper ? "cheaper" : "dearer");
+    fmt::print("\n");
+  }
+  fmt::print("\nAssumptions: {} engine profile; {} prices; 730 hours a month; the roofline model calibrated to\n"
              "published TensorRT-LLM measurements (docs/validation.md); latency from the serving simulator (docs/metrics.md).\n",
-             o.engine);
+             o.engine, PricingTierName(*tier));
   return 0;
 }
 
@@ -267,6 +410,14 @@ void RegisterPlan(CLI::App& app, int& exit_code) {
   cmd->add_option("--seed", opt->seed, "simulation seed")->capture_default_str();
   cmd->add_option("--show", opt->show, "candidates listed in the report")->capture_default_str();
   AddPriceFlags(*cmd, opt->prices);
+  AddTierFlags(*cmd, opt->tier);
+  cmd->add_option("--traffic-profile", opt->traffic_profile,
+                  "a day of traffic: a CSV of hour (0-23) or timestamp to requests_per_second, or "
+                  "diurnal:peak=R1,trough=R2[,peak-hours=H]; sizes for the peak and compares static with autoscaled");
+  cmd->add_option("--storage-gbps", opt->storage_gbps, "storage read bandwidth for loading weights (scale-up), GB/s")
+      ->capture_default_str();
+  cmd->add_option("--engine-startup-s", opt->engine_startup_s, "engine start-up after the weights load, seconds")
+      ->capture_default_str();
   auto* json = cmd->add_flag("--json", opt->json, "machine-readable output");
   cmd->add_flag("--csv", opt->csv, "the candidates as CSV")->excludes(json);
   cmd->callback([opt, cmd, &exit_code] { exit_code = RunPlan(*opt, *cmd); });

@@ -101,6 +101,9 @@ int RunPrices(const PricesOptions& opt) {
   if (opt.gpu && !MapGpuText(*opt.gpu))
     return ReportError(Error::NotFound(
         fmt::format("--gpu: unknown GPU '{}'; known: {}", *opt.gpu, fmt::join(KnownGpuIds(), ", ")), "--gpu"));
+  if (opt.provider)
+    if (const Status known = catalog->CheckProviders({*opt.provider}, "--provider"); !known.ok())
+      return ReportError(known.error());
   const int max_age = opt.prices.max_age_days;
   const bool show_gpu = opt.gpu || !opt.model;
   const bool show_api = opt.model || !opt.gpu;

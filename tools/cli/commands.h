@@ -11,6 +11,7 @@ void RegisterModels(CLI::App& app, int& exit_code);
 void RegisterPerf(CLI::App& app, int& exit_code);
 void RegisterValidate(CLI::App& app, int& exit_code);
 void RegisterPrices(CLI::App& app, int& exit_code);
+void RegisterCost(CLI::App& app, int& exit_code);
 void RegisterSimulate(CLI::App& app, int& exit_code);
 void RegisterPlan(CLI::App& app, int& exit_code);
 void RegisterGpus(CLI::App& app, int& exit_code);

@@ -113,7 +113,7 @@ int RunDisaggregated(const ModelSpec& m, const DeploymentFlags& base, const Disa
   auto decode = BuildPool(m, base, f.decode, "decode", context);
   if (!decode.ok()) return ReportError(decode.error());
   const GpuSpec& g = prefill->deployment.gpu;
-  const PerfCalibration cal = CalibrationFor(g);
+  const PerfCalibration cal = CalibrationFor(prefill->deployment);
   const RooflineStepTimeModel prefill_model(m, prefill->deployment, cal);
   const RooflineStepTimeModel decode_model(m, decode->deployment, cal);
 
@@ -151,7 +151,7 @@ int PrintDisaggregatedPerf(const ModelSpec& m, const DeploymentFlags& base, cons
   if (!prefill.ok()) return ReportError(prefill.error());
   auto decode = BuildPool(m, base, f.decode, "decode", input + output);
   if (!decode.ok()) return ReportError(decode.error());
-  const PerfCalibration cal = CalibrationFor(prefill->deployment.gpu);
+  const PerfCalibration cal = CalibrationFor(prefill->deployment);
   const RooflineStepTimeModel prefill_model(m, prefill->deployment, cal);
   const RooflineStepTimeModel decode_model(m, decode->deployment, cal);
   const DisaggConfig c = ConfigFor(m, *prefill, *decode, cal, input);

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   capplan::cli::RegisterValidate(app, exit_code);
   capplan::cli::RegisterSimulate(app, exit_code);
   capplan::cli::RegisterPrices(app, exit_code);
+  capplan::cli::RegisterCost(app, exit_code);
   capplan::cli::RegisterGpus(app, exit_code);
   capplan::cli::RegisterMemory(app, exit_code);
   capplan::cli::RegisterFit(app, exit_code);

@@ -18,6 +18,20 @@ struct PriceFlags {
   int max_age_days = kDefaultMaxPriceAgeDays;  // --max-price-age-days
 };
 
+/// The pricing tier and what owning costs, shared by `capplan cost` and `capplan plan`.
+struct TierFlags {
+  std::string pricing = "on-demand";        // --pricing on-demand|reserved-1y|reserved-3y|spot|own
+  std::string own_profile = "hyperscaler";  // --own-profile hyperscaler|neocloud (the TCO column)
+  OwnInputs own;                            // --own-usd-per-gpu-hour, --own-capex-usd-per-gpu, ...
+  double cached_input_fraction = 0;         // --cached-input-fraction
+};
+
+/// Adds --pricing, --own-profile, --own-usd-per-gpu-hour, --own-capex-usd-per-gpu, --own-amortise-years,
+/// --own-usd-per-kwh, --own-hosting-usd-per-gpu-hour, --own-power-kw-per-gpu and --cached-input-fraction.
+void AddTierFlags(CLI::App& cmd, TierFlags& flags);
+/// The tier, with own_profile checked and folded into flags.own.neocloud.
+Result<PricingTier> ResolveTier(TierFlags& flags);
+
 /// Adds --prices, --gpu-price, --today and --max-price-age-days to `cmd`, bound to `flags`.
 void AddPriceFlags(CLI::App& cmd, PriceFlags& flags);
 

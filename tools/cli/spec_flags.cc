@@ -70,7 +70,7 @@ int PrintSpeculative(const ModelSpec& m, const Deployment& d, const SpecFlags& f
     if (!dm.ok()) return ReportError(dm.error());
     draft_spec = *dm;
   }
-  const PerfCalibration cal = CalibrationFor(d.gpu);
+  const PerfCalibration cal = CalibrationFor(d);
   const RooflineStepTimeModel target(m, d, cal);
   Deployment dd = d;
   if (*method == SpecMethod::kDraft) {

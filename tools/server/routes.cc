@@ -5,6 +5,7 @@
 #include "capplan/model.h"
 #include "decode.h"
 #include "encode.h"
+#include "encode_cost.h"
 #include "encode_results.h"
 #include "fields.h"
 
@@ -146,6 +147,21 @@ ApiResponse HandlePlan(std::string_view body) {
   if (!plan.ok()) return ErrorResponse(plan.error());
   // An infeasible plan is an answer, not an error: 200 with feasible: false, the reason and the way out.
   return {200, json::EncodePlan(req->request, *plan, today, /*default_scenario=*/false)};
+}
+
+ApiResponse HandleCost(std::string_view body) {
+  Result<nlohmann::json> j = json::ParseRequestBody(body);
+  if (!j.ok()) return ErrorResponse(j.error());
+  Result<CostRequest> req = json::DecodeCostRequest(*j);
+  if (!req.ok()) return ErrorResponse(req.error());
+  Result<PriceCatalog> prices = PriceCatalog::BuiltIn();
+  if (!prices.ok()) return ErrorResponse(prices.error());
+  const Date today = json::TodayUtc();
+  Result<CostReport> report = CostDeployment(*req, *prices, today);
+  if (!report.ok()) return ErrorResponse(report.error());
+  nlohmann::json out = json::EncodeCost(*req, *report);
+  out["today"] = FormatDate(today);
+  return {200, out};
 }
 
 }  // namespace capplan::server

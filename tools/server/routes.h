@@ -31,5 +31,6 @@ ApiResponse HandleMemory(std::string_view body);    // POST /api/memory
 ApiResponse HandlePerf(std::string_view body);      // POST /api/perf
 ApiResponse HandleSimulate(std::string_view body);  // POST /api/simulate (bounded: json::kMaxSimulatedTokens)
 ApiResponse HandlePlan(std::string_view body);      // POST /api/plan
+ApiResponse HandleCost(std::string_view body);      // POST /api/cost (docs/cost.md)
 
 }  // namespace capplan::server

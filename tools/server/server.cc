@@ -68,6 +68,7 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
   http.Post("/api/simulate",
             [](const httplib::Request& req, httplib::Response& res) { Send(res, HandleSimulate(req.body)); });
   http.Post("/api/plan", [](const httplib::Request& req, httplib::Response& res) { Send(res, HandlePlan(req.body)); });
+  http.Post("/api/cost", [](const httplib::Request& req, httplib::Response& res) { Send(res, HandleCost(req.body)); });
 
   std::string web_dir = opt.web_dir;
   http.Get(R"(/(?!api/).*)", [web_dir](const httplib::Request& req, httplib::Response& res) {
