@@ -17,7 +17,7 @@ owner() {
     sim.h|disagg.h) echo sim ;;
     validate.h) echo validate ;;
     cost.h|fleet_cost.h) echo cost ;;
-    search.h|fleet.h) echo search ;;
+    search.h|fleet.h|cost_report.h) echo search ;;
     *) echo "?" ;;
   esac
 }
