@@ -295,7 +295,8 @@ export function planSearchStep(s: PlannerState, gpus: GpuInfo[], onChange: () =>
   return h(
     'section',
     { class: 'step', id: 'step-plan' },
-    h('h2', {}, h('span', { class: 'num' }, '⌕'), ' Plan search'),
+    h('h2', {}, 'Plan search'),
+    h('p', { class: 'hint' }, 'The plan in the results looks for the cheapest deployment on these GPU types; the Hardware step is the one deployment checked in detail.'),
     h('div', { class: 'field', id: 'plan-gpus' },
       h('span', { class: 'label' }, 'GPU types searched'),
       h('label', { for: all.id, class: 'radio' }, all, ' every GPU type'),
