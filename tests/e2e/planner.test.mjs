@@ -126,7 +126,7 @@ test('Scout by default: the memory bar and the fit verdict', async () => {
   assert.match(await page.textContent('#fact-experts'), /^16 routed, 1 per token/);
   await shot(page, '1-scout-memory');
   // Routes this server does not offer show their error text instead of breaking the page.
-  assert.match(await page.textContent('#throughput-body'), /not available on this server|tok\/s/);
+  assert.match(await page.textContent('#throughput-body'), /Not available on this server|tok\/s/);
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -421,7 +421,7 @@ test('the minimum viable configurations, with $/month', async (t) => {
   if (probe.status === 404) {
     // Without the route the page says so in its place (and this test cannot check the table).
     const { page } = await openPlanner();
-    assert.match(await page.textContent('#fit-body'), /not available on this server/);
+    assert.match(await page.textContent('#fit-body'), /Not available on this server: the minimum viable configurations/);
     await page.close();
     t.skip('the server has no POST /api/fit yet');
     return;

@@ -67,7 +67,7 @@ export function endRecompute(generation: number): void {
 
 function unavailable(what: string, e: ApiError): HTMLElement {
   // 404 on an /api route: this server does not offer it (yet).
-  if (e.status === 404 && e.body.code === 'not_found' && e.message.includes('no route')) return errorBox(`${what} is not available on this server.`);
+  if (e.status === 404 && e.body.code === 'not_found' && e.message.includes('no route')) return errorBox(`Not available on this server: ${what}.`);
   // The verdict above already says why it does not fit; the other blocks only say that it does not.
   if (/^the deployment does not fit/.test(e.message)) return h('p', { class: 'muted' }, 'Not computed: the deployment does not fit (see the verdict).');
   return errorBox(pageWords(e.message));
@@ -113,7 +113,7 @@ export function renderMemory(m: MemoryResult | null, error: ApiError | null, inp
   if (!m) {
     verdict.className = 'verdict unknown';
     setChildren(verdict, inputError ? 'No verdict: an input needs fixing.' : error ? `No verdict: ${pageWords(error.message)}` : 'No verdict');
-    setChildren(body, error && !inputError ? unavailable('The memory check', error) : null);
+    setChildren(body, error && !inputError ? unavailable('the memory check', error) : null);
     return;
   }
   const g = m.per_gpu;
@@ -168,7 +168,7 @@ export function renderPerf(p: PerfResult | null, error: ApiError | null, inputEr
   const curve = p?.curve ?? [];
   showChart('throughput-chart', curve.length > 0);
   if (!p) {
-    setChildren(body, error && !inputError ? unavailable('The performance model', error) : null);
+    setChildren(body, error && !inputError ? unavailable('the performance model', error) : null);
     return;
   }
   if (curve.length) throughputChart(byId<HTMLCanvasElement>('throughput-chart'), curve);
@@ -197,7 +197,7 @@ export function renderSimulate(r: SimulateResult | null, error: ApiError | null,
   const body = byId('latency-body');
   showChart('latency-chart', (r?.points.length ?? 0) > 0);
   if (!r) {
-    setChildren(body, error && !inputError ? unavailable('The simulator', error) : null);
+    setChildren(body, error && !inputError ? unavailable('the simulator', error) : null);
     return;
   }
   if (r.points.length) latencyChart(byId<HTMLCanvasElement>('latency-chart'), r.points, marks);
@@ -254,7 +254,7 @@ export function renderPlan(p: PlanResult | null, error: ApiError | null, inputEr
   if (!p || !p.feasible) {
     const e = p && !p.feasible
       ? h('div', { class: 'error', role: 'alert', id: 'plan-infeasible' }, `No deployment meets the targets: ${pageWords(p.reason)}`, h('ul', {}, ...p.suggestions.map((x) => h('li', {}, pageWords(x)))))
-      : error && !inputError ? unavailable('The plan', error) : null;
+      : error && !inputError ? unavailable('the plan', error) : null;
     setChildren(cost, e);
     const pointer = e ? h('p', { class: 'muted' }, 'No plan to compare (see the plan above).') : null;
     setChildren(crossover, pointer);
@@ -338,7 +338,7 @@ function renderTiers(tiers: Array<{ tokens_per_month: number; self_host_replicas
 export function renderFit(f: FitResult | null, error: ApiError | null, inputError: boolean): void {
   const body = byId('fit-body');
   if (!f) {
-    setChildren(body, error && !inputError ? unavailable('The minimum viable configurations', error) : null);
+    setChildren(body, error && !inputError ? unavailable('the minimum viable configurations (POST /api/fit)', error) : null);
     return;
   }
   const priced = f.configurations.some((c) => c.usd_per_month !== undefined);
