@@ -6,7 +6,8 @@ import { chartSummary } from './charts';
 import { debounce, errorBox, h, setChildren } from './dom';
 import { fieldOf, isModelError, showFieldErrors, showModelError } from './errors';
 import { hardwareStep, modelStep, planSearchStep, workloadStep } from './inputs';
-import { beginRecompute, endRecompute, markFresh, renderFit, renderInputProblem, renderLaunch, renderMemory, renderModel, renderPerf, renderPlan, renderSimulate, renderWarnings, resultsStep } from './results';
+import { beginRecompute, endRecompute, markFresh, renderInputProblem, renderMemory, renderModel, renderPerf, renderSimulate, renderWarnings, resultsStep } from './results';
+import { renderFit, renderLaunch, renderPlan } from './results_plan';
 import { sweepRequests } from './simsize';
 import { decodeState, deploymentFields, effectiveContext, encodeState, modelSource, type PlannerState } from './state';
 
