@@ -442,6 +442,31 @@ test('launch commands are labelled with the deployment they start', async () => 
   await page.close();
 });
 
+test('TensorRT-LLM: the command with its options file, the checkpoint and the notes', async () => {
+  // The engine module's answer shape (tools/json/encode_launch.cc): `commands` with options_file and notes.
+  // The plan's answer is taken from the server and given a trtllm entry, so this runs on any server.
+  const page = await browser.newPage();
+  await page.route('**/api/plan', async (route) => {
+    const res = await route.fetch();
+    const body = await res.json();
+    if (body.feasible) {
+      const vllm = body.recommended.launch.vllm;
+      body.recommended.launch.commands = [
+        { engine: 'vllm', command: vllm, options_file: '', checkpoint: 'meta-llama/Llama-4-Scout-17B-16E-Instruct', notes: [] },
+        { engine: 'trtllm', command: 'trtllm-serve meta-llama/Llama-4-Scout-17B-16E-Instruct --tp_size 4 --extra_llm_api_options extra.yaml', options_file: 'kv_cache_config:\n  free_gpu_memory_fraction: 0.9\n', checkpoint: 'meta-llama/Llama-4-Scout-17B-16E-Instruct', notes: ['quantize first'] },
+      ];
+    }
+    await route.fulfill({ response: res, json: body });
+  });
+  await page.goto(`${base}/`);
+  await ready(page);
+  assert.match(await page.textContent('#launch-trtllm'), /^trtllm-serve /);
+  assert.match(await page.textContent('#launch-trtllm-options'), /free_gpu_memory_fraction: 0\.9/);
+  assert.match(await page.textContent('#launch-plan [data-engine="trtllm"]'), /TensorRT-LLM.*Checkpoint: meta-llama\/.*quantize first/s);
+  assert.match(await page.textContent('#launch-plan [data-engine="vllm"] strong'), /^vLLM$/);
+  await page.close();
+});
+
 test('a favicon, and no 404 on a page load', async () => {
   const page = await browser.newPage();
   const missing = [];

@@ -209,8 +209,16 @@ export interface FitResult {
   configurations: FitConfiguration[];
 }
 
-/// Launch commands (vLLM, SGLang, TensorRT-LLM as the server offers them).
-export type LaunchCommands = Partial<Record<'vllm' | 'sglang' | 'trtllm', string>>;
+/// Launch commands (vLLM, SGLang, TensorRT-LLM as the server offers them): one string per engine, and
+/// from the engine module on, `commands` with TensorRT-LLM's options file, the checkpoint and notes.
+export interface LaunchCommand {
+  engine: string;
+  command: string;
+  options_file?: string;
+  checkpoint?: string;
+  notes?: string[];
+}
+export type LaunchCommands = Partial<Record<'vllm' | 'sglang' | 'trtllm', string>> & { engine?: string; commands?: LaunchCommand[] };
 
 export interface Health {
   status: string;

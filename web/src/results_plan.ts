@@ -1,6 +1,6 @@
 // The plan's result blocks: the cheapest configurations (per GPU type and all), the provider filter,
 // traffic tiers, the minimum viable configurations, self-host against API, and the launch commands.
-import type { ApiError, FitResult, LaunchCommands, Latency, MemoryResult, PlanCandidate, PlanResult, TrafficTier } from './api';
+import type { ApiError, FitResult, LaunchCommand, LaunchCommands, Latency, MemoryResult, PlanCandidate, PlanResult, TrafficTier } from './api';
 import { byId, h, setChildren } from './dom';
 import { pageWords } from './errors';
 import { count, dollars, integer, seconds } from './format';
@@ -170,28 +170,48 @@ function latencyText(l: Latency): string {
   return `p95 TTFT ${seconds(ttft.p95)}, p95 TPOT ${seconds(tpot.p95)}${l.simulated ? ' (simulated)' : ''}`;
 }
 
-function commandBox(title: string, command: string, id: string): HTMLElement {
-  const copy = h('button', { type: 'button', class: 'copy', 'aria-label': `Copy the ${title} command` }, 'Copy');
+function copyButton(title: string, text: string): HTMLElement {
+  const copy = h('button', { type: 'button', class: 'copy', 'aria-label': `Copy the ${title}` }, 'Copy');
   copy.addEventListener('click', async () => {
     try {
-      await navigator.clipboard.writeText(command);
+      await navigator.clipboard.writeText(text);
       copy.textContent = 'Copied';
     } catch {
       copy.textContent = 'Select and copy';
     }
     window.setTimeout(() => (copy.textContent = 'Copy'), 1500);
   });
-  return h('div', { class: 'command' }, h('div', { class: 'command-head' }, h('strong', {}, title), copy), h('pre', { id }, command));
+  return copy;
 }
 
-const ENGINES: Array<[keyof LaunchCommands, string]> = [
+function commandBox(title: string, c: LaunchCommand, id: string): HTMLElement {
+  return h(
+    'div',
+    { class: 'command', 'data-engine': c.engine },
+    h('div', { class: 'command-head' }, h('strong', {}, title), copyButton(`${title} command`, c.command)),
+    h('pre', { id }, c.command),
+    c.options_file
+      ? h('div', {}, h('div', { class: 'command-head' }, h('span', { class: 'hint' }, 'Options file (--extra_llm_api_options)'), copyButton(`${title} options file`, c.options_file)), h('pre', { id: `${id}-options` }, c.options_file))
+      : null,
+    c.checkpoint ? h('p', { class: 'hint' }, `Checkpoint: ${c.checkpoint}`) : null,
+    c.notes?.length ? h('ul', { class: 'notes' }, ...c.notes.map((n) => h('li', {}, n))) : null,
+  );
+}
+
+const ENGINES: Array<['vllm' | 'sglang' | 'trtllm', string]> = [
   ['vllm', 'vLLM'],
   ['sglang', 'SGLang'],
   ['trtllm', 'TensorRT-LLM'],
 ];
+const engineTitle = (e: string) => ENGINES.find(([k]) => k === e)?.[1] ?? e;
 
+// The structured `commands` when the server gives them (with options file and notes), else the strings.
 function commands(cmds: LaunchCommands, prefix: string): HTMLElement[] {
-  return ENGINES.flatMap(([k, name]) => (cmds[k] ? [commandBox(name, cmds[k] as string, `${prefix}-${k}`)] : []));
+  if (cmds.commands?.length) return cmds.commands.map((c) => commandBox(engineTitle(c.engine), c, `${prefix}-${c.engine}`));
+  return ENGINES.flatMap(([k, name]) => {
+    const line = cmds[k];
+    return line ? [commandBox(name, { engine: k, command: line }, `${prefix}-${k}`)] : [];
+  });
 }
 
 /// Two labelled sets: the configuration on screen (steps 1-3) and the plan's recommendation; they are
