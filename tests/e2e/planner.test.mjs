@@ -1,6 +1,7 @@
 // Browser tests of the web planner: Debian's chromium driven by playwright-core against
 // `capplan serve` on a free loopback port. Run by CTest (tests/CMakeLists.txt) or by hand:
 //   CAPPLAN_BIN=build/capplan node --test tests/e2e/
+// (CAPPLAN_WEB_DIR=web/dist to serve the UI from a folder instead of the binary's embedded copy).
 // A screenshot of each step lands in test-artifacts/e2e/.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -54,7 +55,9 @@ before(async () => {
   assert.ok(existsSync(chromiumPath), `no chromium at ${chromiumPath} (CAPPLAN_WITH_BROWSER=1 scripts/setup.sh installs it)`);
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
-  server = spawn(bin, ['serve', '--host', '127.0.0.1', '--port', String(port)], { stdio: ['ignore', 'inherit', 'inherit'] });
+  // CAPPLAN_WEB_DIR=web/dist serves a fresh `npm run build` without relinking the binary (development).
+  const webDir = process.env.CAPPLAN_WEB_DIR ? ['--web-dir', process.env.CAPPLAN_WEB_DIR] : [];
+  server = spawn(bin, ['serve', '--host', '127.0.0.1', '--port', String(port), ...webDir], { stdio: ['ignore', 'inherit', 'inherit'] });
   await waitForHealth(base, 10000);
   profile = mkdtempSync(join(tmpdir(), 'capplan-chromium-'));
   // A fresh profile each run (playwright passes it to chromium as --user-data-dir).
@@ -93,6 +96,20 @@ async function textChanges(page, selector, before) {
   return page.textContent(selector);
 }
 
+// The page has finished recomputing (a change flips it to "computing" at once, before the debounce).
+async function ready(page) {
+  await page.waitForSelector('body[data-state="ready"]');
+}
+
+async function occurrences(page, text) {
+  return page.evaluate((t) => document.body.innerText.split(t).length - 1, text);
+}
+
+// What a chart draws (web/src/charts.ts chartSummary): scale types, dataset values and x pixels, markers.
+async function chart(page, id) {
+  return page.evaluate((i) => window.capplanChart?.(i) ?? null, id);
+}
+
 async function shot(page, name) {
   await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
 }
@@ -109,7 +126,7 @@ test('Scout by default: the memory bar and the fit verdict', async () => {
   assert.match(await page.textContent('#fact-experts'), /^16 routed, 1 per token/);
   await shot(page, '1-scout-memory');
   // Routes this server does not offer show their error text instead of breaking the page.
-  assert.match(await page.textContent('#throughput-body'), /not available on this server|tok\/s/);
+  assert.match(await page.textContent('#throughput-body'), /Not available on this server|tok\/s/);
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -148,15 +165,12 @@ test('changing the GPU changes the result', async () => {
   const before = await page.textContent('#verdict');
   const tableBefore = await page.textContent('#memory-table');
   await page.waitForSelector('#cost-table');
-  const costBefore = await page.textContent('#cost-table');
   await page.selectOption('#gpu', 'h200-sxm');
   const after = await textChanges(page, '#verdict', before);
   assert.match(after, /H200/);
   assert.notEqual(await page.textContent('#memory-table'), tableBefore);
-  // The cost table re-prices for the chosen GPU (the page asks /api/plan for that GPU only).
-  const costAfter = await textChanges(page, '#cost-table', costBefore);
-  assert.match(costAfter, /H200/);
-  assert.doesNotMatch(costAfter, /H100/);
+  // The plan still searches every GPU type; the chosen GPU's rows are highlighted.
+  assert.ok(await page.locator('#gpu-type-table tr.chosen-gpu').count() <= 1);
   assert.match(page.url(), /gpu=h200-sxm/);
   await shot(page, '4-gpu-h200');
   await page.close();
@@ -166,17 +180,29 @@ test('a manual layout starts from the auto one and is checked', async () => {
   const { page } = await openPlanner();
   await page.check('#layout-manual');
   assert.equal(await page.inputValue('#tp'), '4');
-  const before = await page.textContent('#verdict');
   await page.fill('#tp', '2');
-  // The library's layout rule, word for word as the CLI prints it.
-  const invalid = await textChanges(page, '#verdict', before);
-  assert.match(invalid, /^No verdict: --ep=4 does not divide --tp=2/);
+  await ready(page);
+  // The library's layout rule, once, at the field, in the page's words (it has no --ep flag).
+  const errors = await page.$$eval('.field-error', (els) => els.map((e) => [e.dataset.field, e.textContent]));
+  assert.equal(errors.length, 1, JSON.stringify(errors));
+  assert.match(errors[0][0], /^(ep|tp)$/);
+  assert.match(errors[0][1], /^EP=4 does not divide TP=2/);
+  assert.equal(await occurrences(page, 'does not divide'), 1, 'the error is not repeated in the results');
+  assert.match(await page.textContent('#verdict'), /^No verdict until (EP|TP) is fixed/);
+  assert.equal(await page.getAttribute(`#${errors[0][0]}`, 'aria-invalid'), 'true');
   await page.fill('#ep', '2');
-  const after = await textChanges(page, '#verdict', invalid);
-  assert.match(after, /TP 2 · EP 2 · PP 1 × 2 replicas/);
+  await ready(page);
+  assert.match(await page.textContent('#verdict'), /TP 2 · EP 2 · PP 1 × 2 replicas/);
+  assert.equal(await page.locator('.field-error').count(), 0, 'a fixed input clears its error');
   await page.fill('#tp', '3');
-  await page.waitForFunction(() => /not a multiple/.test(document.querySelector('#verdict')?.textContent ?? ''));
-  assert.match(await page.textContent('#memory-body'), /request: gpus=4 is not a multiple of layout\.tp\*layout\.pp=3/);
+  await page.waitForFunction(() => /not a multiple/.test(document.querySelector('.field-error')?.textContent ?? ''));
+  await ready(page);
+  const gpusError = await page.$$eval('.field-error', (els) => els.map((e) => [e.dataset.field, e.textContent]));
+  assert.equal(gpusError.length, 1, JSON.stringify(gpusError));
+  assert.match(gpusError[0][1], /^GPUs=4 is not a multiple of TP\*PP=3/);
+  // (The launch commands name their engine's flags, rightly; errors and the verdict do not.)
+  const said = await page.$$eval('.field-error, .error, #verdict', (els) => els.map((e) => e.textContent).join(' | '));
+  assert.doesNotMatch(said, /request: |layout\.tp|--tp/);
   await shot(page, '5-manual-layout-error');
   await page.close();
 });
@@ -202,9 +228,10 @@ test('a bad config.json shows the error', async () => {
   await page.check('#model-mode-config');
   await page.fill('#config-text', '{"model_type": "llama", "hidden_size": 4096, "num_hidden_layers": 32}');
   await page.click('#config-apply');
-  await page.waitForSelector('#model-error .error');
-  assert.match(await page.textContent('#model-error'), /^config\.json: /);
-  assert.match(await page.textContent('#verdict'), /^No verdict: config\.json: /);
+  await page.waitForFunction(() => /^config\.json: /.test(document.querySelector('#model-error')?.textContent ?? ''));
+  await ready(page);
+  assert.match(await page.textContent('#verdict'), /^No verdict until the model \(step 1\) is fixed/);
+  assert.equal(await page.locator('#model-error .error').count(), 1, 'one error box for the model');
   await shot(page, '7-bad-config');
   await page.fill('#config-text', '{"model_type": ');
   await page.click('#config-apply');
@@ -234,5 +261,220 @@ test('readable on a phone', async () => {
   assert.match(await page.textContent('#verdict'), /^Fits/);
   await shot(page, '9-phone');
   assert.deepEqual(errors, []);
+  await page.close();
+});
+
+// Issue 16's web planner defects, each written against the page before the fix.
+
+test('recomputing: a busy state, stale requests cancelled, old and new never mixed', async () => {
+  const { page } = await openPlanner();
+  const failed = [];
+  page.on('requestfailed', (r) => r.url().endsWith('/api/plan') && failed.push(r.failure()?.errorText ?? ''));
+  // Hold the plan's answers, so that the recompute is seen in progress.
+  let release;
+  const gate = new Promise((r) => (release = r));
+  let held = 0;
+  await page.route('**/api/plan', async (route) => {
+    held++;
+    await gate;
+    await route.continue().catch(() => {}); // the page may have cancelled it meanwhile
+  });
+  await page.selectOption('#gpu', 'h200-sxm');
+  assert.ok(await page.isVisible('#busy'), 'a busy state at once');
+  await page.waitForFunction(() => document.querySelector('#verdict')?.textContent?.includes('H200'));
+  await page.waitForFunction(() => !document.querySelector('#memory')?.classList.contains('stale'));
+  assert.equal(await page.getAttribute('#cost', 'aria-busy'), 'true', 'the plan of the old input is marked stale');
+  assert.match((await page.getAttribute('#cost', 'class')) ?? '', /stale/);
+  assert.ok(await page.isVisible('#busy'));
+  // A newer change cancels the older change's requests.
+  await page.fill('#gpus', '8');
+  await page.waitForFunction(() => document.querySelector('#verdict')?.textContent?.includes('8 × NVIDIA H200'));
+  assert.ok(held >= 2, `two plan requests held (${held})`);
+  release();
+  await ready(page);
+  assert.ok(failed.some((e) => /ABORTED|cancel/i.test(e)), `the first plan request was cancelled: ${JSON.stringify(failed)}`);
+  assert.equal(await page.isVisible('#busy'), false);
+  // Every block shows the answer of the same (newest) input.
+  const generations = await page.$$eval('#step-results .block, #verdict', (els) => els.map((e) => e.dataset.generation));
+  assert.equal(new Set(generations).size, 1, JSON.stringify(generations));
+  assert.equal(await page.locator('#step-results .stale').count(), 0);
+  await page.close();
+});
+
+test('latency against load: a numeric rate axis, the SLO lines and your rate', async () => {
+  const { page } = await openPlanner();
+  const c = await chart(page, 'latency-chart');
+  assert.ok(c, 'the latency chart is drawn');
+  assert.match(c.xType, /^(linear|logarithmic)$/);
+  const p95 = c.datasets.find((d) => d.label === 'TTFT p95');
+  const rates = p95.values.map((v) => v.x);
+  assert.ok(rates.length >= 3, JSON.stringify(rates));
+  // Positions follow the rates (unequal rates are not spaced evenly).
+  const pos = (r) => (c.xType === 'linear' ? r : Math.log(r));
+  const [r0, rn] = [rates[0], rates[rates.length - 1]];
+  const [x0, xn] = [p95.xPixels[0], p95.xPixels[rates.length - 1]];
+  for (let i = 1; i < rates.length - 1; i++) {
+    const expected = x0 + ((pos(rates[i]) - pos(r0)) / (pos(rn) - pos(r0))) * (xn - x0);
+    assert.ok(Math.abs(p95.xPixels[i] - expected) < 2, `rate ${rates[i]} at ${p95.xPixels[i]}px, expected ${expected}px`);
+  }
+  const ttftSlo = c.datasets.find((d) => d.label === 'TTFT target (p95)');
+  const tpotSlo = c.datasets.find((d) => d.label === 'TPOT target (p95)');
+  assert.ok(ttftSlo && ttftSlo.values.every((v) => v.y === 1), 'the 1 s TTFT target line');
+  assert.ok(tpotSlo && tpotSlo.values.every((v) => v.y === 0.05), 'the 50 ms TPOT target line');
+  const rate = c.markers.find((m) => /your rate/.test(m.label));
+  assert.equal(rate?.value, 15);
+  assert.match(await page.textContent('#sweep-summary'), /Your rate: 15\.0 requests\/s/);
+  await shot(page, '10-latency-chart');
+  await page.close();
+});
+
+test('long prompts still get a latency chart, within the server\'s limits', async () => {
+  // 7,500 tokens per request: 1,000 simulated requests x 30 would pass the server's 2e8-token bound.
+  const { page } = await openPlanner('?in=6500&out=1000');
+  assert.ok(await page.isVisible('#latency-chart'), await page.textContent('#latency-body'));
+  const c = await chart(page, 'latency-chart');
+  assert.ok(c.datasets.find((d) => d.label === 'TTFT p95').values.length >= 2);
+  assert.match(await page.textContent('#sweep-summary'), /\d+ simulated requests per rate/);
+  assert.doesNotMatch(await page.textContent('#latency-body'), /limit/);
+  await page.close();
+});
+
+test('the memory bar is drawn to capacity, with the shortfall against it', async () => {
+  // Scout BF16 on one H100: the weights alone overflow the GPU.
+  const { page } = await openPlanner('?gpus=1&weights=bf16');
+  const c = await chart(page, 'memory-chart');
+  const total = c.datasets.reduce((sum, d) => sum + d.values[0], 0);
+  const demand = Number(/([\d.]+) GiB/.exec(await page.textContent('#memory-demand'))[1]);
+  const gibOf = async (row) => {
+    const t = await page.textContent(`#memory-table tr:has(th:text-is("${row}")) td`);
+    const [, v, unit] = /([\d.]+) (GiB|MiB|KiB|B)/.exec(t);
+    return Number(v) / { GiB: 1, MiB: 1024, KiB: 1024 ** 2, B: 1024 ** 3 }[unit];
+  };
+  const parts = (await gibOf('Weights')) + (await gibOf('Activations')) + (await gibOf('Runtime + CUDA graphs'));
+  assert.ok(demand > parts, `${demand} > ${parts}`);
+  // The bar is as long as the demand (not demand + shortfall).
+  assert.ok(Math.abs(total - demand) < 0.2, `bar ${total} GiB, demand ${demand} GiB`);
+  const capacity = c.markers.find((m) => /capacity/.test(m.label));
+  assert.ok(capacity && capacity.value < demand, JSON.stringify(c.markers));
+  const over = c.datasets.find((d) => /Beyond capacity/.test(d.label));
+  assert.ok(Math.abs(over.values[0] - (demand - capacity.value)) < 0.2, JSON.stringify(over));
+  assert.ok(c.xMax < demand * 1.1, `axis to ${c.xMax} GiB`);
+  assert.match(await page.textContent('#memory-short'), /Short by\s*[\d.]+ GiB/);
+  await shot(page, '11-memory-shortfall');
+  await page.close();
+});
+
+test('no false "no --max-model-len" warning: the context field sets it', async () => {
+  const { page } = await openPlanner();
+  await page.waitForSelector('#warnings-body :is(ul, p)');
+  assert.doesNotMatch(await page.textContent('#warnings-body'), /no --max-model-len/);
+  assert.equal(await page.locator('#warnings-body li[data-code="unbounded_context"]').count(), 0);
+  await page.close();
+});
+
+test('traffic tiers: self-host against the APIs at 1B, 10B and 100B tokens a month', async () => {
+  const { page } = await openPlanner();
+  await page.waitForSelector('#tiers-table');
+  const rows = await page.$$eval('#tiers-table tbody tr', (trs) => trs.map((tr) => tr.textContent));
+  assert.ok(rows.length >= 3, JSON.stringify(rows));
+  assert.match(rows[0], /^1\.0B/);
+  assert.ok(rows.every((r) => /\$[\d,]+\.\d\d/.test(r)), JSON.stringify(rows));
+  await page.close();
+});
+
+test('the plan searches across GPU types, with a GPU filter', async () => {
+  const { page } = await openPlanner();
+  await page.waitForSelector('#gpu-type-table');
+  const types = await page.$$eval('#gpu-type-table tbody tr td:nth-child(2)', (tds) => tds.map((t) => t.textContent.replace(/^\d+ × /, '')));
+  assert.ok(new Set(types).size >= 2, `more than one GPU type: ${JSON.stringify(types)}`);
+  // Only the Hardware step's GPU, then add the H200.
+  await page.uncheck('#plan-gpus-all');
+  await ready(page);
+  const only = await page.$$eval('#cost-table tbody tr td:nth-child(2)', (tds) => tds.map((t) => t.textContent));
+  assert.ok(only.length > 0 && only.every((t) => /H100/.test(t)), JSON.stringify(only));
+  await page.check('#plan-gpu-h200-sxm');
+  await ready(page);
+  const two = await page.$$eval('#gpu-type-table tbody tr td:nth-child(2)', (tds) => tds.map((t) => t.textContent));
+  assert.ok(two.every((t) => /H100|H200/.test(t)), JSON.stringify(two));
+  assert.match(decodeURIComponent(page.url()), /plangpus=h100-sxm,h200-sxm/);
+  await shot(page, '12-plan-gpu-filter');
+  await page.close();
+});
+
+test('a provider filter on the cost table', async () => {
+  const { page } = await openPlanner();
+  await page.waitForSelector('#cost-table');
+  const options = await page.$$eval('#provider-filter option', (os) => os.map((o) => o.value).filter((v) => v));
+  assert.ok(options.length >= 1, JSON.stringify(options));
+  const pick = options[options.length - 1];
+  await page.selectOption('#provider-filter', pick);
+  await ready(page);
+  const providers = await page.$$eval('#cost-table tbody tr td:first-child', (tds) => tds.map((t) => t.textContent));
+  assert.ok(providers.length > 0 && providers.every((p) => p === pick), `${pick}: ${JSON.stringify(providers)}`);
+  assert.match(await page.textContent('#plan-scope'), new RegExp(`priced at ${pick}`));
+  assert.match(decodeURIComponent(page.url()), new RegExp(`provider=${pick}`));
+  await page.close();
+});
+
+test('the minimum viable configurations, with $/month', async (t) => {
+  const probe = await fetch(`${base}/api/fit`, { method: 'POST', body: JSON.stringify({ model: { preset: 'llama-4-scout' } }) });
+  if (probe.status === 404) {
+    // Without the route the page says so in its place (and this test cannot check the table).
+    const { page } = await openPlanner();
+    assert.match(await page.textContent('#fit-body'), /Not available on this server: the minimum viable configurations/);
+    await page.close();
+    t.skip('the server has no POST /api/fit yet');
+    return;
+  }
+  const { page } = await openPlanner();
+  await page.waitForSelector('#fit-table');
+  const rows = await page.$$eval('#fit-table tbody tr', (trs) => trs.map((tr) => tr.textContent));
+  assert.ok(rows.length >= 2, JSON.stringify(rows));
+  assert.ok(rows.some((r) => /\$[\d,]+\.\d\d/.test(r)), `priced: ${JSON.stringify(rows)}`);
+  await page.close();
+});
+
+test('launch commands are labelled with the deployment they start', async () => {
+  const { page } = await openPlanner('?weights=bf16&ctx=8192&conc=16');
+  await page.waitForSelector('#launch-plan');
+  assert.match(await page.textContent('#launch-plan h4'), /^For the plan's recommendation: \d+ × /);
+  assert.match(await page.textContent('#launch-on-screen h4'), /^For the configuration on screen: 4 × NVIDIA H100/);
+  await page.close();
+});
+
+test('TensorRT-LLM: the command with its options file, the checkpoint and the notes', async () => {
+  // The engine module's answer shape (tools/json/encode_launch.cc): `commands` with options_file and notes.
+  // The plan's answer is taken from the server and given a trtllm entry, so this runs on any server.
+  const page = await browser.newPage();
+  await page.route('**/api/plan', async (route) => {
+    const res = await route.fetch();
+    const body = await res.json();
+    if (body.feasible) {
+      const vllm = body.recommended.launch.vllm;
+      body.recommended.launch.commands = [
+        { engine: 'vllm', command: vllm, options_file: '', checkpoint: 'meta-llama/Llama-4-Scout-17B-16E-Instruct', notes: [] },
+        { engine: 'trtllm', command: 'trtllm-serve meta-llama/Llama-4-Scout-17B-16E-Instruct --tp_size 4 --extra_llm_api_options extra.yaml', options_file: 'kv_cache_config:\n  free_gpu_memory_fraction: 0.9\n', checkpoint: 'meta-llama/Llama-4-Scout-17B-16E-Instruct', notes: ['quantize first'] },
+      ];
+    }
+    await route.fulfill({ response: res, json: body });
+  });
+  await page.goto(`${base}/`);
+  await ready(page);
+  assert.match(await page.textContent('#launch-trtllm'), /^trtllm-serve /);
+  assert.match(await page.textContent('#launch-trtllm-options'), /free_gpu_memory_fraction: 0\.9/);
+  assert.match(await page.textContent('#launch-plan [data-engine="trtllm"]'), /TensorRT-LLM.*Checkpoint: meta-llama\/.*quantize first/s);
+  assert.match(await page.textContent('#launch-plan [data-engine="vllm"] strong'), /^vLLM$/);
+  await page.close();
+});
+
+test('a favicon, and no 404 on a page load', async () => {
+  const page = await browser.newPage();
+  const missing = [];
+  page.on('response', (r) => r.status() >= 400 && missing.push(`${r.status()} ${r.url()}`));
+  await page.goto(`${base}/`);
+  await page.waitForSelector('body[data-state="ready"]');
+  assert.equal(await page.locator('link[rel="icon"]').count(), 1);
+  const fit404 = (u) => /\/api\/fit$/.test(u); // a route the page asks for before the server has it
+  assert.deepEqual(missing.filter((m) => !fit404(m)), []);
   await page.close();
 });

@@ -106,6 +106,7 @@ export interface MemoryResult {
   context: number;
   batch: number;
   warnings: Warning[];
+  launch?: LaunchCommands;
   gpu: { id: string; name: string; memory_usable_bytes: number };
   layout: Layout;
   model: { name: string; mode: string; limitations: string[] };
@@ -163,6 +164,8 @@ export interface PlanCandidate {
   weights_dtype: string;
   kv_dtype: string;
   output_tokens_per_second: number;
+  gpus_per_replica?: number;
+  replicas?: number;
   provider: string;
   price_as_of: string;
   cost: { usd_per_gpu_hour: number; usd_per_hour: number; usd_per_month: number; usd_per_million_output_tokens: number };
@@ -178,6 +181,50 @@ export interface Latency {
   ttft?: Percentiles;
   tpot?: Percentiles;
   e2e?: Percentiles;
+}
+
+export interface TrafficTier {
+  tokens_per_month: number;
+  self_host_replicas: number;
+  self_host_usd_per_month: number;
+  apis: Array<{ provider: string; usd_per_month: number }>;
+  cheapest: string;
+}
+
+/// One row of `capplan fit --json`'s configurations (the minimum viable configurations). The server
+/// has no /api/fit route yet; the page asks for it and says so when it is missing. `usd_per_month` is
+/// the key the page needs for the price (not in `capplan fit --json` today).
+export interface FitConfiguration {
+  gpu: string;
+  gpus: number;
+  weights: string;
+  layout: { tp: number; ep: number; pp: number };
+  max_concurrent_sequences?: number;
+  free_bytes?: number;
+  total_tdp_watts?: number;
+  usd_per_month?: number;
+  provider?: string;
+}
+export interface FitResult {
+  configurations: FitConfiguration[];
+}
+
+/// Launch commands (vLLM, SGLang, TensorRT-LLM as the server offers them): one string per engine, and
+/// from the engine module on, `commands` with TensorRT-LLM's options file, the checkpoint and notes.
+export interface LaunchCommand {
+  engine: string;
+  command: string;
+  options_file?: string;
+  checkpoint?: string;
+  notes?: string[];
+}
+export type LaunchCommands = Partial<Record<'vllm' | 'sglang' | 'trtllm', string>> & { engine?: string; commands?: LaunchCommand[] };
+
+export interface Health {
+  status: string;
+  version: string;
+  /// The server's simulation bounds, when it publishes them (docs/api.md's figures otherwise).
+  limits?: { max_simulated_requests?: number; max_simulated_tokens?: number; sweep_simulations?: number };
 }
 
 export interface ApiComparison {
@@ -196,13 +243,14 @@ export type PlanResult =
   | {
       feasible: true;
       recommended: PlanCandidate & {
-        launch?: { vllm: string; sglang: string };
+        launch?: LaunchCommands;
         warnings?: Warning[];
       };
       candidates: PlanCandidate[];
       api_comparison: ApiComparison[];
       api_match?: { exact: boolean; equivalent: string; why: string };
       workload?: { tokens_per_month: number };
+      traffic_tiers?: TrafficTier[];
     };
 
 async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown, signal?: AbortSignal): Promise<ApiResult<T>> {
@@ -233,6 +281,8 @@ async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown, sig
 }
 
 export const api = {
+  health: () => call<Health>('GET', '/api/health'),
+  fit: (req: unknown, signal?: AbortSignal) => call<FitResult>('POST', '/api/fit', req, signal),
   models: () => call<{ models: PresetEntry[] }>('GET', '/api/models'),
   gpus: () => call<{ gpus: GpuInfo[] }>('GET', '/api/gpus'),
   model: (req: unknown, signal?: AbortSignal) => call<ModelInfo>('POST', '/api/model', req, signal),

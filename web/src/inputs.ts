@@ -270,3 +270,37 @@ export function workloadStep(s: PlannerState, onChange: () => void): HTMLElement
 function byIdIn(control: HTMLElement): HTMLElement {
   return (control.closest('.field') as HTMLElement | null) ?? control;
 }
+
+/// Which GPU types the plan searches (all by default, as `capplan plan`; the Hardware step's GPU is
+/// only the one the memory, throughput and latency results are for).
+export function planSearchStep(s: PlannerState, gpus: GpuInfo[], onChange: () => void): HTMLElement {
+  const all = h('input', { type: 'checkbox', id: 'plan-gpus-all', checked: s.planGpus.length === 0 });
+  const boxes = gpus.map((g) => h('input', { type: 'checkbox', id: `plan-gpu-${g.id}`, value: g.id, checked: s.planGpus.length === 0 || s.planGpus.includes(g.id) }));
+  const sync = () => {
+    const picked = boxes.filter((b) => b.checked).map((b) => b.value);
+    s.planGpus = picked.length === boxes.length ? [] : picked;
+    all.checked = s.planGpus.length === 0;
+    onChange();
+  };
+  all.addEventListener('change', () => {
+    for (const b of boxes) b.checked = all.checked;
+    // Unticking "every GPU type" leaves the Hardware step's GPU, never an empty search.
+    if (!all.checked) for (const b of boxes) b.checked = b.value === s.gpu;
+    sync();
+  });
+  for (const b of boxes) b.addEventListener('change', () => {
+    if (!boxes.some((x) => x.checked)) b.checked = true; // at least one type searched
+    sync();
+  });
+  return h(
+    'section',
+    { class: 'step', id: 'step-plan' },
+    h('h2', {}, 'Plan search'),
+    h('p', { class: 'hint' }, 'The plan in the results looks for the cheapest deployment on these GPU types; the Hardware step is the one deployment checked in detail.'),
+    h('div', { class: 'field', id: 'plan-gpus' },
+      h('span', { class: 'label' }, 'GPU types searched'),
+      h('label', { for: all.id, class: 'radio' }, all, ' every GPU type'),
+      h('div', { class: 'checks' }, ...gpus.map((g, i) => h('label', { for: boxes[i]?.id ?? '', class: 'radio' }, boxes[i] ?? '', ` ${g.name}`))),
+    ),
+  );
+}

@@ -1,10 +1,14 @@
 // The planner page: four steps, state in the URL, results recomputed (debounced) as inputs change.
 import './style.css';
 
-import { api, ApiError, type ApiResult } from './api';
+import { api, ApiError, type ApiResult, type FitResult, type Health } from './api';
+import { chartSummary } from './charts';
 import { debounce, errorBox, h, setChildren } from './dom';
-import { hardwareStep, modelStep, workloadStep } from './inputs';
-import { renderMemory, renderModel, renderPerf, renderPlan, renderSimulate, renderWarnings, resultsStep } from './results';
+import { fieldOf, isModelError, showFieldErrors, showModelError } from './errors';
+import { hardwareStep, modelStep, planSearchStep, workloadStep } from './inputs';
+import { beginRecompute, endRecompute, markFresh, renderInputProblem, renderMemory, renderModel, renderPerf, renderSimulate, renderWarnings, resultsStep } from './results';
+import { renderFit, renderLaunch, renderPlan } from './results_plan';
+import { sweepRequests } from './simsize';
 import { decodeState, deploymentFields, effectiveContext, encodeState, modelSource, type PlannerState } from './state';
 
 const DEBOUNCE_MS = 250;
@@ -28,61 +32,104 @@ function split<T>(r: ApiResult<T>): [T | null, ApiError | null] {
   return r.ok ? [r.value, null] : [null, r.error];
 }
 
-async function recompute(s: PlannerState, signal: AbortSignal): Promise<void> {
+// An error about one input (or the model) is shown once, at that input; the result blocks it empties
+// say nothing more. Other errors (a deployment that does not fit, a missing route) stay in their block.
+function inputError(e: ApiError | null): boolean {
+  return e !== null && e.status >= 400 && e.status < 500 && (isModelError(e) || fieldOf(e) !== null);
+}
+
+// A server without POST /api/fit says so once; the page then stops asking (no 404 on every change).
+let fitAnswer: ApiResult<FitResult> | null = null;
+async function fitOnce(body: unknown, signal: AbortSignal): Promise<ApiResult<FitResult>> {
+  if (fitAnswer) return fitAnswer;
+  const r = await api.fit(body, signal);
+  if (!r.ok && r.error.status === 404 && r.error.message.includes('no route')) fitAnswer = r;
+  return r;
+}
+
+/// Each block renders as soon as its own answer arrives and is marked fresh; until then it stays marked
+/// stale (dimmed, aria-busy), so old and new results are never shown as if they belonged together.
+async function recompute(s: PlannerState, signal: AbortSignal, generation: number, health: Health | null): Promise<void> {
+  beginRecompute(generation);
   if (s.mode === 'config' && s.config.trim() === '') {
-    const hint = new ApiError(400, { code: 'invalid_argument', message: 'Paste a config.json or pick the file, then press "Use this config.json".', field: 'config' });
-    renderModel(null, hint);
-    renderMemory(null, hint);
-    document.body.dataset.state = 'ready';
+    showFieldErrors([]);
+    setChildren(document.getElementById('model-error') as HTMLElement, errorBox('Paste a config.json or pick the file, then press "Use this config.json".'));
+    renderInputProblem('the model (step 1)');
+    endRecompute(generation);
     return;
   }
   const context = effectiveContext(s);
-  const deployment = deploymentFields(s);
+  const deployment = { ...deploymentFields(s), max_model_len: context };
   const workload = {
     input: s.inputTokens,
     output: s.outputTokens,
     ...(s.loadMode === 'rate' ? { rate: s.rate } : { monthly_tokens: s.monthlyTokens }),
   };
   const slos = { slo_ttft_p95_seconds: s.sloTtftSeconds, slo_tpot_p95_seconds: s.sloTpotSeconds };
-  const [model, memory, perf, simulate, plan] = await Promise.all([
-    api.model({ ...modelSource(s), context }, signal),
+  const rate = requestRate(s);
+  const live = <T>(p: Promise<T>, render: (r: T) => void, ...blocks: string[]) =>
+    p.then((r) => {
+      if (!signal.aborted) {
+        render(r);
+        for (const b of blocks) markFresh(b, generation);
+      }
+      return r;
+    });
+  const simulate = async () => {
+    const requests = sweepRequests(s.inputTokens + s.outputTokens, health);
+    const body = { ...deployment, input: s.inputTokens, output: s.outputTokens, rate, sweep: true, ...slos, seed: 1 };
+    let r = await api.simulate({ ...body, requests }, signal);
+    // A server with a lower bound than the page knows says so (413): one retry at a quarter of the requests.
+    if (!r.ok && r.error.body.code === 'resource_limit' && requests >= 40) r = await api.simulate({ ...body, requests: Math.floor(requests / 4) }, signal);
+    return { r, requests: r.ok ? requests : 0 };
+  };
+  const [model, memory, perf, sim, plan, fit] = await Promise.all([
+    live(api.model({ ...modelSource(s), context }, signal), (r) => guarded('model-error', () => renderModel(r.ok ? r.value : null))),
     // The workload's context bounds the engine (--max-model-len), as the launch command will.
-    api.memory({ ...deployment, context, batch: s.concurrency, max_model_len: context }, signal),
-    api.perf({ ...deployment, input: s.inputTokens, output: s.outputTokens, batch: s.concurrency }, signal),
-    api.simulate({ ...deployment, input: s.inputTokens, output: s.outputTokens, rate: requestRate(s), sweep: true, ...slos, requests: 1000, seed: 1 }, signal),
-    // The plan for the chosen GPU type: the cheapest count, precision and layout on it, priced per provider.
-    api.plan({ model: modelSource(s), ...workload, ...slos, gpus_allowed: [s.gpu], engine: s.engine }, signal),
+    live(api.memory({ ...deployment, context, batch: s.concurrency }, signal), (r) => guarded('memory-body', () => renderMemory(...split(r), inputError(r.ok ? null : r.error))), 'verdict', 'memory'),
+    live(api.perf({ ...deployment, input: s.inputTokens, output: s.outputTokens, batch: s.concurrency }, signal), (r) => guarded('throughput-body', () => renderPerf(...split(r), inputError(r.ok ? null : r.error))), 'throughput'),
+    live(simulate(), ({ r, requests }) => guarded('latency-body', () => renderSimulate(...split(r), inputError(r.ok ? null : r.error), { rate, sloTtftSeconds: s.sloTtftSeconds, sloTpotSeconds: s.sloTpotSeconds, requests })), 'latency'),
+    // The plan across the GPU types the filter allows (all by default), priced at the chosen provider.
+    live(
+      api.plan({ model: modelSource(s), ...workload, ...slos, engine: s.engine, ...(s.planGpus.length ? { gpus_allowed: s.planGpus } : {}), ...(s.provider ? { providers: [s.provider] } : {}) }, signal),
+      (r) => guarded('cost-body', () => renderPlan(...split(r), inputError(r.ok ? null : r.error), s)),
+      'cost', 'tiers', 'crossover',
+    ),
+    live(fitOnce({ model: modelSource(s), context, batch: s.concurrency, engine: s.engine, kv_dtype: s.kvDtype }, signal), (r) => guarded('fit-body', () => renderFit(...split(r), inputError(r.ok ? null : r.error))), 'fit'),
   ]);
   if (signal.aborted) return;
-  // One block's unexpected answer must not take the others down: its error shows in its place.
-  guarded('model-error', () => renderModel(...split(model)));
-  guarded('memory-body', () => renderMemory(...split(memory)));
-  guarded('throughput-body', () => renderPerf(...split(perf)));
-  guarded('latency-body', () => renderSimulate(...split(simulate)));
-  guarded('cost-body', () => renderPlan(...split(plan), s.gpu));
-  guarded('warnings-body', () => renderWarnings([
-    memory.ok ? memory.value.warnings : undefined,
-    perf.ok ? perf.value.warnings : undefined,
-    plan.ok && plan.value.feasible ? plan.value.recommended.warnings : undefined,
-  ]));
-  document.body.dataset.state = 'ready';
+  const results = [model, memory, perf, sim.r, plan, fit];
+  const errors = results.flatMap((r) => (r.ok ? [] : [r.error]));
+  const modelErr = errors.find(isModelError) ?? null;
+  showModelError(modelErr);
+  const fields = showFieldErrors(errors.filter((e) => !isModelError(e) && inputError(e)));
+  if (modelErr) renderInputProblem('the model (step 1)');
+  else if (fields.length) renderInputProblem(fields.join(', '));
+  guarded('warnings-body', () =>
+    renderWarnings([memory.ok ? memory.value.warnings : undefined, perf.ok ? perf.value.warnings : undefined, plan.ok && plan.value.feasible ? plan.value.recommended.warnings : undefined]),
+  );
+  guarded('launch-body', () => renderLaunch(memory.ok ? memory.value : null, plan.ok ? plan.value : null));
+  markFresh('warnings', generation);
+  markFresh('launch', generation);
+  endRecompute(generation);
 }
 
 async function start(): Promise<void> {
   const app = document.getElementById('app') as HTMLElement;
   const state = decodeState(window.location.search);
-  const [presets, gpus] = await Promise.all([api.models(), api.gpus()]);
+  const [presets, gpus, health] = await Promise.all([api.models(), api.gpus(), api.health()]);
   if (!presets.ok || !gpus.ok) {
     const e = !presets.ok ? presets.error : !gpus.ok ? gpus.error : null;
     setChildren(app, errorBox(`The planner could not load its catalogs: ${e?.message ?? 'unknown error'}`));
     return;
   }
   let controller: AbortController | null = null;
+  let generation = 0;
   const run = () => {
+    // A newer change cancels the requests of an older one (the server stops work for a closed request).
     controller?.abort();
     controller = new AbortController();
-    document.body.dataset.state = 'computing';
-    recompute(state, controller.signal).catch((e: unknown) => {
+    recompute(state, controller.signal, ++generation, health.ok ? health.value : null).catch((e: unknown) => {
       if (!(e instanceof DOMException && e.name === 'AbortError')) console.error(e);
     });
   };
@@ -90,6 +137,8 @@ async function start(): Promise<void> {
   const onChange = () => {
     const query = encodeState(state);
     window.history.replaceState(null, '', query ? `?${query}` : window.location.pathname);
+    // Busy at once, not after the debounce: what is on screen is already out of date.
+    beginRecompute(generation + 1);
     debounced();
   };
   const share = h('button', { type: 'button', id: 'share' }, 'Copy link to this plan');
@@ -107,10 +156,20 @@ async function start(): Promise<void> {
     h(
       'div',
       { class: 'layout' },
-      h('div', { class: 'inputs' }, modelStep(state, presets.value.models, onChange), hardwareStep(state, gpus.value.gpus, onChange), workloadStep(state, onChange), share),
-      resultsStep(),
+      h(
+        'div',
+        { class: 'inputs' },
+        modelStep(state, presets.value.models, onChange),
+        hardwareStep(state, gpus.value.gpus, onChange),
+        workloadStep(state, onChange),
+        planSearchStep(state, gpus.value.gpus, onChange),
+        share,
+      ),
+      resultsStep(state, onChange),
     ),
   );
+  // For the browser tests: what each chart draws.
+  (window as unknown as { capplanChart: typeof chartSummary }).capplanChart = chartSummary;
   run();
 }
 

@@ -1,32 +1,76 @@
-// Step 4: Results. Each block renders its route's answer, or the route's error text in its place
-// (a route this server does not have yet shows as "not available" rather than breaking the page).
-import type { ApiError, Latency, MemoryResult, ModelInfo, PerfResult, PlanResult, SimulateResult, Warning } from './api';
-import { latencyChart, memoryBar, throughputChart } from './charts';
-import { byId, errorBox, h, setChildren } from './dom';
-import { bytes, count, dollars, flops, integer, seconds, tokensPerSecond } from './format';
+// Step 4: Results (the plan's blocks are in results_plan.ts). Each block renders its route's answer; an input error empties it (the error shows
+// once, at the field); a route this server does not have shows as "not available" in its place.
+import type { ApiError, MemoryResult, ModelInfo, PerfResult, SimulateResult, Warning } from './api';
+import { latencyChart, memoryBar, memorySegments, throughputChart, type LatencyMarks } from './charts';
+import { byId, errorBox, field, h, select, setChildren } from './dom';
+import { pageWords } from './errors';
+import { bytes, count, flops, integer, seconds, tokensPerSecond } from './format';
+import type { PlannerState } from './state';
 
-export function resultsStep(): HTMLElement {
+const BLOCKS = ['verdict', 'memory', 'throughput', 'latency', 'cost', 'tiers', 'fit', 'crossover', 'warnings', 'launch'];
+
+export function resultsStep(s: PlannerState, onChange: () => void): HTMLElement {
   const block = (id: string, title: string, ...extra: HTMLElement[]) =>
     h('div', { class: 'block', id }, h('h3', {}, title), ...extra, h('div', { class: 'body', id: `${id}-body` }));
+  const provider = select('provider-filter', [['', 'every provider']], s.provider);
+  provider.addEventListener('change', () => {
+    s.provider = provider.value;
+    onChange();
+  });
   return h(
     'section',
     { class: 'step results', id: 'step-results' },
-    h('h2', {}, h('span', { class: 'num' }, '4'), ' Results'),
+    h('h2', {}, h('span', { class: 'num' }, '4'), ' Results ', h('span', { id: 'busy', class: 'busy', role: 'status', hidden: true }, h('span', { class: 'spinner' }), ' Recomputing…')),
     h('div', { id: 'verdict', class: 'verdict', 'aria-live': 'polite' }, 'Computing...'),
     block('memory', 'Memory per GPU', h('div', { class: 'chart short' }, h('canvas', { id: 'memory-chart' }))),
     block('throughput', 'Throughput against batch', h('div', { class: 'chart' }, h('canvas', { id: 'throughput-chart' }))),
     block('latency', 'Latency against load', h('div', { class: 'chart' }, h('canvas', { id: 'latency-chart' }))),
-    block('cost', 'Cost per provider'),
+    block('cost', 'Plan: cheapest configurations that meet the targets', h('div', { class: 'row' }, field('Price at', provider))),
+    block('tiers', 'Traffic tiers: self-host against APIs'),
+    block('fit', 'Minimum viable configurations (memory only)'),
     block('crossover', 'Self-host or API'),
     block('warnings', 'Warnings'),
-    block('launch', 'Launch command'),
+    block('launch', 'Launch commands'),
   );
 }
 
-function unavailable(what: string, e: ApiError): HTMLElement {
-  // 404 on an /api route: this server does not offer it (yet); anything else is an input error.
-  const prefix = e.status === 404 && e.body.code === 'not_found' && e.message.includes('no route') ? `${what} is not available on this server: ` : '';
-  return errorBox(prefix + e.message);
+// The generation whose results the page is computing (the newest change).
+let pending = 0;
+
+/// Marks every result stale (dimmed, aria-busy) and shows the busy state, for the change `generation`.
+export function beginRecompute(generation: number): void {
+  pending = Math.max(pending, generation);
+  document.body.dataset.state = 'computing';
+  byId('busy').hidden = false;
+  for (const id of BLOCKS) {
+    const el = byId(id);
+    el.classList.add('stale');
+    el.setAttribute('aria-busy', 'true');
+  }
+}
+
+/// A block now shows the answer of `generation` (ignored if a newer change is pending).
+export function markFresh(id: string, generation: number): void {
+  if (generation !== pending) return;
+  const el = byId(id);
+  el.classList.remove('stale');
+  el.setAttribute('aria-busy', 'false');
+  el.dataset.generation = String(generation);
+}
+
+export function endRecompute(generation: number): void {
+  if (generation !== pending) return;
+  for (const id of BLOCKS) markFresh(id, generation);
+  byId('busy').hidden = true;
+  document.body.dataset.state = 'ready';
+}
+
+export function unavailable(what: string, e: ApiError): HTMLElement {
+  // 404 on an /api route: this server does not offer it (yet).
+  if (e.status === 404 && e.body.code === 'not_found' && e.message.includes('no route')) return errorBox(`Not available on this server: ${what}.`);
+  // The verdict above already says why it does not fit; the other blocks only say that it does not.
+  if (/^the deployment does not fit/.test(e.message)) return h('p', { class: 'muted' }, 'Not computed: the deployment does not fit (see the verdict).');
+  return errorBox(pageWords(e.message));
 }
 
 function showChart(id: string, visible: boolean): void {
@@ -34,8 +78,14 @@ function showChart(id: string, visible: boolean): void {
   (canvas.parentElement as HTMLElement).hidden = !visible;
 }
 
-export function renderModel(m: ModelInfo | null, error: ApiError | null): void {
-  setChildren(byId('model-error'), error ? errorBox(error.message) : null);
+/// The verdict when an input is wrong: one line pointing at the field(s), which carry the message.
+export function renderInputProblem(where: string): void {
+  const verdict = byId('verdict');
+  verdict.className = 'verdict unknown';
+  setChildren(verdict, h('strong', {}, 'No verdict'), ` until ${where} is fixed (marked in red).`);
+}
+
+export function renderModel(m: ModelInfo | null): void {
   const facts = byId('moe-facts');
   if (!m) {
     setChildren(facts);
@@ -56,26 +106,27 @@ export function renderModel(m: ModelInfo | null, error: ApiError | null): void {
   );
 }
 
-export function renderMemory(m: MemoryResult | null, error: ApiError | null): void {
+export function renderMemory(m: MemoryResult | null, error: ApiError | null, inputError: boolean): void {
   const verdict = byId('verdict');
   const body = byId('memory-body');
   showChart('memory-chart', m !== null);
   if (!m) {
     verdict.className = 'verdict unknown';
-    setChildren(verdict, error ? `No verdict: ${error.message}` : 'No verdict');
-    setChildren(body, error ? unavailable('The memory check', error) : null);
+    setChildren(verdict, inputError ? 'No verdict: an input needs fixing.' : error ? `No verdict: ${pageWords(error.message)}` : 'No verdict');
+    setChildren(body, error && !inputError ? unavailable('the memory check', error) : null);
     return;
   }
   const g = m.per_gpu;
   const where = `${m.layout.total_gpus} × ${m.gpu.name}, TP ${m.layout.tp} · EP ${m.layout.ep} · PP ${m.layout.pp}` +
     (m.layout.replicas > 1 ? ` × ${m.layout.replicas} replicas` : '');
+  const { demandGiB, capacityGiB } = memorySegments(m);
   verdict.className = m.fits ? 'verdict fits' : 'verdict no-fit';
   setChildren(
     verdict,
     h('strong', { id: 'fit-verdict' }, m.fits ? 'Fits' : 'Does not fit'),
     ` on ${where}. `,
     m.fits
-      ? `${bytes(g.free_bytes)} free per GPU; room for ${integer(m.max_concurrent_sequences)} sequences of ${integer(m.context)} tokens.`
+      ? `${bytes(g.free_bytes)} free per GPU; room for ${integer(m.max_concurrent_sequences)} sequence${m.max_concurrent_sequences === 1 ? '' : 's'} of ${integer(m.context)} tokens.`
       : m.reason,
   );
   const layoutNote = byId('layout-chosen');
@@ -86,7 +137,8 @@ export function renderMemory(m: MemoryResult | null, error: ApiError | null): vo
   }
   layoutNote.textContent = `${m.layout.auto ? 'Auto layout' : 'Layout'}: TP ${m.layout.tp} × PP ${m.layout.pp} = ${m.layout.gpus_per_replica} GPUs per replica, EP ${m.layout.ep}, ${m.layout.replicas} replica(s).`;
   memoryBar(byId<HTMLCanvasElement>('memory-chart'), m);
-  const tr = (k: string, v: string) => h('tr', {}, h('th', { scope: 'row' }, k), h('td', {}, v));
+  const tr = (k: string, v: string, id?: string) => h('tr', { id }, h('th', { scope: 'row' }, k), h('td', {}, v));
+  const shortBy = demandGiB - capacityGiB;
   setChildren(
     body,
     h(
@@ -100,22 +152,23 @@ export function renderMemory(m: MemoryResult | null, error: ApiError | null): vo
         tr(`KV for ${integer(m.batch)} × ${integer(m.context)} tokens`, `${bytes(g.kv_cache_needed_bytes)} (${bytes(g.kv_bytes_per_sequence)} per sequence)`),
         tr('Activations', bytes(g.activation_bytes)),
         tr('Runtime + CUDA graphs', bytes(g.overhead_bytes)),
+        tr('Demand (weights + activations + runtime + KV)', `${demandGiB.toFixed(1)} GiB`, 'memory-demand'),
         tr('Capacity (usable × memory fraction)', `${bytes(g.capacity_bytes)} of ${bytes(m.gpu.memory_usable_bytes)} usable`),
-        tr(g.free_bytes >= 0 ? 'Free' : 'Short by', bytes(Math.abs(g.free_bytes))),
+        shortBy > 0 ? tr('Short by', `${shortBy.toFixed(1)} GiB (demand over capacity)`, 'memory-short') : tr('Free', bytes(Math.max(0, g.free_bytes)), 'memory-free'),
         tr('KV tokens the pool holds', `${integer(m.kv_tokens)} tokens`),
         tr(`Sequences at ${integer(m.context)} tokens`, integer(m.max_concurrent_sequences)),
-        tr(`Longest context at ${integer(m.batch)} sequences`, `${integer(m.max_context_at_batch)} tokens`),
+        tr(`Longest context at ${integer(m.batch)} sequence${m.batch === 1 ? '' : 's'}`, `${integer(m.max_context_at_batch)} tokens`),
       ),
     ),
   );
 }
 
-export function renderPerf(p: PerfResult | null, error: ApiError | null): void {
+export function renderPerf(p: PerfResult | null, error: ApiError | null, inputError: boolean): void {
   const body = byId('throughput-body');
   const curve = p?.curve ?? [];
   showChart('throughput-chart', curve.length > 0);
   if (!p) {
-    setChildren(body, error ? unavailable('The performance model (/api/perf)', error) : null);
+    setChildren(body, error && !inputError ? unavailable('the performance model', error) : null);
     return;
   }
   if (curve.length) throughputChart(byId<HTMLCanvasElement>('throughput-chart'), curve);
@@ -140,121 +193,26 @@ export function renderPerf(p: PerfResult | null, error: ApiError | null): void {
   );
 }
 
-export function renderSimulate(r: SimulateResult | null, error: ApiError | null): void {
+export function renderSimulate(r: SimulateResult | null, error: ApiError | null, inputError: boolean, marks: LatencyMarks & { requests: number }): void {
   const body = byId('latency-body');
   showChart('latency-chart', (r?.points.length ?? 0) > 0);
   if (!r) {
-    setChildren(body, error ? unavailable('The simulator (/api/simulate)', error) : null);
+    setChildren(body, error && !inputError ? unavailable('the simulator', error) : null);
     return;
   }
-  latencyChart(byId<HTMLCanvasElement>('latency-chart'), r.points);
+  if (r.points.length) latencyChart(byId<HTMLCanvasElement>('latency-chart'), r.points, marks);
   setChildren(
     body,
     h(
       'p',
       { id: 'sweep-summary' },
       r.found
-        ? `Sustains ${r.max_rate_per_second.toFixed(2)} requests/s within your p95 targets (simulated).`
-        : 'Misses a p95 target even at the lowest rate tried.',
+        ? `Sustains ${r.max_rate_per_second.toFixed(2)} requests/s within your p95 targets (simulated). `
+        : 'Misses a p95 target even at the lowest rate tried. ',
+      `Your rate: ${marks.rate.toPrecision(3)} requests/s. `,
+      marks.requests < 1000 ? `Long requests: ${integer(marks.requests)} simulated requests per rate (the server's bound on simulated work), so the tails are rougher.` : '',
     ),
   );
-}
-
-export function renderPlan(p: PlanResult | null, error: ApiError | null, gpu: string): void {
-  const cost = byId('cost-body');
-  const crossover = byId('crossover-body');
-  const launch = byId('launch-body');
-  if (!p || !p.feasible) {
-    const e = p && !p.feasible
-      ? h('div', { class: 'error', role: 'alert' }, `No deployment meets the targets: ${p.reason}`, h('ul', {}, ...p.suggestions.map((x) => h('li', {}, x))))
-      : error ? unavailable('The cost model and plan (/api/plan)', error) : null;
-    setChildren(cost, e);
-    setChildren(crossover, e ? e.cloneNode(true) : null);
-    setChildren(launch, e ? e.cloneNode(true) : null);
-    return;
-  }
-  const rec = p.recommended;
-  const rows = p.candidates
-    .filter((c) => c.gpu === gpu)
-    .concat(p.candidates.filter((c) => c.gpu !== gpu))
-    .slice(0, 12)
-    .map((c) =>
-      h(
-        'tr',
-        { class: c.gpu === gpu ? 'chosen-gpu' : undefined },
-        h('td', {}, c.provider),
-        h('td', {}, `${c.gpu_count} × ${c.gpu_name}`),
-        h('td', {}, `${c.weights_dtype}, TP ${c.layout.tp} · EP ${c.layout.ep} · PP ${c.layout.pp}` + (c.layout.replicas > 1 ? ` × ${c.layout.replicas}` : '')),
-        h('td', { class: 'n' }, dollars(c.cost.usd_per_hour)),
-        h('td', { class: 'n' }, dollars(c.cost.usd_per_month)),
-        h('td', { class: 'n' }, dollars(c.cost.usd_per_million_output_tokens)),
-        h('td', {}, c.price_as_of),
-      ),
-    );
-  setChildren(
-    cost,
-    h(
-      'p',
-      { id: 'recommended' },
-      h('strong', {}, 'Cheapest that meets the targets: '),
-      `${rec.gpu_count} × ${rec.gpu_name} (${rec.weights_dtype}) at ${rec.provider}, ${dollars(rec.cost.usd_per_hour)}/hour = ${dollars(rec.cost.usd_per_month)}/month 24/7, `,
-      `${dollars(rec.cost.usd_per_million_output_tokens)} per million output tokens; ${latencyText(rec.latency)} (prices as of ${rec.price_as_of}).`,
-    ),
-    h(
-      'table',
-      { class: 'numbers wide', id: 'cost-table' },
-      h('thead', {}, h('tr', {}, h('th', {}, 'Provider'), h('th', {}, 'GPUs'), h('th', {}, 'Precision, layout'), h('th', {}, '$/hour'), h('th', {}, '$/month (24/7)'), h('th', {}, '$ per M output tokens'), h('th', {}, 'Price as of'))),
-      h('tbody', {}, ...rows),
-    ),
-  );
-  const apiRows = p.api_comparison.map((a) =>
-    h(
-      'tr',
-      {},
-      h('td', {}, a.provider),
-      h('td', {}, a.model),
-      h('td', { class: 'n' }, dollars(a.usd_per_month)),
-      h('td', { class: 'n' }, a.crossover_tokens_per_month === null ? 'never' : `${count(a.crossover_tokens_per_month)} tokens/month`),
-      h('td', {}, a.price_as_of + (a.staleness && a.staleness !== 'fresh' ? ` (${a.staleness})` : '')),
-    ),
-  );
-  setChildren(
-    crossover,
-    p.api_match && !p.api_match.exact && p.api_match.equivalent ? h('p', { class: 'hint' }, `Priced as ${p.api_match.equivalent}: ${p.api_match.why}`) : null,
-    h(
-      'table',
-      { class: 'numbers wide', id: 'api-table' },
-      h('thead', {}, h('tr', {}, h('th', {}, 'API'), h('th', {}, 'Model'), h('th', {}, '$/month at your volume'), h('th', {}, 'Self-hosting cheaper above'), h('th', {}, 'Price as of'))),
-      h('tbody', {}, ...apiRows),
-    ),
-  );
-  const cmds = rec.launch;
-  setChildren(
-    launch,
-    cmds ? commandBox('vLLM', cmds.vllm, 'launch-vllm') : errorBox('The plan returned no launch command.'),
-    cmds ? commandBox('SGLang', cmds.sglang, 'launch-sglang') : null,
-  );
-}
-
-function latencyText(l: Latency): string {
-  const ttft = l.ttft_seconds ?? l.ttft;
-  const tpot = l.tpot_seconds ?? l.tpot;
-  if (!ttft || !tpot) return 'latency not reported';
-  return `p95 TTFT ${seconds(ttft.p95)}, p95 TPOT ${seconds(tpot.p95)}${l.simulated ? ' (simulated)' : ''}`;
-}
-
-function commandBox(title: string, command: string, id: string): HTMLElement {
-  const copy = h('button', { type: 'button', class: 'copy', 'aria-label': `Copy the ${title} command` }, 'Copy');
-  copy.addEventListener('click', async () => {
-    try {
-      await navigator.clipboard.writeText(command);
-      copy.textContent = 'Copied';
-    } catch {
-      copy.textContent = 'Select and copy';
-    }
-    window.setTimeout(() => (copy.textContent = 'Copy'), 1500);
-  });
-  return h('div', { class: 'command' }, h('div', { class: 'command-head' }, h('strong', {}, title), copy), h('pre', { id }, command));
 }
 
 export function renderWarnings(lists: Array<Warning[] | undefined>): void {

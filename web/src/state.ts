@@ -38,6 +38,8 @@ export interface PlannerState {
   sloTpotSeconds: number;
   context: number; // tokens per sequence the deployment must hold (max model len); 0 = input + output
   concurrency: number; // concurrent sequences the memory check reserves KV for
+  planGpus: string[]; // GPU types the plan searches; empty = every GPU type in the catalog
+  provider: string; // the one cloud provider the plan prices; '' = every provider
 }
 
 export const DEFAULTS: PlannerState = {
@@ -65,6 +67,8 @@ export const DEFAULTS: PlannerState = {
   sloTpotSeconds: 0.05,
   context: 8192,
   concurrency: 16,
+  planGpus: [],
+  provider: '',
 };
 
 type Flat = Record<string, string>;
@@ -102,6 +106,8 @@ function flatten(s: PlannerState): Flat {
     tpot: String(s.sloTpotSeconds),
     ctx: String(s.context),
     conc: String(s.concurrency),
+    plangpus: s.planGpus.join(','),
+    provider: s.provider,
   };
 }
 
@@ -161,6 +167,8 @@ export function decodeState(query: string): PlannerState {
     sloTpotSeconds: num(q, 'tpot', d.sloTpotSeconds),
     context: num(q, 'ctx', d.context),
     concurrency: num(q, 'conc', d.concurrency),
+    planGpus: (q.get('plangpus') ?? '').split(',').filter((g) => g !== ''),
+    provider: q.get('provider') ?? d.provider,
   };
 }
 
