@@ -151,8 +151,7 @@ std::vector<int64_t> ConfigReader::IntList(std::string_view key) {
   return out;
 }
 
-void ConfigReader::RequireDivides(std::string_view divisor_key, int64_t divisor, std::string_view key,
-                                  int64_t value) {
+void ConfigReader::RequireDivides(std::string_view divisor_key, int64_t divisor, std::string_view key, int64_t value) {
   if (divisor <= 0 || value <= 0) return;  // already reported by the field read
   if (value % divisor != 0)
     Report(divisor_key, fmt::format("{}={} does not divide {}={}", Path(divisor_key), divisor, Path(key), value));

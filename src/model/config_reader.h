@@ -27,10 +27,10 @@ class ConfigReader {
   /// Present and not null.
   bool Has(std::string_view key) const;
 
-  int64_t Positive(std::string_view key);                            // required, > 0
-  int64_t PositiveOr(std::string_view key, int64_t fallback);        // absent or null: fallback
-  int64_t NonNegativeOr(std::string_view key, int64_t fallback);     // absent or null: fallback
-  std::optional<int64_t> OptionalPositive(std::string_view key);     // absent or null: nullopt
+  int64_t Positive(std::string_view key);                         // required, > 0
+  int64_t PositiveOr(std::string_view key, int64_t fallback);     // absent or null: fallback
+  int64_t NonNegativeOr(std::string_view key, int64_t fallback);  // absent or null: fallback
+  std::optional<int64_t> OptionalPositive(std::string_view key);  // absent or null: nullopt
   bool BoolOr(std::string_view key, bool fallback);
   std::string StringOr(std::string_view key, std::string fallback);
   std::string RequiredString(std::string_view key);

@@ -68,7 +68,9 @@ TEST(SimpleMode, InconsistentInputsAreNamed) {
   EXPECT_EQ(BuildSimpleModel(in).error().message, "simple input: num_layers must be positive");
   in = ScoutLike();
   in.active_params = 1e6;  // (109B - 1M) / (48 x 15) per expert: one per layer is far more than 1M
-  EXPECT_EQ(BuildSimpleModel(in).error().message.rfind("simple input: active_params=1000000 cannot hold 1 active experts", 0), 0u);
+  EXPECT_EQ(
+      BuildSimpleModel(in).error().message.rfind("simple input: active_params=1000000 cannot hold 1 active experts", 0),
+      0u);
   in = ScoutLike();
   in.num_experts = in.experts_per_token = 0;
   in.total_params.reset();
@@ -76,12 +78,16 @@ TEST(SimpleMode, InconsistentInputsAreNamed) {
   EXPECT_EQ(BuildSimpleModel(in).error().message.rfind("simple input: active_params=1000000 is too small", 0), 0u);
 }
 
-
 TEST(SimpleMode, LargeExpertsLeaveTheHiddenSizeToTheRestOfTheActiveParameters) {
   // 200B total, 17B active, 16 experts top-1 over 48 layers: each expert holds (200 - 17)B / (48 x 15) = 254M,
   // so one active expert per layer is 12.2B of the 17B; the hidden size comes from the remaining 4.8B.
-  SimpleModelInput in{.total_params = 200e9, .active_params = 17e9, .num_layers = 48, .num_kv_heads = 8,
-                      .head_dim = 128, .num_experts = 16, .experts_per_token = 1};
+  SimpleModelInput in{.total_params = 200e9,
+                      .active_params = 17e9,
+                      .num_layers = 48,
+                      .num_kv_heads = 8,
+                      .head_dim = 128,
+                      .num_experts = 16,
+                      .experts_per_token = 1};
   auto m = BuildSimpleModel(in);
   ASSERT_TRUE(m.ok()) << m.error().message;
   EXPECT_NEAR(static_cast<double>(TotalParams(*m)), 200e9, 48.0 * 15);
@@ -91,8 +97,13 @@ TEST(SimpleMode, LargeExpertsLeaveTheHiddenSizeToTheRestOfTheActiveParameters) {
 
 TEST(SimpleMode, ActiveExpertsBeyondTheActiveTotalIsAnError) {
   // 1T total, 17B active, 16 experts top-1 over 48 layers: one expert is 1.36B, 48 of them 65B > 17B.
-  SimpleModelInput in{.total_params = 1e12, .active_params = 17e9, .num_layers = 48, .num_kv_heads = 8,
-                      .head_dim = 128, .num_experts = 16, .experts_per_token = 1};
+  SimpleModelInput in{.total_params = 1e12,
+                      .active_params = 17e9,
+                      .num_layers = 48,
+                      .num_kv_heads = 8,
+                      .head_dim = 128,
+                      .num_experts = 16,
+                      .experts_per_token = 1};
   auto m = BuildSimpleModel(in);
   ASSERT_FALSE(m.ok());
   EXPECT_EQ(m.error().field, "active_params");
@@ -112,7 +123,8 @@ TEST(SimpleMode, RefusesSizesBeyondTheLimitsInsteadOfOverflowing) {
   in = ScoutLike();
   in.active_params = 1e15;
   in.total_params = 2e15;
-  EXPECT_EQ(BuildSimpleModel(in).error().message, "simple input: active_params=1000000000000000 exceeds the limit of 10000000000000");
+  EXPECT_EQ(BuildSimpleModel(in).error().message,
+            "simple input: active_params=1000000000000000 exceeds the limit of 10000000000000");
   in = ScoutLike();
   in.total_params = std::numeric_limits<double>::infinity();
   EXPECT_EQ(BuildSimpleModel(in).error().message, "simple input: total_params=inf exceeds the limit of 10000000000000");
