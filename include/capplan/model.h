@@ -200,15 +200,15 @@ Result<ModelSpec> LoadPreset(std::string_view name);
 
 /// Simple mode: the numbers an MoE panel of a web calculator takes. Dense when num_experts == 0.
 struct SimpleModelInput {
-  std::optional<double> total_params;  // may be left out: then sized as if active were total (warned)
-  double active_params = 0;            // per token, input embedding included
+  std::optional<double> total_params = std::nullopt;  // may be left out: then sized as if active were total (warned)
+  double active_params = 0;                           // per token, input embedding included
   int num_layers = 0;
   int num_kv_heads = 0;
   int head_dim = 0;
   int num_experts = 0;
   int experts_per_token = 0;
-  std::optional<int> hidden_size;  // estimated from the others when absent
-  std::optional<int> vocab_size;   // default 128,000
+  std::optional<int> hidden_size = std::nullopt;  // estimated from the others when absent
+  std::optional<int> vocab_size = std::nullopt;   // default 128,000
 };
 Result<ModelSpec> BuildSimpleModel(const SimpleModelInput& in);
 

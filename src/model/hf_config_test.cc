@@ -36,8 +36,9 @@ TEST(HfConfig, UnknownFamilyListsTheSupportedOnes) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::kUnsupported);
   EXPECT_EQ(r.error().message,
-            "config.json: model_type 'bert' is not supported (supported: dbrx, deepseek_v3, glm4_moe, gpt_oss, "
-            "kimi_k2, llama, llama4, llama4_text, mistral, mixtral, qwen2, qwen3, qwen3_moe)");
+            "config.json: model_type 'bert' is not supported (supported: dbrx, deepseek_v3, deepseek_v32, "
+            "deepseek_v4, gemma4, gemma4_text, glm4_moe, glm_moe_dsa, gpt_oss, kimi_k2, llama, llama4, llama4_text, "
+            "minimax_m2, mistral, mixtral, nemotron_h, qwen2, qwen3, qwen3_5_moe, qwen3_5_moe_text, qwen3_moe)");
   EXPECT_EQ(ErrorOf(R"({"hidden_size": 1})"), "config.json: missing field 'model_type'");
 }
 

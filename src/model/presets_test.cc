@@ -58,7 +58,9 @@ TEST(Presets, ModelOptSidecarSetsExpertPrecisionAndKvScheme) {
   auto by_path = LoadModel(std::string(CAPPLAN_SOURCE_DIR) + "/data/models/glm-5.1-nvfp4.json");
   ASSERT_TRUE(by_path.ok()) << by_path.error().message;
   EXPECT_EQ(by_path->native_kv, DType::kFP8);
-  EXPECT_EQ(by_path->native, m->native);
+  EXPECT_EQ(by_path->native.routed_experts, DType::kNVFP4);
+  EXPECT_EQ(by_path->native_kv_source, std::string(CAPPLAN_SOURCE_DIR) +
+                                           "/data/models/glm-5.1-nvfp4.hf_quant_config.json kv_cache_quant_algo=FP8");
 }
 
 TEST(Presets, LoadModelTakesAPresetNameOrAPath) {
