@@ -34,13 +34,13 @@ Result<Engine> ParseEngine(std::string_view text, std::string_view field);
 /// What an engine reserves, with the source of each default in docs/memory.md.
 struct EngineProfile {
   Engine engine = Engine::kVllm;
-  double memory_fraction = 0.90;     // vLLM --gpu-memory-utilization default
-  Bytes cuda_graph_bytes;            // captured graphs' private pools
-  Bytes runtime_overhead_bytes;      // CUDA context, NCCL buffers, allocator fragmentation
-  int max_num_batched_tokens = 8192; // largest prefill chunk the activations are sized for
-  int kv_block_tokens = 16;          // paged-KV block size
-  bool per_layer_type_kv = true;     // hybrid KV allocation (sliding/chunked layers keep a window)
-  int default_max_num_seqs = 256;    // sequences a step may hold when --max-num-seqs is not given
+  double memory_fraction = 0.90;      // vLLM --gpu-memory-utilization default
+  Bytes cuda_graph_bytes;             // captured graphs' private pools
+  Bytes runtime_overhead_bytes;       // CUDA context, NCCL buffers, allocator fragmentation
+  int max_num_batched_tokens = 8192;  // largest prefill chunk the activations are sized for
+  int kv_block_tokens = 16;           // paged-KV block size
+  bool per_layer_type_kv = true;      // hybrid KV allocation (sliding/chunked layers keep a window)
+  int default_max_num_seqs = 256;     // sequences a step may hold when --max-num-seqs is not given
   /// TensorRT-LLM: the KV pool is memory_fraction of what is free after weights and activations
   /// (KvCacheConfig.free_gpu_memory_fraction); capacity is then the whole usable memory.
   bool fraction_of_free = false;
@@ -56,8 +56,8 @@ struct Deployment {
   WeightPrecision weights;
   DType kv_dtype = DType::kBF16;
   EngineProfile engine;
-  int64_t max_model_len = 0;    // 0 = not set (the model's max context applies; warned when long)
-  int max_num_seqs = 0;         // 0 = not set
+  int64_t max_model_len = 0;  // 0 = not set (the model's max context applies; warned when long)
+  int max_num_seqs = 0;       // 0 = not set
 };
 
 /// Checks a layout against the model and engine rules (heads divisible by TP, experts by EP,
@@ -80,21 +80,21 @@ struct LayoutRequest {
 Result<Parallelism> ResolveLayout(const ModelSpec& m, const GpuSpec& g, const LayoutRequest& r);
 
 struct Warning {
-  std::string code;     // "low_headroom", "batch_ceiling", "unbounded_context", "fp8_halves_gpus", "simple_total_missing"
+  std::string code;  // "low_headroom", "batch_ceiling", "unbounded_context", "fp8_halves_gpus", "simple_total_missing"
   std::string message;  // with its numbers
 };
 
 struct MemoryBudget {
   // Per GPU (the busiest rank: stage 0 holds the embedding; the last stage the LM head).
-  WeightBytes weights;        // this GPU's shard of each component
+  WeightBytes weights;  // this GPU's shard of each component
   Bytes weights_total;
-  Bytes kv_cache;             // the pool left for KV blocks (0 when it does not fit)
+  Bytes kv_cache;  // the pool left for KV blocks (0 when it does not fit)
   Bytes activations;
-  Bytes overhead;             // runtime + CUDA graphs
-  Bytes capacity;             // usable memory x engine memory fraction
-  Bytes free;                 // capacity - everything, may be negative
+  Bytes overhead;  // runtime + CUDA graphs
+  Bytes capacity;  // usable memory x engine memory fraction
+  Bytes free;      // capacity - everything, may be negative
   bool fits = false;
-  std::string reason;         // why not, with numbers; empty when it fits
+  std::string reason;  // why not, with numbers; empty when it fits
   // From the pool (whole replica view):
   Bytes kv_bytes_per_token_per_gpu;  // at this layout, averaged over layer kinds at `context`
   int64_t kv_tokens = 0;             // tokens the pool holds at `context` per sequence
@@ -106,8 +106,12 @@ struct MemoryBudget {
   // Additions (see docs/memory.md):
   Bytes kv_bytes_per_sequence;  // one sequence of `context` tokens on the busiest-KV GPU, paged blocks rounded up
   Bytes kv_needed;              // batch x kv_bytes_per_sequence
-  int busiest_stage = 0;        // the pipeline stage whose GPU the per-GPU fields describe
-  int64_t max_single_sequence = 0;  // the longest context one sequence can have: the largest --max-model-len that starts
+  /// The part of kv_bytes_per_sequence that is recurrent state (Gated DeltaNet, Mamba-2 layers):
+  /// constant in context, in the engine's state pages. 0 for attention-only models.
+  Bytes state_bytes_per_sequence;
+  int busiest_stage = 0;  // the pipeline stage whose GPU the per-GPU fields describe
+  int64_t max_single_sequence =
+      0;  // the longest context one sequence can have: the largest --max-model-len that starts
 };
 
 struct BudgetQuery {

@@ -297,6 +297,10 @@ RecurrentState RecurrentStateOfLayer(const ModelSpec& m, const LayerSpec& l, int
 /// Recurrent state of one sequence over all layers (tp = 1).
 Bytes StateBytesPerSequence(const ModelSpec& m);
 
+/// KV entries one decode query attends to in layer `l`: min(context, window), or with a sparse
+/// indexer its top-k (of the compressed entries, plus the raw window, on DeepSeek-V4).
+int64_t AttendedEntriesOfLayer(const ModelSpec& m, const LayerSpec& l, int64_t context);
+
 /// Cache bytes one sequence moves in layer `l` in one decode step at `context` tokens:
 ///   attention: KV of min(context, window) tokens, or of min(context, index_topk) tokens with a
 ///     sparse indexer, plus the indexer keys of the whole context (its scan);

@@ -19,9 +19,10 @@ constexpr double kIndexerScaleBytes = 4;
 
 int HeadsPerGpu(int heads, int tp) { return std::max(1, heads / std::max(1, tp)); }
 
-// KV entries one decode query attends to: the window (sliding/chunked), or with a sparse indexer
-// the top-k of the entries it scores (compressed entries on DeepSeek-V4) plus the raw window.
-int64_t AttendedEntries(const ModelSpec& m, const LayerSpec& l, int64_t context) {
+}  // namespace
+
+int64_t AttendedEntriesOfLayer(const ModelSpec& m, const LayerSpec& l, int64_t context) {
+  if (l.mixer != MixerKind::kAttention) return 0;
   const bool windowed = l.attention != AttentionKind::kFull && l.window > 0;
   const int64_t raw = windowed ? std::min(context, l.window) : context;
   if (l.compress_ratio > 0) {
@@ -32,8 +33,6 @@ int64_t AttendedEntries(const ModelSpec& m, const LayerSpec& l, int64_t context)
   if (l.sparse_index && m.sparse_index) return std::min<int64_t>(raw, m.sparse_index->topk);
   return raw;
 }
-
-}  // namespace
 
 std::string_view MixerKindName(MixerKind k) {
   switch (k) {
@@ -87,7 +86,7 @@ Bytes DecodeCacheBytesPerSequence(const ModelSpec& m, const LayerSpec& l, int64_
   if (l.mixer == MixerKind::kGatedDeltaNet || l.mixer == MixerKind::kMamba2)
     return RecurrentStateOfLayer(m, l, tp).Total() * 2.0;  // read, then written back
   if (l.mixer != MixerKind::kAttention) return Bytes{};
-  const int64_t attended = AttendedEntries(m, l, context);
+  const int64_t attended = AttendedEntriesOfLayer(m, l, context);
   const Bytes indexer_scan =
       IndexerBytesPerTokenOfLayer(m, l) * static_cast<double>(IndexerEntriesOfLayer(m, l, context));
   const double kv_per_token = static_cast<double>(KvElementsPerTokenOfLayer(m, l, tp)) * BytesPerElement(kv);
@@ -111,7 +110,7 @@ Flops MixerFlopsPerToken(const ModelSpec& m, const LayerSpec& l, int64_t context
   // dims of the unabsorbed form (nope + rope, v_head_dim), the mathematical cost of the attention
   // (absorbed decode kernels trade it for fewer bytes).
   const double per_visible_token = 2.0 * a.num_heads * (head_dim + v_dim);
-  const int64_t visible = AttendedEntries(m, l, context);
+  const int64_t visible = AttendedEntriesOfLayer(m, l, context);
   const double indexer = m.sparse_index ? 2.0 * m.sparse_index->num_heads * m.sparse_index->head_dim *
                                               static_cast<double>(IndexerEntriesOfLayer(m, l, context))
                                         : 0.0;

@@ -19,11 +19,15 @@ namespace {
 
 ComputeClass ComputeClassOf(DType t) {
   switch (t) {
-    case DType::kFP8: return ComputeClass::kFP8;
-    case DType::kINT8: return ComputeClass::kINT8;
+    case DType::kFP8:
+      return ComputeClass::kFP8;
+    case DType::kINT8:
+      return ComputeClass::kINT8;
     case DType::kNVFP4:
-    case DType::kMXFP4: return ComputeClass::kFP4;
-    default: return ComputeClass::kBF16;  // bf16/fp16, and int4 weight-only (dequantized to bf16)
+    case DType::kMXFP4:
+      return ComputeClass::kFP4;
+    default:
+      return ComputeClass::kBF16;  // bf16/fp16, and int4 weight-only (dequantized to bf16)
   }
 }
 
@@ -35,6 +39,39 @@ struct OpCost {
 
 // Activations move in 16-bit between layers and across links.
 constexpr double kActivationBytes = 2.0;
+
+// Token mixing of a layer that is not plain attention, from the model's per-layer accounting
+// (src/model/state_cache.cc): a recurrent layer reads and writes its state once per sequence in
+// the step and spends MixerFlopsPerToken per token; a sparse (DSA) or compressed (DeepSeek-V4)
+// attention layer reads the KV of the entries it attends to plus the indexer keys it scans.
+OpCost MixerCost(const ModelSpec& m, const LayerSpec& layer, const BatchShape& s, double mean_ctx, DType kv, int tp,
+                 double pair_flops, double prefill_pairs, double prefill_cached, FlopsPerSec rate) {
+  const auto ctx = static_cast<int64_t>(mean_ctx);
+  const double decodes = s.decode_sequences;
+  if (layer.mixer == MixerKind::kGatedDeltaNet || layer.mixer == MixerKind::kMamba2) {
+    const double state = RecurrentStateOfLayer(m, layer, tp).Total().v;
+    const double per_token = MixerFlopsPerToken(m, layer, ctx).v / tp;
+    return {Flops{per_token * static_cast<double>(s.TotalTokens())},
+            Bytes{2.0 * state * (decodes + s.prefill_sequences)}, rate};
+  }
+  if (layer.mixer != MixerKind::kAttention) return {Flops{0}, Bytes{0}, rate};
+  const double kv_token = static_cast<double>(KvElementsPerTokenOfLayer(m, layer, tp)) * BytesPerElement(kv);
+  const double index_token = IndexerBytesPerTokenOfLayer(m, layer).v;
+  const double index_flops =
+      m.sparse_index && layer.sparse_index ? 2.0 * m.sparse_index->num_heads * m.sparse_index->head_dim : 0.0;
+  const double scanned = static_cast<double>(IndexerEntriesOfLayer(m, layer, ctx));
+  const double attended = static_cast<double>(AttendedEntriesOfLayer(m, layer, ctx));
+  const double prefill_tokens = static_cast<double>(s.prefill_tokens);
+  // Prefill scores every cached and new token with the indexer; its attention is top-k per query.
+  const double prefill_scan = layer.compress_ratio > 0 ? prefill_pairs / layer.compress_ratio : prefill_pairs;
+  const double prefill_attended =
+      m.sparse_index ? std::min(prefill_pairs, prefill_tokens * m.sparse_index->topk) : prefill_pairs;
+  return {
+      Flops{pair_flops * (decodes * attended + prefill_attended) + index_flops * (decodes * scanned + prefill_scan)},
+      Bytes{decodes * (DecodeCacheBytesPerSequence(m, layer, ctx, kv, tp).v) +
+            (kv_token + index_token) * (prefill_cached + prefill_tokens)},
+      rate};
+}
 
 }  // namespace
 
@@ -67,7 +104,8 @@ StepBreakdown RooflineStepTimeModel::Breakdown(const BatchShape& s) const {
 
   const double tokens = static_cast<double>(s.TotalTokens());
   const double seqs = s.decode_sequences + s.prefill_sequences;
-  const double mean_ctx = s.decode_sequences > 0 ? static_cast<double>(s.decode_context_tokens) / s.decode_sequences : 0;
+  const double mean_ctx =
+      s.decode_sequences > 0 ? static_cast<double>(s.decode_context_tokens) / s.decode_sequences : 0;
 
   // KV geometry: GQA heads split across TP ranks, replicated when TP exceeds them; MLA's latent is
   // replicated on every rank (one latent per token, not per head).
@@ -77,8 +115,8 @@ StepBreakdown RooflineStepTimeModel::Breakdown(const BatchShape& s) const {
   // Attention score FLOPs per query-key pair per layer (QK^T and AV, 2 FLOPs per MAC), per GPU.
   const double heads_per_gpu = static_cast<double>(m.attention.num_heads) / tp;
   const double pair_flops = m.attention.mla
-      ? 2.0 * heads_per_gpu * (2.0 * m.attention.kv_lora_rank + m.attention.qk_rope_head_dim)
-      : 2.0 * heads_per_gpu * (m.attention.head_dim + m.attention.v_head_dim);
+                                ? 2.0 * heads_per_gpu * (2.0 * m.attention.kv_lora_rank + m.attention.qk_rope_head_dim)
+                                : 2.0 * heads_per_gpu * (m.attention.head_dim + m.attention.v_head_dim);
 
   StepBreakdown out;
   const double dense_eff = MatmulEfficiency(c, tokens);
@@ -109,8 +147,16 @@ StepBreakdown RooflineStepTimeModel::Breakdown(const BatchShape& s) const {
     const double attn_w = static_cast<double>(layer.attention_params) / tp;
     add({Flops{2.0 * tokens * attn_w}, Bytes{attn_w * linear_b + tokens * m.hidden_size * kActivationBytes * 2 / tp},
          linear_peak * dense_eff});
-    add({Flops{pair_flops * (decode_visible + prefill_pairs)},
-         Bytes{kv_bytes_token_layer * (decode_visible + prefill_cached + tokens)}, attn_rate});
+    const bool plain_attention =
+        layer.mixer == MixerKind::kAttention && !layer.sparse_index && layer.compress_ratio == 0;
+    if (plain_attention) {
+      const double kv_token =
+          layer.kv_shape ? static_cast<double>(KvElementsPerTokenOfLayer(m, layer, tp)) * kv_b : kv_bytes_token_layer;
+      add({Flops{pair_flops * (decode_visible + prefill_pairs)},
+           Bytes{kv_token * (decode_visible + prefill_cached + tokens)}, attn_rate});
+    } else {
+      add(MixerCost(m, layer, s, mean_ctx, d.kv_dtype, tp, pair_flops, prefill_pairs, prefill_cached, attn_rate));
+    }
 
     if (layer.dense_mlp_params > 0) {
       const double w = static_cast<double>(layer.dense_mlp_params) / tp;
@@ -134,8 +180,8 @@ StepBreakdown RooflineStepTimeModel::Breakdown(const BatchShape& s) const {
 
     // Communication: two all-reduces of the activations per layer across TP, all-to-all for EP.
     const bool in_node = tp <= g.gpus_per_node;
-    BytesPerSec link = in_node ? (g.scale_up_bandwidth.v > 0 ? g.scale_up_bandwidth : g.pcie_bandwidth)
-                               : g.scale_out_bandwidth;
+    BytesPerSec link =
+        in_node ? (g.scale_up_bandwidth.v > 0 ? g.scale_up_bandwidth : g.pcie_bandwidth) : g.scale_out_bandwidth;
     if (link.v <= 0) link = GBps(16);  // no recorded link: PCIe gen3 x16 as a floor
     const Bytes act{tokens * m.hidden_size * kActivationBytes};
     Seconds comm = AllReduceTime(act, tp, link, c) * 2.0;
