@@ -56,6 +56,8 @@ class ConfigReader {
   std::string Path(std::string_view key) const { return prefix_ + std::string(key); }
 
  private:
+  /// Records "<field>=N exceeds the physical limit of M" for fields with a known limit.
+  bool WithinLimit(std::string_view key, int64_t value);
   const nlohmann::json* Find(std::string_view key) const;
   void FailMissing(std::string_view key);
   void FailType(std::string_view key, std::string_view expected, const nlohmann::json& got);
