@@ -32,6 +32,7 @@ json_check() {  # json_check NAME PYTHON_EXPR -- ARGS...   (EXPR over j = parsed
   fi
 }
 
+printf '%s' '{"model_type": "llama", "hidden_size": 64, "num_hidden_layers": 100000000, "num_attention_heads": 4, "vocab_size": 10, "intermediate_size": 8}' >"$TMP/huge.json"
 check version 0 '^capplan [0-9]+\.[0-9]+\.[0-9]+' -- --version
 check help-lists-commands 0 'plan.*' -- --help
 check models-lists-scout 0 'llama-4-scout' -- models
@@ -52,6 +53,10 @@ json_check plan-default-json "j['recommended']['gpu_count'] >= 1 and j['recommen
 check plan-infeasible 1 'infeasible' -- plan llama-3.1-405b --gpus-allowed l4 --finalists 0
 check plan-infeasible-slo 1 'to make it feasible' -- plan llama-3.1-70b --slo-tpot-p95 0.0005 --finalists 0
 check prices-lists 0 'Lambda' -- prices
+check memory-hybrid-state-split 0 'recurrent state \(constant\) 37\.1 MiB' -- memory qwen3.5-122b-a10b --gpu h200 --gpus 4 --context 262144
+check kv-dtype-auto-reads-the-checkpoint 0 'kv-dtype auto: fp8 \(data/models/glm-5.1-nvfp4.hf_quant_config.json' -- memory glm-5.1 --gpu h200 --gpus 8
+check models-lists-aliases 0 'llama-4-maverick .* maverick' -- models
+check config-layers-bound 2 'num_hidden_layers=100000000 exceeds the physical limit' -- model "$TMP/huge.json"
 
 echo "$pass passed, $fail failed"
 [[ $fail -eq 0 ]]

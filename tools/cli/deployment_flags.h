@@ -4,7 +4,6 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
-
 #include <optional>
 #include <string>
 
@@ -16,10 +15,10 @@ namespace capplan::cli {
 
 struct DeploymentFlags {
   std::string gpu = "h100-sxm";
-  int gpus = 1;                  // all GPUs; replicas = gpus / (tp x pp)
+  int gpus = 1;  // all GPUs; replicas = gpus / (tp x pp)
   std::optional<int> tp, ep, pp;
   std::string weights = "native";
-  std::string kv_dtype = "bf16";
+  std::string kv_dtype = "auto";  // the checkpoint's KV scheme (BuildDeployment prints the choice)
   std::string engine = "vllm";
   std::optional<int64_t> max_model_len;
   std::optional<int> max_num_seqs;
