@@ -123,9 +123,11 @@ std::vector<SequenceMemoryByKind> SequenceMemoryByLayerKind(const ModelSpec& m, 
   for (const auto& l : m.layers) {
     std::string kind;
     if (l.mixer == MixerKind::kAttention) {
-      kind = fmt::format(
-          "{} attention{}{}", AttentionKindName(l.attention), l.window > 0 ? fmt::format(" (window {})", l.window) : "",
-          l.sparse_index && m.sparse_index ? fmt::format(" + indexer, top-{}", m.sparse_index->topk) : "");
+      kind =
+          fmt::format("{} attention{}{}{}", AttentionKindName(l.attention),
+                      l.window > 0 ? fmt::format(" (window {})", l.window) : "",
+                      l.compress_ratio > 0 ? fmt::format(" + 1 entry per {} tokens", l.compress_ratio) : "",
+                      l.sparse_index && m.sparse_index ? fmt::format(" + indexer, top-{}", m.sparse_index->topk) : "");
     } else if (l.mixer == MixerKind::kNone) {
       continue;
     } else {

@@ -40,7 +40,7 @@ struct PlanOptions {
 
 std::string Hf(const std::string& preset, const ModelSpec& m) {
   for (const auto& p : ListPresets())
-    if (p.name == preset || p.name == m.name) return p.hf_id;  // m.name: an alias resolved
+    if (p.name == preset || p.name == m.name) return p.hf_id;  // m.name: an alias, resolved
   return m.source;  // a config file: the user knows its repository
 }
 
