@@ -124,6 +124,9 @@ struct MemoryBudget {
   int64_t max_single_sequence =
       0;                   // the longest context one sequence can have: the largest --max-model-len that starts
   int batch_per_rank = 0;  // ceil(batch / dp_attention): the sequences the busiest attention rank holds
+  /// The part of kv_bytes_per_sequence that is recurrent state (Gated DeltaNet, Mamba-2 layers):
+  /// constant in context, in the engine's state pages. 0 for attention-only models.
+  Bytes state_bytes_per_sequence;
 };
 
 struct BudgetQuery {

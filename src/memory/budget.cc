@@ -18,6 +18,7 @@ struct Stage {
   Bytes pool;    // KV pool of one GPU of this stage, >= 0
   Bytes fixed;   // weights + activations + overhead
   Bytes kv_seq;  // one sequence at the query's context
+  Bytes state;   // the recurrent-state part of kv_seq
 };
 
 // floor(pool / per_item), saturating (a model without attention layers has no KV per sequence).
@@ -109,7 +110,9 @@ MemoryBudget BudgetOf(const ModelSpec& m, const Deployment& d, const BudgetQuery
     else
       pool = capacity - st.fixed;  // vLLM
     st.pool = std::max(pool, Bytes{});
-    st.kv_seq = StageKvBytesPerSequence(m, d.parallel, d.kv_dtype, e, ranges[s], q.context);
+    const SequenceCache cache = StageSequenceCache(m, d.parallel, d.kv_dtype, e, ranges[s], q.context);
+    st.kv_seq = cache.Total();
+    st.state = cache.state;
     stages.push_back(st);
   }
 
@@ -128,8 +131,12 @@ MemoryBudget BudgetOf(const ModelSpec& m, const Deployment& d, const BudgetQuery
   b.kv_cache = st.pool;
   b.kv_bytes_per_sequence = st.kv_seq;
   b.kv_needed = st.kv_seq * batch;
-  b.kv_bytes_per_token_per_gpu = st.kv_seq / static_cast<double>(q.context);
+  b.state_bytes_per_sequence = st.state;
+  // Per token: the part that grows with context (state is per sequence).
+  b.kv_bytes_per_token_per_gpu = (st.kv_seq - st.state) / static_cast<double>(q.context);
   b.kv_tokens = HowMany(st.pool, b.kv_bytes_per_token_per_gpu) * ranks;
+  // With recurrent state in the pool, the tokens it holds are those of whole sequences.
+  if (st.state.v > 0) b.kv_tokens = HowMany(st.pool, st.kv_seq) * q.context * ranks;
   // --max-num-seqs caps each rank's scheduler (vLLM and TensorRT-LLM run one per attention-DP rank).
   if (d.max_num_seqs > 0) seqs = std::min<int64_t>(seqs, d.max_num_seqs);
   seqs *= ranks;

@@ -1,6 +1,7 @@
 #include "memory/shard.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "memory/engine_defaults.h"
 
@@ -96,24 +97,59 @@ WeightBytes StageWeightsPerGpu(const ModelSpec& m, const WeightPrecision& w, con
   return b;
 }
 
-Bytes StageKvBytesPerSequence(const ModelSpec& m, const Parallelism& p, DType kv, const EngineProfile& e,
-                              const StageRange& stage, int64_t context) {
-  const AttentionSpec& a = m.attention;
-  double elements = static_cast<double>(KvElementsPerTokenPerLayer(m));
-  if (!a.mla && a.num_kv_heads > 0) {
-    // KV heads split across TP; when TP exceeds them each GPU keeps one whole (replicated) head.
-    const int heads_per_gpu = std::max(1, a.num_kv_heads / p.tp);
-    elements = elements * heads_per_gpu / a.num_kv_heads;
-  }  // MLA: the latent is not split by heads; every TP rank keeps all of it (as vLLM does).
-  const int64_t block = std::max(1, e.kv_block_tokens);
-  int64_t tokens = 0;
+namespace {
+
+// Pages of one sequence in a model with recurrent layers. vLLM's hybrid KV-cache manager
+// (vllm/model_executor/models/config.py, HybridAttentionMambaModelConfig) gives every layer pages
+// of one size: the attention block grows to a multiple of the kernel block (16 tokens) whose page
+// holds a whole recurrent state, and each recurrent layer's state page is padded to that size.
+// SGLang and TensorRT-LLM keep state in a pool of its own, unpadded (docs/models.md).
+struct PageRule {
+  int64_t block_tokens = 16;
+  Bytes state_page;  // bytes one recurrent layer's state takes per sequence; 0: unpadded
+};
+
+PageRule PagesFor(const ModelSpec& m, const Parallelism& p, DType kv, const EngineProfile& e) {
+  PageRule r{.block_tokens = std::max(1, e.kv_block_tokens), .state_page = Bytes{}};
+  Bytes state, attn_token;
+  for (const LayerSpec& l : m.layers) {
+    state = std::max(state, RecurrentStateOfLayer(m, l, p.tp).Total());
+    attn_token =
+        std::max(attn_token, Bytes{static_cast<double>(KvElementsPerTokenOfLayer(m, l, p.tp)) * BytesPerElement(kv)} +
+                                 IndexerBytesPerTokenOfLayer(m, l));
+  }
+  if (e.engine != Engine::kVllm || state.v <= 0 || attn_token.v <= 0) return r;
+  const double align = static_cast<double>(r.block_tokens);
+  r.block_tokens = static_cast<int64_t>(align * std::ceil(state / (attn_token * align)));
+  r.state_page = attn_token * static_cast<double>(r.block_tokens);
+  return r;
+}
+
+}  // namespace
+
+SequenceCache StageSequenceCache(const ModelSpec& m, const Parallelism& p, DType kv, const EngineProfile& e,
+                                 const StageRange& stage, int64_t context) {
+  const PageRule pages = PagesFor(m, p, kv, e);
+  const int64_t block = pages.block_tokens;
+  SequenceCache c;
   for (int i = stage.first_layer; i < stage.first_layer + stage.num_layers; ++i) {
     const LayerSpec& l = m.layers[i];
-    int64_t held = context;
-    if (e.per_layer_type_kv && l.attention != AttentionKind::kFull && l.window > 0) held = std::min(context, l.window);
-    tokens += (held + block - 1) / block * block;  // paged: whole blocks
+    // KV heads split across TP (one whole head kept when TP exceeds them); MLA latents and indexer
+    // keys replicated on every rank, as vLLM does.
+    const int64_t entries = KvEntriesOfLayer(l, context, e.per_layer_type_kv);
+    const int64_t keys = IndexerEntriesOfLayer(m, l, context);
+    const auto paged = [&](int64_t n) { return static_cast<double>((n + block - 1) / block * block); };
+    c.kv += Bytes{static_cast<double>(KvElementsPerTokenOfLayer(m, l, p.tp)) * BytesPerElement(kv) * paged(entries)} +
+            IndexerBytesPerTokenOfLayer(m, l) * paged(keys);
+    const Bytes state = RecurrentStateOfLayer(m, l, p.tp).Total();
+    if (state.v > 0) c.state += pages.state_page.v > 0 ? pages.state_page : state;
   }
-  return Bytes{static_cast<double>(tokens) * elements * BytesPerElement(kv)};
+  return c;
+}
+
+Bytes StageKvBytesPerSequence(const ModelSpec& m, const Parallelism& p, DType kv, const EngineProfile& e,
+                              const StageRange& stage, int64_t context) {
+  return StageSequenceCache(m, p, kv, e, stage, context).Total();
 }
 
 Bytes ActivationBytesPerGpu(const ModelSpec& m, const Parallelism& p, const EngineProfile& e, int max_num_seqs) {

@@ -24,8 +24,17 @@ std::vector<StageRange> PipelineStages(int num_layers, int pp);
 WeightBytes StageWeightsPerGpu(const ModelSpec& m, const WeightPrecision& w, const Parallelism& p,
                                const std::vector<StageRange>& stages, int stage);
 
-/// KV bytes one sequence of `context` tokens holds on one GPU of `stage` (see
-/// KvBytesPerSequencePerGpu in memory.h).
+/// What one sequence of `context` tokens holds on one GPU of `stage`: KV (and indexer keys) that
+/// grow with context, in whole paged blocks, and recurrent state that does not, in the engine's
+/// pages (vLLM pads state pages to the attention page; see StageSequenceCache in shard.cc).
+struct SequenceCache {
+  Bytes kv;
+  Bytes state;
+  Bytes Total() const { return kv + state; }
+};
+SequenceCache StageSequenceCache(const ModelSpec& m, const Parallelism& p, DType kv, const EngineProfile& e,
+                                 const StageRange& stage, int64_t context);
+/// StageSequenceCache's total (see KvBytesPerSequencePerGpu in memory.h).
 Bytes StageKvBytesPerSequence(const ModelSpec& m, const Parallelism& p, DType kv, const EngineProfile& e,
                               const StageRange& stage, int64_t context);
 

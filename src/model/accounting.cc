@@ -5,9 +5,12 @@ namespace capplan {
 
 std::string_view AttentionKindName(AttentionKind k) {
   switch (k) {
-    case AttentionKind::kFull: return "full";
-    case AttentionKind::kSliding: return "sliding";
-    case AttentionKind::kChunked: return "chunked";
+    case AttentionKind::kFull:
+      return "full";
+    case AttentionKind::kSliding:
+      return "sliding";
+    case AttentionKind::kChunked:
+      return "chunked";
   }
   return "full";
 }

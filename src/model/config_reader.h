@@ -27,10 +27,10 @@ class ConfigReader {
   /// Present and not null.
   bool Has(std::string_view key) const;
 
-  int64_t Positive(std::string_view key);                            // required, > 0
-  int64_t PositiveOr(std::string_view key, int64_t fallback);        // absent or null: fallback
-  int64_t NonNegativeOr(std::string_view key, int64_t fallback);     // absent or null: fallback
-  std::optional<int64_t> OptionalPositive(std::string_view key);     // absent or null: nullopt
+  int64_t Positive(std::string_view key);                         // required, > 0
+  int64_t PositiveOr(std::string_view key, int64_t fallback);     // absent or null: fallback
+  int64_t NonNegativeOr(std::string_view key, int64_t fallback);  // absent or null: fallback
+  std::optional<int64_t> OptionalPositive(std::string_view key);  // absent or null: nullopt
   bool BoolOr(std::string_view key, bool fallback);
   std::string StringOr(std::string_view key, std::string fallback);
   std::string RequiredString(std::string_view key);
@@ -56,6 +56,8 @@ class ConfigReader {
   std::string Path(std::string_view key) const { return prefix_ + std::string(key); }
 
  private:
+  /// Records "<field>=N exceeds the physical limit of M" for fields with a known limit.
+  bool WithinLimit(std::string_view key, int64_t value);
   const nlohmann::json* Find(std::string_view key) const;
   void FailMissing(std::string_view key);
   void FailType(std::string_view key, std::string_view expected, const nlohmann::json& got);

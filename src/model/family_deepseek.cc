@@ -76,6 +76,55 @@ std::string ReadQuantMethod(ConfigReader& r) {
   return r.Nested("quantization_config").StringOr("quant_method", "");
 }
 
+struct SparseIndexShape {
+  std::optional<SparseIndexSpec> spec;
+  std::vector<bool> on_layer;  // indexer_types: "full" on every layer unless listed otherwise
+};
+
+// DeepSeek Sparse Attention (deepseek_v32, glm_moe_dsa): index_n_heads, index_head_dim,
+// index_topk, and GLM-5's per-layer indexer_types.
+SparseIndexShape ReadSparseIndex(ConfigReader& r, int64_t layers, int64_t q_lora) {
+  SparseIndexShape s;
+  if (!r.Has("index_n_heads") && !r.Has("index_topk")) return s;
+  s.spec = SparseIndexSpec{.num_heads = static_cast<int>(r.Positive("index_n_heads")),
+                           .head_dim = static_cast<int>(r.Positive("index_head_dim")),
+                           .topk = static_cast<int>(r.Positive("index_topk"))};
+  if (q_lora <= 0) r.Fail("q_lora_rank", "must be set with a sparse indexer (its query projects from the q LoRA rank)");
+  s.on_layer.assign(static_cast<size_t>(layers), true);
+  const auto types = r.StringList("indexer_types");
+  if (!types.empty() && static_cast<int64_t>(types.size()) != layers) {
+    r.Fail("indexer_types", fmt::format("has {} entries but num_hidden_layers={}", types.size(), layers));
+    return s;
+  }
+  for (const auto& t : types)
+    if (t != "full") r.Fail("indexer_types", fmt::format("has unknown entry '{}' (expected full)", t));
+  return s;
+}
+
+// Lightning indexer weights: wq_b (q LoRA rank -> heads x dim), wk (hidden -> dim), a LayerNorm
+// on the key (weight and bias), weights_proj (hidden -> heads).
+int64_t IndexerParams(const SparseIndexSpec& s, int64_t hidden, int64_t q_lora) {
+  const int64_t width = static_cast<int64_t>(s.num_heads) * s.head_dim;
+  return q_lora * width + hidden * s.head_dim + 2LL * s.head_dim + hidden * s.num_heads;
+}
+
+// GLM-5's mlp_layer_types ("dense" / "sparse" per layer); true = dense. Empty when absent.
+std::vector<bool> ReadMlpLayerTypes(ConfigReader& r, int64_t layers) {
+  std::vector<bool> dense;
+  const auto types = r.StringList("mlp_layer_types");
+  if (types.empty()) return dense;
+  if (static_cast<int64_t>(types.size()) != layers) {
+    r.Fail("mlp_layer_types", fmt::format("has {} entries but num_hidden_layers={}", types.size(), layers));
+    return {};
+  }
+  for (const auto& t : types) {
+    if (t != "dense" && t != "sparse")
+      r.Fail("mlp_layer_types", fmt::format("has unknown entry '{}' (expected dense or sparse)", t));
+    dense.push_back(t == "dense");
+  }
+  return dense;
+}
+
 }  // namespace
 
 Result<ModelSpec> ParseDeepSeekFamily(ConfigReader& r, const std::string& family) {
@@ -86,7 +135,7 @@ Result<ModelSpec> ParseDeepSeekFamily(ConfigReader& r, const std::string& family
   d.vocab = r.Positive("vocab_size");
   d.max_context = r.PositiveOr("max_position_embeddings", 0);
   d.tied = r.BoolOr("tie_word_embeddings", false);
-  d.torch_dtype = r.StringOr("torch_dtype", "bfloat16");
+  d.torch_dtype = r.StringOr("torch_dtype", r.StringOr("dtype", "bfloat16"));
   const int64_t q_lora = r.PositiveOr("q_lora_rank", 0);  // null: direct q_proj
   const int64_t kv_lora = r.Positive("kv_lora_rank");
   const int64_t nope = r.Positive("qk_nope_head_dim");
@@ -95,6 +144,11 @@ Result<ModelSpec> ParseDeepSeekFamily(ConfigReader& r, const std::string& family
   const bool bias = r.BoolOr("attention_bias", false);
   const MoeDims moe = ReadMoeDims(r, false);
   const std::string quant = ReadQuantMethod(r);
+  // GLM-5 spells the q/k head dim out; it must agree with its parts.
+  if (r.Has("qk_head_dim") && r.Positive("qk_head_dim") != nope + rope)
+    r.Fail("qk_head_dim", fmt::format("must equal qk_nope_head_dim + qk_rope_head_dim = {}", nope + rope));
+  const SparseIndexShape index = ReadSparseIndex(r, d.layers, q_lora);
+  const std::vector<bool> dense_layers = ReadMlpLayerTypes(r, d.layers);
   if (!r.ok()) return r.error();
 
   ModelSpec m = BaseSpec(d, family);
@@ -120,8 +174,24 @@ Result<ModelSpec> ParseDeepSeekFamily(ConfigReader& r, const std::string& family
   // kv: kv_a_proj_with_mqa (+bias) -> kv_a_layernorm -> kv_b_proj (k_nope and v for every head).
   const int64_t kv = h * (kv_lora + rope) + (bias ? kv_lora + rope : 0) + kv_lora + kv_lora * d.heads * (nope + v_dim);
   const int64_t o = d.heads * v_dim * h + (bias ? h : 0);
+  const int64_t indexer = index.spec ? IndexerParams(*index.spec, h, q_lora) : 0;
   const LayerSpec moe_layer = AddMoeLayers(m, moe, d.layers, q + kv + o, h);
-  m.mtp_params = moe.mtp_layers * MtpParams(moe_layer, h, d.vocab, /*own_embeddings=*/true);
+  for (size_t i = 0; i < m.layers.size(); ++i) {
+    LayerSpec& l = m.layers[i];
+    if (!dense_layers.empty() && dense_layers[i] != (l.num_experts == 0))
+      return Error::InvalidArgument(
+          fmt::format("{}: mlp_layer_types[{}] is '{}' but first_k_dense_replace={} makes layer {} {}", r.source(), i,
+                      dense_layers[i] ? "dense" : "sparse", moe.first_dense, i, dense_layers[i] ? "MoE" : "dense"),
+          "mlp_layer_types");
+    if (index.spec && index.on_layer[i]) {
+      l.sparse_index = true;
+      l.attention_params += indexer;
+    }
+  }
+  m.sparse_index = index.spec;
+  LayerSpec mtp_layer = moe_layer;
+  mtp_layer.attention_params += indexer;
+  m.mtp_params = moe.mtp_layers * MtpParams(index.spec ? mtp_layer : moe_layer, h, d.vocab, /*own_embeddings=*/true);
   Assemble(m, d.vocab * h, d.tied ? 0 : d.vocab * h, h, 0);
   return m;
 }

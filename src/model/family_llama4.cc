@@ -70,8 +70,12 @@ Result<ModelSpec> ParseLlama4(ConfigReader& top, ConfigReader& r) {
 
   ModelSpec m = BaseSpec(d, "llama4");
   // use_qk_norm is an L2 norm without weights: no parameters.
-  const int64_t attn = GqaAttentionParams(
-      {.hidden = d.hidden, .heads = d.heads, .kv_heads = d.kv_heads, .head_dim = d.head_dim, .qkv_bias = bias, .o_bias = bias});
+  const int64_t attn = GqaAttentionParams({.hidden = d.hidden,
+                                           .heads = d.heads,
+                                           .kv_heads = d.kv_heads,
+                                           .head_dim = d.head_dim,
+                                           .qkv_bias = bias,
+                                           .o_bias = bias});
   for (int64_t i = 0; i < d.layers; ++i) {
     const bool rope = rope_flags.empty() ? (i + 1) % nope_interval != 0 : rope_flags[static_cast<size_t>(i)] != 0;
     const AttentionKind kind = rope && chunk > 0 ? AttentionKind::kChunked : AttentionKind::kFull;

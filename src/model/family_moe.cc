@@ -50,7 +50,8 @@ Result<ModelSpec> ParseMixtralFamily(ConfigReader& r, const std::string& family)
                                            .qk_norm = qwen});
   for (int64_t i = 0; i < d.layers; ++i) {
     const AttentionKind k = kinds[static_cast<size_t>(i)];
-    LayerSpec l{.attention = k, .window = WindowFor(k, window, 0), .attention_params = attn, .norm_params = 2 * d.hidden};
+    LayerSpec l{
+        .attention = k, .window = WindowFor(k, window, 0), .attention_params = attn, .norm_params = 2 * d.hidden};
     const bool dense = std::find(mlp_only.begin(), mlp_only.end(), i) != mlp_only.end() || (i + 1) % sparse_step != 0;
     if (dense) {
       l.dense_mlp_params = GatedMlpParams(d.hidden, dense_inter);
@@ -135,13 +136,14 @@ Result<ModelSpec> ParseDbrx(ConfigReader& r) {
   r.RequireDivides("n_heads", d.heads, "d_model", d.hidden);
   if (!r.ok()) return r.error();
   if (d.heads % d.kv_heads != 0)
-    return Error::InvalidArgument(fmt::format("{}: attn_config.kv_n_heads={} does not divide n_heads={}", r.source(),
-                                              d.kv_heads, d.heads),
-                                  "attn_config.kv_n_heads");
+    return Error::InvalidArgument(
+        fmt::format("{}: attn_config.kv_n_heads={} does not divide n_heads={}", r.source(), d.kv_heads, d.heads),
+        "attn_config.kv_n_heads");
   d.head_dim = d.hidden / d.heads;
 
   ModelSpec m = BaseSpec(d, "dbrx");
-  const int64_t attn = GqaAttentionParams({.hidden = d.hidden, .heads = d.heads, .kv_heads = d.kv_heads, .head_dim = d.head_dim});
+  const int64_t attn =
+      GqaAttentionParams({.hidden = d.hidden, .heads = d.heads, .kv_heads = d.kv_heads, .head_dim = d.head_dim});
   for (int64_t i = 0; i < d.layers; ++i) {
     m.layers.push_back({.attention_params = attn,
                         .num_experts = static_cast<int>(experts),

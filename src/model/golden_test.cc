@@ -26,7 +26,7 @@ void ExpectWithin1Percent(int64_t computed, double official) {
 TEST(GoldenParams, LlamaFourScoutIs109BTotal17BActive) {
   const ModelSpec m = Preset("llama-4-scout");
   const int64_t attention = 48LL * (5120 * 5120 + 2 * 5120 * 1024 + 5120 * 5120);  // q, k, v, o
-  const int64_t expert = 3LL * 5120 * 8192;                                          // gate, up, down
+  const int64_t expert = 3LL * 5120 * 8192;                                        // gate, up, down
   const int64_t routed = 48LL * 16 * expert;
   const int64_t shared = 48LL * expert;
   const int64_t router = 48LL * 5120 * 16;
@@ -58,10 +58,10 @@ TEST(GoldenParams, LlamaFourMaverickIs400BTotal17BActive) {
   const int64_t norms = 97LL * 5120;
   const int64_t embedding = 202048LL * 5120;
   const int64_t vision = 871'932'416;  // as Scout (same vision_config)
-  EXPECT_EQ(TotalParams(m), attention + 24LL * 128 * expert + 24 * expert + dense + router + norms +
-                                2 * embedding + vision);
+  EXPECT_EQ(TotalParams(m),
+            attention + 24LL * 128 * expert + 24 * expert + dense + router + norms + 2 * embedding + vision);
   EXPECT_EQ(ActiveParams(m), attention + 24LL * 2 * expert + dense + router + norms + 2 * embedding);
-  ExpectWithin1Percent(TotalParams(m), 400e9);  // 401.6B
+  ExpectWithin1Percent(TotalParams(m), 400e9);    // 401.6B
   EXPECT_NEAR(ActiveParams(m) / 1e9, 17.0, 0.5);  // 17.18B, see Scout
   EXPECT_EQ(m.layers[0].num_experts, 0);
   EXPECT_EQ(m.layers[1].num_experts, 128);
@@ -86,8 +86,8 @@ TEST(GoldenParams, MixtralIs46Point7BTotal12Point9BActive) {
 // (2048) top-8 + 1 shared, router 256 x 7168 + 256 correction bias. Vocab 129280, untied.
 TEST(GoldenParams, DeepSeekV3Is671BTotal37BActiveWithoutEmbedding) {
   const ModelSpec m = Preset("deepseek-v3");
-  const int64_t mla = 7168LL * 1536 + 1536 + 1536LL * 128 * 192 + 7168LL * 576 + 512 + 512LL * 128 * 256 +
-                      128LL * 128 * 7168;
+  const int64_t mla =
+      7168LL * 1536 + 1536 + 1536LL * 128 * 192 + 7168LL * 576 + 512 + 512LL * 128 * 256 + 128LL * 128 * 7168;
   EXPECT_EQ(mla, 187'107'328);
   const int64_t expert = 3LL * 7168 * 2048;
   const int64_t router = 256LL * 7168 + 256;
@@ -97,11 +97,11 @@ TEST(GoldenParams, DeepSeekV3Is671BTotal37BActiveWithoutEmbedding) {
   const int64_t common = 61 * mla + dense + 58 * (expert + router) + norms + embedding /* lm_head */;
   EXPECT_EQ(TotalParams(m), common + 58LL * 256 * expert + embedding);
   EXPECT_EQ(ActiveParams(m, false), common + 58LL * 8 * expert);
-  ExpectWithin1Percent(TotalParams(m), 671e9);          // 671.03B
+  ExpectWithin1Percent(TotalParams(m), 671e9);           // 671.03B
   EXPECT_NEAR(ActiveParams(m, false) / 1e9, 37.0, 0.5);  // 36.63B; "37B" is rounded (docs/models.md)
   // MTP module: 2 x 7168^2 eh_proj + 3 norms + one MoE layer + its own embedding and head: 685B - 671B.
-  EXPECT_EQ(m.mtp_params, 2LL * 7168 * 7168 + 3 * 7168 + mla + 256 * expert + expert + router + 2 * 7168 +
-                              2 * embedding);
+  EXPECT_EQ(m.mtp_params,
+            2LL * 7168 * 7168 + 3 * 7168 + mla + 256 * expert + expert + router + 2 * 7168 + 2 * embedding);
   EXPECT_EQ(m.native.linear, DType::kFP8);
 }
 
@@ -136,11 +136,16 @@ struct Official {
 // below with the explanation from docs/models.md; DeepSeek's "37B" is checked above.
 TEST(GoldenParams, EveryPresetMatchesItsOfficialFigureWithinOnePercent) {
   const Official kOfficial[] = {
-      {"qwen3-30b-a3b", 30.5e9, 0, false}, {"gpt-oss-20b", 20.91e9, 3.61e9, true},
-      {"llama-3.1-8b", 8.03e9, 8.03e9, false}, {"llama-3.1-70b", 70.6e9, 70.6e9, false},
-      {"llama-3.1-405b", 405.9e9, 405.9e9, false}, {"qwen3-8b", 8.2e9, 8.2e9, false},
-      {"qwen2.5-7b", 7.61e9, 7.61e9, false},   {"dbrx", 132e9, 36e9, true},
-      {"glm-4.7", 355e9, 0, false},            {"deepseek-r1", 671e9, 0, false},
+      {"qwen3-30b-a3b", 30.5e9, 0, false},
+      {"gpt-oss-20b", 20.91e9, 3.61e9, true},
+      {"llama-3.1-8b", 8.03e9, 8.03e9, false},
+      {"llama-3.1-70b", 70.6e9, 70.6e9, false},
+      {"llama-3.1-405b", 405.9e9, 405.9e9, false},
+      {"qwen3-8b", 8.2e9, 8.2e9, false},
+      {"qwen2.5-7b", 7.61e9, 7.61e9, false},
+      {"dbrx", 132e9, 36e9, true},
+      {"glm-4.7", 355e9, 0, false},
+      {"deepseek-r1", 671e9, 0, false},
   };
   for (const auto& o : kOfficial) {
     SCOPED_TRACE(o.name);

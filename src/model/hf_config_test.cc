@@ -36,8 +36,9 @@ TEST(HfConfig, UnknownFamilyListsTheSupportedOnes) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::kUnsupported);
   EXPECT_EQ(r.error().message,
-            "config.json: model_type 'bert' is not supported (supported: dbrx, deepseek_v3, glm4_moe, gpt_oss, "
-            "kimi_k2, llama, llama4, llama4_text, mistral, mixtral, qwen2, qwen3, qwen3_moe)");
+            "config.json: model_type 'bert' is not supported (supported: dbrx, deepseek_v3, deepseek_v32, "
+            "deepseek_v4, gemma4, gemma4_text, glm4_moe, glm_moe_dsa, gpt_oss, kimi_k2, llama, llama4, llama4_text, "
+            "minimax_m2, mistral, mixtral, nemotron_h, qwen2, qwen3, qwen3_5_moe, qwen3_5_moe_text, qwen3_moe)");
   EXPECT_EQ(ErrorOf(R"({"hidden_size": 1})"), "config.json: missing field 'model_type'");
 }
 
@@ -150,6 +151,78 @@ TEST(HfConfig, MissingVisionFieldIsNamedNotDividedBy) {
 TEST(HfConfig, NumberOverflowIsMalformedJsonNotAnException) {
   EXPECT_EQ(ErrorOf(R"({"model_type": "llama", "rms_norm_eps": 1e405})"),
             "config.json: malformed JSON: number overflow parsing '1e405'");
+}
+
+}  // namespace
+}  // namespace capplan
+
+namespace capplan {
+namespace {
+
+std::string PresetText(std::string_view file) {
+  for (const EmbeddedFile& f : embedded::models())
+    if (f.name == file) return std::string(f.bytes);
+  ADD_FAILURE() << file;
+  return "";
+}
+
+std::string Replace(std::string text, std::string_view from, std::string_view to) {
+  const size_t at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  if (at != std::string::npos) text.replace(at, from.size(), to);
+  return text;
+}
+
+// Issue 17: a typo of 10^8 layers used to build 10^8 layer specs (130 s); it must fail at once, naming the field.
+TEST(HfConfigLimits, AbsurdFieldsFailAtOnceNamingTheField) {
+  const std::string llama = PresetText("llama-3.1-8b.json");
+  auto r =
+      ParseHfConfig(Replace(llama, "\"num_hidden_layers\": 32", "\"num_hidden_layers\": 100000000"), "config.json");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message,
+            "config.json: num_hidden_layers=100000000 exceeds the physical limit of 1024 for this field");
+  EXPECT_EQ(r.error().field, "num_hidden_layers");
+  auto v = ParseHfConfig(Replace(llama, "\"vocab_size\": 128256", "\"vocab_size\": 9000000000"), "config.json");
+  ASSERT_FALSE(v.ok());
+  EXPECT_EQ(v.error().field, "vocab_size");
+  const std::string qwen = PresetText("qwen3.5-35b-a3b.json");
+  auto e = ParseHfConfig(Replace(qwen, "\"num_experts\": 256", "\"num_experts\": 1000000"), "config.json");
+  ASSERT_FALSE(e.ok());
+  EXPECT_EQ(e.error().message,
+            "config.json: text_config.num_experts=1000000 exceeds the physical limit of 16384 for this field");
+}
+
+TEST(HfConfigLimits, ContradictoryFieldsNameTheField) {
+  const std::string glm = PresetText("glm-5.1-nvfp4.json");
+  auto q = ParseHfConfig(Replace(glm, "\"qk_head_dim\": 256", "\"qk_head_dim\": 192"), "config.json");
+  ASSERT_FALSE(q.ok());
+  EXPECT_EQ(q.error().message, "config.json: qk_head_dim must equal qk_nope_head_dim + qk_rope_head_dim = 256");
+  auto d = ParseHfConfig(Replace(glm, "\"first_k_dense_replace\": 3", "\"first_k_dense_replace\": 2"), "config.json");
+  ASSERT_FALSE(d.ok());
+  EXPECT_EQ(d.error().message,
+            "config.json: mlp_layer_types[2] is 'dense' but first_k_dense_replace=2 makes layer 2 MoE");
+  EXPECT_EQ(d.error().field, "mlp_layer_types");
+  const std::string nemotron = PresetText("nemotron-3-nano-30b-a3b.json");
+  auto n = ParseHfConfig(Replace(nemotron, "\"num_hidden_layers\": 52", "\"num_hidden_layers\": 50"), "config.json");
+  ASSERT_FALSE(n.ok());
+  EXPECT_EQ(n.error().message, "config.json: hybrid_override_pattern has 52 blocks but num_hidden_layers=50");
+  const std::string qwen = PresetText("qwen3.5-35b-a3b.json");
+  auto l = ParseHfConfig(Replace(qwen, "\"num_hidden_layers\": 40", "\"num_hidden_layers\": 41"), "config.json");
+  ASSERT_FALSE(l.ok());
+  EXPECT_EQ(l.error().message, "config.json: text_config.layer_types has 40 entries but num_hidden_layers=41");
+}
+
+// The wrappers: a ForConditionalGeneration config whose family counts no vision tower says so.
+TEST(HfConfig, WrapperWithAnUncountedVisionTowerSaysSo) {
+  auto m = ParseHfConfig(R"({"model_type": "kimi_k25", "vision_config": {"hidden_size": 1152},
+      "text_config": {"model_type": "kimi_k2", "hidden_size": 64, "num_hidden_layers": 2, "num_attention_heads": 4,
+      "vocab_size": 100, "kv_lora_rank": 16, "qk_nope_head_dim": 8, "qk_rope_head_dim": 8, "v_head_dim": 8,
+      "intermediate_size": 128, "moe_intermediate_size": 32, "n_routed_experts": 4, "num_experts_per_tok": 2}})",
+                         "config.json");
+  ASSERT_TRUE(m.ok()) << m.error().message;
+  EXPECT_EQ(m->family, "kimi_k2");
+  ASSERT_FALSE(m->limitations.empty());
+  EXPECT_EQ(m->limitations.back(), "vision_config present but the vision tower of this family is not counted");
 }
 
 }  // namespace

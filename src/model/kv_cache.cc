@@ -1,6 +1,7 @@
 // KV-cache bytes per token and per sequence, with and without per-layer-type allocation.
 #include <algorithm>
 #include <map>
+#include <tuple>
 
 #include "capplan/model.h"
 
@@ -13,33 +14,66 @@ int64_t KvElementsPerTokenPerLayer(const ModelSpec& m) {
   return 2LL * a.num_kv_heads * a.head_dim;
 }
 
+int64_t KvElementsPerTokenOfLayer(const ModelSpec& m, const LayerSpec& l, int tp) {
+  if (l.mixer != MixerKind::kAttention) return 0;
+  if (m.attention.mla) return KvElementsPerTokenPerLayer(m);  // the latent is replicated on every rank
+  const int heads = l.kv_shape ? l.kv_shape->num_kv_heads : m.attention.num_kv_heads;
+  const int64_t head_dim = l.kv_shape ? l.kv_shape->head_dim : m.attention.head_dim;
+  const int per_value = l.kv_shape && l.kv_shape->k_eq_v ? 1 : 2;
+  const int heads_per_gpu = std::max(1, heads / std::max(1, tp));
+  return per_value * heads_per_gpu * head_dim;
+}
+
+int64_t KvEntriesOfLayer(const LayerSpec& l, int64_t context, bool per_layer_type) {
+  if (l.mixer != MixerKind::kAttention) return 0;
+  const bool windowed = per_layer_type && l.attention != AttentionKind::kFull && l.window > 0;
+  const int64_t raw = windowed ? std::min(context, l.window) : context;
+  if (l.compress_ratio <= 0) return raw;
+  return raw + (context + l.compress_ratio - 1) / l.compress_ratio;
+}
+
+int64_t IndexerEntriesOfLayer(const ModelSpec& m, const LayerSpec& l, int64_t context) {
+  if (!l.sparse_index || !m.sparse_index || l.mixer != MixerKind::kAttention) return 0;
+  return l.compress_ratio > 0 ? (context + l.compress_ratio - 1) / l.compress_ratio : context;
+}
+
 Bytes KvBytesPerToken(const ModelSpec& m, DType kv) {
-  return Bytes{static_cast<double>(KvElementsPerTokenPerLayer(m)) * BytesPerElement(kv) *
-               static_cast<double>(m.layers.size())};
+  Bytes total;
+  for (const auto& l : m.layers)
+    total += Bytes{static_cast<double>(KvElementsPerTokenOfLayer(m, l)) * BytesPerElement(kv)} +
+             IndexerBytesPerTokenOfLayer(m, l);
+  return total;
 }
 
 std::vector<KvByLayerKind> KvBytesPerTokenByLayerKind(const ModelSpec& m, DType kv) {
-  const double per_layer = static_cast<double>(KvElementsPerTokenPerLayer(m)) * BytesPerElement(kv);
-  std::map<std::pair<int, int64_t>, int> count;  // (kind, window) -> layers, ordered full first
-  for (const auto& l : m.layers) ++count[{static_cast<int>(l.attention), l.window}];
+  // (kind, window) -> (layers, bytes per token), ordered full first; recurrent layers hold no KV.
+  std::map<std::pair<int, int64_t>, std::pair<int, Bytes>> groups;
+  for (const auto& l : m.layers) {
+    if (l.mixer != MixerKind::kAttention) continue;
+    auto& g = groups[{static_cast<int>(l.attention), l.window}];
+    ++g.first;
+    g.second += Bytes{static_cast<double>(KvElementsPerTokenOfLayer(m, l)) * BytesPerElement(kv)} +
+                IndexerBytesPerTokenOfLayer(m, l);
+  }
   std::vector<KvByLayerKind> out;
-  for (const auto& [key, n] : count) {
+  for (const auto& [key, g] : groups) {
     out.push_back({.kind = static_cast<AttentionKind>(key.first),
-                   .num_layers = n,
+                   .num_layers = g.first,
                    .window = key.second,
-                   .bytes_per_token = Bytes{per_layer * n}});
+                   .bytes_per_token = g.second});
   }
   return out;
 }
 
 Bytes KvBytesPerSequence(const ModelSpec& m, int64_t context, DType kv, bool per_layer_type) {
-  const double per_layer = static_cast<double>(KvElementsPerTokenPerLayer(m)) * BytesPerElement(kv);
-  double tokens = 0;
+  Bytes total;
   for (const auto& l : m.layers) {
-    const bool windowed = per_layer_type && l.attention != AttentionKind::kFull && l.window > 0;
-    tokens += static_cast<double>(windowed ? std::min(context, l.window) : context);
+    const double entries = static_cast<double>(KvEntriesOfLayer(l, context, per_layer_type));
+    const double keys = static_cast<double>(IndexerEntriesOfLayer(m, l, context));
+    total += Bytes{static_cast<double>(KvElementsPerTokenOfLayer(m, l)) * BytesPerElement(kv) * entries} +
+             IndexerBytesPerTokenOfLayer(m, l) * keys;
   }
-  return Bytes{per_layer * tokens};
+  return total;
 }
 
 }  // namespace capplan

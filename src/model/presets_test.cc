@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "capplan/embedded.h"
 #include "capplan/model.h"
 
@@ -14,7 +16,51 @@ TEST(Presets, EveryListedPresetLoadsAndEveryEmbeddedFileIsListed) {
     EXPECT_EQ(m->source, "preset:" + p.name);
     EXPECT_GT(TotalParams(*m), 0);
   }
-  EXPECT_EQ(embedded::models().size(), ListPresets().size());
+  size_t sidecars = 0;  // NAME.hf_quant_config.json files belong to preset NAME
+  for (const EmbeddedFile& f : embedded::models()) {
+    if (!f.name.ends_with(".hf_quant_config.json")) continue;
+    ++sidecars;
+    const std::string preset(f.name.substr(0, f.name.size() - std::string_view(".hf_quant_config.json").size()));
+    EXPECT_TRUE(ResolvePresetName(preset).has_value()) << f.name;
+  }
+  EXPECT_EQ(embedded::models().size(), ListPresets().size() + sidecars);
+}
+
+TEST(Presets, AliasesResolveToTheirPresetCaseInsensitively) {
+  EXPECT_EQ(ResolvePresetName("maverick"), "llama-4-maverick");
+  EXPECT_EQ(ResolvePresetName("Scout"), "llama-4-scout");
+  EXPECT_EQ(ResolvePresetName("dsv3"), "deepseek-v3");
+  EXPECT_EQ(ResolvePresetName("r1"), "deepseek-r1");
+  EXPECT_EQ(ResolvePresetName("qwen3.5"), "qwen3.5-122b-a10b");
+  EXPECT_EQ(ResolvePresetName("llama-5"), std::nullopt);
+  auto m = LoadModel("maverick");
+  ASSERT_TRUE(m.ok()) << m.error().message;
+  EXPECT_EQ(m->name, "llama-4-maverick");
+  EXPECT_EQ(m->source, "preset:llama-4-maverick");
+}
+
+TEST(Presets, NoAliasIsClaimedTwiceOrShadowsAPresetName) {
+  std::set<std::string> seen;
+  for (const auto& p : ListPresets()) EXPECT_TRUE(seen.insert(p.name).second) << p.name;
+  for (const auto& p : ListPresets())
+    for (const auto& a : p.aliases) EXPECT_TRUE(seen.insert(a).second) << a << " (alias of " << p.name << ")";
+}
+
+// NVIDIA's GLM-5.1-NVFP4 ships hf_quant_config.json beside config.json: NVFP4 routed experts, attention and
+// shared experts excluded (BF16), KV cache FP8 (kv_cache_quant_algo).
+TEST(Presets, ModelOptSidecarSetsExpertPrecisionAndKvScheme) {
+  auto m = LoadPreset("glm-5.1-nvfp4");
+  ASSERT_TRUE(m.ok()) << m.error().message;
+  EXPECT_EQ(m->native.routed_experts, DType::kNVFP4);
+  EXPECT_EQ(m->native.linear, std::nullopt);
+  EXPECT_EQ(m->native_kv, DType::kFP8);
+  EXPECT_EQ(m->native_kv_source, "data/models/glm-5.1-nvfp4.hf_quant_config.json kv_cache_quant_algo=FP8");
+  auto by_path = LoadModel(std::string(CAPPLAN_SOURCE_DIR) + "/data/models/glm-5.1-nvfp4.json");
+  ASSERT_TRUE(by_path.ok()) << by_path.error().message;
+  EXPECT_EQ(by_path->native_kv, DType::kFP8);
+  EXPECT_EQ(by_path->native.routed_experts, DType::kNVFP4);
+  EXPECT_EQ(by_path->native_kv_source, std::string(CAPPLAN_SOURCE_DIR) +
+                                           "/data/models/glm-5.1-nvfp4.hf_quant_config.json kv_cache_quant_algo=FP8");
 }
 
 TEST(Presets, LoadModelTakesAPresetNameOrAPath) {

@@ -14,8 +14,8 @@ namespace capplan {
 namespace {
 
 // Named assumptions of simple mode.
-constexpr int kDefaultVocab = 128000;    // Llama 3 class tokenizers (128,256), rounded
-constexpr int kHiddenRounding = 128;     // hidden sizes are multiples of 128 in every preset
+constexpr int kDefaultVocab = 128000;  // Llama 3 class tokenizers (128,256), rounded
+constexpr int kHiddenRounding = 128;   // hidden sizes are multiples of 128 in every preset
 // A dense transformer block holds ~12 hidden^2 weights (4 for attention, 8 for a 4x-wide MLP).
 constexpr double kWeightsPerLayerOverHiddenSquared = 12.0;
 
@@ -51,11 +51,14 @@ Result<ModelSpec> BuildSimpleModel(const SimpleModelInput& in) {
   if (in.num_kv_heads <= 0) return Invalid("num_kv_heads", "must be positive");
   if (in.head_dim <= 0) return Invalid("head_dim", "must be positive");
   if (in.num_experts < 0) return Invalid("num_experts", "must not be negative");
-  if (in.num_experts > 0 && in.experts_per_token <= 0) return Invalid("experts_per_token", "must be positive when num_experts > 0");
+  if (in.num_experts > 0 && in.experts_per_token <= 0)
+    return Invalid("experts_per_token", "must be positive when num_experts > 0");
   if (in.experts_per_token > in.num_experts && in.num_experts > 0)
-    return Invalid("experts_per_token", fmt::format("={} exceeds num_experts={}", in.experts_per_token, in.num_experts));
+    return Invalid("experts_per_token",
+                   fmt::format("={} exceeds num_experts={}", in.experts_per_token, in.num_experts));
   if (in.total_params && *in.total_params < in.active_params)
-    return Invalid("total_params", fmt::format("={:.0f} is smaller than active_params={:.0f}", *in.total_params, in.active_params));
+    return Invalid("total_params",
+                   fmt::format("={:.0f} is smaller than active_params={:.0f}", *in.total_params, in.active_params));
   if (in.num_experts == 0 && in.total_params && std::llround(*in.total_params) != std::llround(in.active_params))
     return Invalid("total_params", "differs from active_params but num_experts=0 (a dense model uses every weight)");
   if (in.hidden_size && *in.hidden_size <= 0) return Invalid("hidden_size", "must be positive");
@@ -87,13 +90,14 @@ Result<ModelSpec> BuildSimpleModel(const SimpleModelInput& in) {
   // does not depend on the hidden size, so the hidden size is estimated from what the k active experts
   // leave of the active parameters.
   int64_t expert = 0;
-  if (moe && in.num_experts > in.experts_per_token) expert = (total - active) / (layers * (in.num_experts - in.experts_per_token));
+  if (moe && in.num_experts > in.experts_per_token)
+    expert = (total - active) / (layers * (in.num_experts - in.experts_per_token));
   const int64_t active_experts = layers * in.experts_per_token * expert;
   if (active_experts >= active)
-    return Invalid("active_params", fmt::format("={} cannot hold {} active experts per layer of {} parameters each (total - active "
-                                                "spread over {} layers x {} idle experts); check total_params and num_experts",
-                                                active, in.experts_per_token, expert, layers,
-                                                in.num_experts - in.experts_per_token));
+    return Invalid("active_params",
+                   fmt::format("={} cannot hold {} active experts per layer of {} parameters each (total - active "
+                               "spread over {} layers x {} idle experts); check total_params and num_experts",
+                               active, in.experts_per_token, expert, layers, in.num_experts - in.experts_per_token));
   const int64_t hidden =
       in.hidden_size ? *in.hidden_size : EstimateHidden(static_cast<double>(active - active_experts), layers, vocab);
   const int64_t kv_dim = static_cast<int64_t>(in.num_kv_heads) * in.head_dim;
@@ -111,12 +115,14 @@ Result<ModelSpec> BuildSimpleModel(const SimpleModelInput& in) {
   const int64_t attention = 2 * hidden * q_dim + 2 * hidden * kv_dim;
   const int64_t norms = 2 * hidden;
   const int64_t router = moe ? hidden * in.num_experts : 0;
-  const int64_t fixed = 2 * vocab * hidden + hidden + layers * (attention + norms + router + in.experts_per_token * expert);
+  const int64_t fixed =
+      2 * vocab * hidden + hidden + layers * (attention + norms + router + in.experts_per_token * expert);
   const int64_t mlp_rest = active - fixed;  // always-active MLP weights (dense MLP or shared experts)
   if (mlp_rest < 0)
-    return Invalid("active_params", fmt::format("={} is too small for {} layers of hidden size {} with {} KV heads of {} "
-                                                "and vocabulary {}",
-                                                active, layers, hidden, in.num_kv_heads, in.head_dim, vocab));
+    return Invalid("active_params",
+                   fmt::format("={} is too small for {} layers of hidden size {} with {} KV heads of {} "
+                               "and vocabulary {}",
+                               active, layers, hidden, in.num_kv_heads, in.head_dim, vocab));
   for (int64_t i = 0; i < layers; ++i) {
     // Spread the always-active remainder so that the sum is exact.
     const int64_t mlp = mlp_rest / layers + (i < mlp_rest % layers ? 1 : 0);
@@ -146,21 +152,25 @@ Result<ModelSpec> BuildSimpleModel(const SimpleModelInput& in) {
 
   auto& lim = m.limitations;
   lim.push_back("simple mode: built from a few numbers, not from a config.json");
-  lim.push_back("every layer is assumed to be full attention: sliding-window or chunked layers (which need less KV "
-                "cache with per-layer-type allocation) are unknown");
-  lim.push_back("attention is assumed to be GQA with the given KV heads and head dim: MLA (DeepSeek) cannot be "
-                "expressed and would need far less KV cache");
-  lim.push_back(fmt::format("components are estimated: hidden size {}{}, vocabulary {}{}, untied embeddings, {} query "
-                            "heads, no biases",
-                            hidden, in.hidden_size ? "" : " (estimated)", vocab, in.vocab_size ? "" : " (assumed)",
-                            heads));
+  lim.push_back(
+      "every layer is assumed to be full attention: sliding-window or chunked layers (which need less KV "
+      "cache with per-layer-type allocation) are unknown");
+  lim.push_back(
+      "attention is assumed to be GQA with the given KV heads and head dim: MLA (DeepSeek) cannot be "
+      "expressed and would need far less KV cache");
+  lim.push_back(
+      fmt::format("components are estimated: hidden size {}{}, vocabulary {}{}, untied embeddings, {} query "
+                  "heads, no biases",
+                  hidden, in.hidden_size ? "" : " (estimated)", vocab, in.vocab_size ? "" : " (assumed)", heads));
   if (moe)
-    lim.push_back("the always-active MLP weights (shared experts and dense layers) are reported as shared experts; "
-                  "routed experts are sized from total - active");
+    lim.push_back(
+        "the always-active MLP weights (shared experts and dense layers) are reported as shared experts; "
+        "routed experts are sized from total - active");
   lim.push_back("a vision encoder, if any, is not separated from the text weights");
   if (in.num_experts > 0 && !in.total_params)
-    lim.push_back("total parameters not given: weights are sized as if the active parameters were the total, which "
-                  "under-sizes the memory of an MoE (all experts stay in GPU memory)");
+    lim.push_back(
+        "total parameters not given: weights are sized as if the active parameters were the total, which "
+        "under-sizes the memory of an MoE (all experts stay in GPU memory)");
   return m;
 }
 

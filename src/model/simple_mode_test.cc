@@ -68,14 +68,15 @@ TEST(SimpleMode, InconsistentInputsAreNamed) {
   EXPECT_EQ(BuildSimpleModel(in).error().message, "simple input: num_layers must be positive");
   in = ScoutLike();
   in.active_params = 1e6;  // (109B - 1M) / (48 x 15) per expert: one per layer is far more than 1M
-  EXPECT_EQ(BuildSimpleModel(in).error().message.rfind("simple input: active_params=1000000 cannot hold 1 active experts", 0), 0u);
+  EXPECT_EQ(
+      BuildSimpleModel(in).error().message.rfind("simple input: active_params=1000000 cannot hold 1 active experts", 0),
+      0u);
   in = ScoutLike();
   in.num_experts = in.experts_per_token = 0;
   in.total_params.reset();
   in.active_params = 1e6;  // a dense model: the 128K x 128 embeddings alone exceed 1M
   EXPECT_EQ(BuildSimpleModel(in).error().message.rfind("simple input: active_params=1000000 is too small", 0), 0u);
 }
-
 
 TEST(SimpleMode, LargeExpertsLeaveTheHiddenSizeToTheRestOfTheActiveParameters) {
   // 200B total, 17B active, 16 experts top-1 over 48 layers: each expert holds (200 - 17)B / (48 x 15) = 254M,
@@ -112,7 +113,8 @@ TEST(SimpleMode, RefusesSizesBeyondTheLimitsInsteadOfOverflowing) {
   in = ScoutLike();
   in.active_params = 1e15;
   in.total_params = 2e15;
-  EXPECT_EQ(BuildSimpleModel(in).error().message, "simple input: active_params=1000000000000000 exceeds the limit of 10000000000000");
+  EXPECT_EQ(BuildSimpleModel(in).error().message,
+            "simple input: active_params=1000000000000000 exceeds the limit of 10000000000000");
   in = ScoutLike();
   in.total_params = std::numeric_limits<double>::infinity();
   EXPECT_EQ(BuildSimpleModel(in).error().message, "simple input: total_params=inf exceeds the limit of 10000000000000");

@@ -54,6 +54,39 @@ struct OpCost {
 // Activations move in 16-bit between layers and across links.
 constexpr double kActivationBytes = 2.0;
 
+// Token mixing of a layer that is not plain attention, from the model's per-layer accounting
+// (src/model/state_cache.cc): a recurrent layer reads and writes its state once per sequence in
+// the step and spends MixerFlopsPerToken per token; a sparse (DSA) or compressed (DeepSeek-V4)
+// attention layer reads the KV of the entries it attends to plus the indexer keys it scans.
+OpCost MixerCost(const ModelSpec& m, const LayerSpec& layer, const BatchShape& s, double mean_ctx, DType kv, int tp,
+                 double pair_flops, double prefill_pairs, double prefill_cached, FlopsPerSec rate) {
+  const auto ctx = static_cast<int64_t>(mean_ctx);
+  const double decodes = s.decode_sequences;
+  if (layer.mixer == MixerKind::kGatedDeltaNet || layer.mixer == MixerKind::kMamba2) {
+    const double state = RecurrentStateOfLayer(m, layer, tp).Total().v;
+    const double per_token = MixerFlopsPerToken(m, layer, ctx).v / tp;
+    return {Flops{per_token * static_cast<double>(s.TotalTokens())},
+            Bytes{2.0 * state * (decodes + s.prefill_sequences)}, rate, rate, Traffic::kKv};
+  }
+  if (layer.mixer != MixerKind::kAttention) return {Flops{0}, Bytes{0}, rate, rate, Traffic::kKv};
+  const double kv_token = static_cast<double>(KvElementsPerTokenOfLayer(m, layer, tp)) * BytesPerElement(kv);
+  const double index_token = IndexerBytesPerTokenOfLayer(m, layer).v;
+  const double index_flops =
+      m.sparse_index && layer.sparse_index ? 2.0 * m.sparse_index->num_heads * m.sparse_index->head_dim : 0.0;
+  const double scanned = static_cast<double>(IndexerEntriesOfLayer(m, layer, ctx));
+  const double attended = static_cast<double>(AttendedEntriesOfLayer(m, layer, ctx));
+  const double prefill_tokens = static_cast<double>(s.prefill_tokens);
+  // Prefill scores every cached and new token with the indexer; its attention is top-k per query.
+  const double prefill_scan = layer.compress_ratio > 0 ? prefill_pairs / layer.compress_ratio : prefill_pairs;
+  const double prefill_attended =
+      m.sparse_index ? std::min(prefill_pairs, prefill_tokens * m.sparse_index->topk) : prefill_pairs;
+  return {
+      Flops{pair_flops * (decodes * attended + prefill_attended) + index_flops * (decodes * scanned + prefill_scan)},
+      Bytes{decodes * (DecodeCacheBytesPerSequence(m, layer, ctx, kv, tp).v) +
+            (kv_token + index_token) * (prefill_cached + prefill_tokens)},
+      rate, rate, Traffic::kKv};
+}
+
 }  // namespace
 
 RooflineStepTimeModel::RooflineStepTimeModel(ModelSpec model, Deployment deployment, PerfCalibration calibration)
@@ -140,8 +173,16 @@ StepBreakdown RooflineStepTimeModel::Breakdown(const BatchShape& s) const {
     const double attn_w = static_cast<double>(layer.attention_params) / tp;
     add({Flops{2.0 * tokens * attn_w}, Bytes{attn_w * linear_b + tokens * m.hidden_size * kActivationBytes * 2 / tp},
          linear_peak * dense_eff, linear_full});
-    add({Flops{pair_flops * (decode_visible + prefill_pairs)},
-         Bytes{kv_bytes_token_layer * (decode_visible + prefill_cached + tokens)}, attn_rate, attn_rate, Traffic::kKv});
+    const bool plain_attention =
+        layer.mixer == MixerKind::kAttention && !layer.sparse_index && layer.compress_ratio == 0;
+    if (plain_attention) {
+      const double kv_token =
+          layer.kv_shape ? static_cast<double>(KvElementsPerTokenOfLayer(m, layer, tp)) * kv_b : kv_bytes_token_layer;
+      add({Flops{pair_flops * (decode_visible + prefill_pairs)},
+           Bytes{kv_token * (decode_visible + prefill_cached + tokens)}, attn_rate, attn_rate, Traffic::kKv});
+    } else {
+      add(MixerCost(m, layer, s, mean_ctx, d.kv_dtype, tp, pair_flops, prefill_pairs, prefill_cached, attn_rate));
+    }
 
     if (layer.dense_mlp_params > 0) {
       const double w = static_cast<double>(layer.dense_mlp_params) / tp;

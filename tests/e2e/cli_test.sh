@@ -32,6 +32,7 @@ json_check() {  # json_check NAME PYTHON_EXPR -- ARGS...   (EXPR over j = parsed
   fi
 }
 
+printf '%s' '{"model_type": "llama", "hidden_size": 64, "num_hidden_layers": 100000000, "num_attention_heads": 4, "vocab_size": 10, "intermediate_size": 8}' >"$TMP/huge.json"
 check version 0 '^capplan [0-9]+\.[0-9]+\.[0-9]+' -- --version
 check help-lists-commands 0 'plan.*' -- --help
 check models-lists-scout 0 'llama-4-scout' -- models
@@ -59,6 +60,10 @@ check plan-launch-trtllm 0 'TensorRT-LLM \(the engine planned for\):' -- plan --
 python3 -c "import json; d=json.load(open('$(dirname "$0")/../../data/models/qwen3-8b.json')); d.pop('_name_or_path', None); json.dump(d, open('$TMP/noname.json', 'w'))"
 check plan-launch-config-placeholder 0 'vllm serve <model-repo-or-dir> ' -- plan "$TMP/noname.json" --rate 1 --finalists 1
 check plan-launch-hf-id 0 'vllm serve Qwen/Qwen3-8B(-FP8)? ' -- plan "$TMP/noname.json" --rate 1 --finalists 1 --hf-id Qwen/Qwen3-8B
+check memory-hybrid-state-split 0 'recurrent state \(constant\) 37\.1 MiB' -- memory qwen3.5-122b-a10b --gpu h200 --gpus 4 --context 262144
+check kv-dtype-auto-reads-the-checkpoint 0 'kv-dtype auto: fp8 \(data/models/glm-5.1-nvfp4.hf_quant_config.json' -- memory glm-5.1 --gpu h200 --gpus 8
+check models-lists-aliases 0 'llama-4-maverick .* maverick' -- models
+check config-layers-bound 2 'num_hidden_layers=100000000 exceeds the physical limit' -- model "$TMP/huge.json"
 
 echo "$pass passed, $fail failed"
 [[ $fail -eq 0 ]]

@@ -3,9 +3,9 @@
 
 #include "budget_json.h"
 #include "capplan/memory.h"
-#include "deployment_flags.h"
 #include "cli_util.h"
 #include "commands.h"
+#include "deployment_flags.h"
 
 namespace capplan::cli {
 namespace {
@@ -47,6 +47,10 @@ void PrintText(const ModelSpec& m, const Deployment& d, const std::string& weigh
   fmt::print("Fits: {}\n", b.fits ? "yes" : "no: " + b.reason);
   fmt::print("KV per sequence of {} tokens: {} per GPU; the pool holds {} sequences ({} tokens)\n", b.context,
              FormatBytes(b.kv_bytes_per_sequence), b.max_concurrent_sequences, b.kv_tokens);
+  if (b.state_bytes_per_sequence.v > 0)
+    fmt::print("  of which KV (grows with context) {}, recurrent state (constant) {}\n",
+               FormatBytes(b.kv_bytes_per_sequence - b.state_bytes_per_sequence),
+               FormatBytes(b.state_bytes_per_sequence));
   fmt::print("Longest context at batch {}: {} tokens; longest single sequence: {} tokens\n", b.batch,
              b.max_context_at_batch, b.max_single_sequence);
   for (const auto& warn : b.warnings) fmt::print("warning [{}]: {}\n", warn.code, warn.message);

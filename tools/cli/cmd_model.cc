@@ -29,10 +29,14 @@ struct ModelOptions {
 
 // Library field names of SimpleModelInput -> the flags that set them, for error messages.
 Error WithFlagNames(Error e) {
-  static const std::pair<const char*, const char*> kFlags[] = {
-      {"total_params", "--total-params"}, {"active_params", "--active-params"}, {"num_layers", "--layers"},
-      {"num_kv_heads", "--kv-heads"},     {"head_dim", "--head-dim"},           {"num_experts", "--experts"},
-      {"experts_per_token", "--experts-per-token"}, {"hidden_size", "--hidden-size"}};
+  static const std::pair<const char*, const char*> kFlags[] = {{"total_params", "--total-params"},
+                                                               {"active_params", "--active-params"},
+                                                               {"num_layers", "--layers"},
+                                                               {"num_kv_heads", "--kv-heads"},
+                                                               {"head_dim", "--head-dim"},
+                                                               {"num_experts", "--experts"},
+                                                               {"experts_per_token", "--experts-per-token"},
+                                                               {"hidden_size", "--hidden-size"}};
   for (const auto& [field, flag] : kFlags) {
     const std::string from = std::string("simple input: ") + field;
     if (e.message.starts_with(from) && e.field == field) {
@@ -45,10 +49,9 @@ Error WithFlagNames(Error e) {
 
 Result<ModelSpec> BuildModel(const ModelOptions& o) {
   if (!o.model.empty()) return LoadModel(o.model);
-  for (const auto& [set, flag] : {std::pair{o.active_params.has_value(), "--active-params"},
-                                  std::pair{o.layers.has_value(), "--layers"},
-                                  std::pair{o.kv_heads.has_value(), "--kv-heads"},
-                                  std::pair{o.head_dim.has_value(), "--head-dim"}}) {
+  for (const auto& [set, flag] :
+       {std::pair{o.active_params.has_value(), "--active-params"}, std::pair{o.layers.has_value(), "--layers"},
+        std::pair{o.kv_heads.has_value(), "--kv-heads"}, std::pair{o.head_dim.has_value(), "--head-dim"}}) {
     if (!set)
       return Error::InvalidArgument(
           fmt::format("{} is required in simple mode (no NAME given); or give a preset name or config.json path", flag),
@@ -69,16 +72,23 @@ Result<ModelSpec> BuildModel(const ModelOptions& o) {
 }
 
 nlohmann::json ComponentsJson(const ParamBreakdown& p) {
-  return {{"embedding", p.embedding},       {"attention", p.attention},     {"dense_mlp", p.dense_mlp},
-          {"routed_experts", p.routed_experts}, {"shared_experts", p.shared_experts}, {"router", p.router},
-          {"norms", p.norms},               {"lm_head", p.lm_head},         {"vision", p.vision}};
+  return {{"embedding", p.embedding},
+          {"attention", p.attention},
+          {"dense_mlp", p.dense_mlp},
+          {"routed_experts", p.routed_experts},
+          {"shared_experts", p.shared_experts},
+          {"router", p.router},
+          {"norms", p.norms},
+          {"lm_head", p.lm_head},
+          {"vision", p.vision}};
 }
 
 constexpr DType kWeightDTypes[] = {DType::kBF16, DType::kFP8, DType::kINT8, DType::kINT4, DType::kMXFP4, DType::kNVFP4};
 
 nlohmann::json ToJson(const ModelSpec& m, int64_t context) {
   nlohmann::json weights;
-  for (DType t : kWeightDTypes) weights[std::string(DTypeName(t))] = WeightBytesOf(m, UniformWeightPrecision(t)).Total().v;
+  for (DType t : kWeightDTypes)
+    weights[std::string(DTypeName(t))] = WeightBytesOf(m, UniformWeightPrecision(t)).Total().v;
   weights["native"] = WeightBytesOf(m, NativeWeightPrecision(m)).Total().v;
   weights["native_scheme"] = m.native.description;
   nlohmann::json kinds = nlohmann::json::array();
@@ -114,7 +124,21 @@ nlohmann::json ToJson(const ModelSpec& m, int64_t context) {
         {"bytes_per_token_by_layer_kind", kinds},
         {"context_tokens", context},
         {"bytes_per_sequence", KvBytesPerSequence(m, context, DType::kBF16, true).v},
-        {"bytes_per_sequence_without_per_layer_type", KvBytesPerSequence(m, context, DType::kBF16, false).v}}},
+        {"bytes_per_sequence_without_per_layer_type", KvBytesPerSequence(m, context, DType::kBF16, false).v},
+        {"native_kv_dtype", m.native_kv ? std::string(DTypeName(*m.native_kv)) : std::string()},
+        {"native_kv_source", m.native_kv_source}}},
+      {"state",
+       {{"bytes_per_sequence", StateBytesPerSequence(m).v},
+        {"by_layer_kind",
+         [&] {
+           nlohmann::json a = nlohmann::json::array();
+           for (const auto& k : SequenceMemoryByLayerKind(m, DType::kBF16))
+             a.push_back({{"kind", k.kind},
+                          {"layers", k.num_layers},
+                          {"kv_bytes_per_token", k.kv_per_token.v},
+                          {"state_bytes_per_sequence", k.state_per_sequence.v}});
+           return a;
+         }()}}},
       {"flops_per_token",
        {{"context_tokens", context},
         {"linear_flops", f.linear.v},
@@ -128,22 +152,27 @@ void PrintTable(const ModelSpec& m, int64_t context) {
              m.source);
   fmt::print("  {} layers, hidden {}, vocab {}, {} heads / {} KV heads x {}{}\n\n", m.layers.size(), m.hidden_size,
              m.vocab_size, m.attention.num_heads, m.attention.num_kv_heads, m.attention.head_dim,
-             m.attention.mla ? fmt::format(" (MLA, latent {} + rope {})", m.attention.kv_lora_rank,
-                                           m.attention.qk_rope_head_dim)
-                             : "");
+             m.attention.mla
+                 ? fmt::format(" (MLA, latent {} + rope {})", m.attention.kv_lora_rank, m.attention.qk_rope_head_dim)
+                 : "");
   const ParamBreakdown t = m.params, a = ActiveParamBreakdown(m, true);
   fmt::print("  {:<16} {:>10} {:>10}\n", "parameters", "total", "active");
   const std::pair<const char*, std::pair<int64_t, int64_t>> rows[] = {
-      {"embedding", {t.embedding, a.embedding}},       {"attention", {t.attention, a.attention}},
-      {"dense MLP", {t.dense_mlp, a.dense_mlp}},       {"routed experts", {t.routed_experts, a.routed_experts}},
-      {"shared experts", {t.shared_experts, a.shared_experts}}, {"router", {t.router, a.router}},
-      {"norms", {t.norms, a.norms}},                   {"LM head", {t.lm_head, a.lm_head}},
+      {"embedding", {t.embedding, a.embedding}},
+      {"attention", {t.attention, a.attention}},
+      {"dense MLP", {t.dense_mlp, a.dense_mlp}},
+      {"routed experts", {t.routed_experts, a.routed_experts}},
+      {"shared experts", {t.shared_experts, a.shared_experts}},
+      {"router", {t.router, a.router}},
+      {"norms", {t.norms, a.norms}},
+      {"LM head", {t.lm_head, a.lm_head}},
       {"vision", {t.vision, a.vision}}};
   for (const auto& [name, v] : rows)
     if (v.first != 0) fmt::print("  {:<16} {:>10} {:>10}\n", name, FormatCount(v.first), FormatCount(v.second));
   fmt::print("  {:<16} {:>10} {:>10}\n", "total", FormatCount(TotalParams(m)), FormatCount(ActiveParams(m)));
   fmt::print("  active without the input embedding: {}\n", FormatCount(ActiveParams(m, false)));
-  if (m.mtp_params > 0) fmt::print("  multi-token-prediction layers (extra, not in total): {}\n", FormatCount(m.mtp_params));
+  if (m.mtp_params > 0)
+    fmt::print("  multi-token-prediction layers (extra, not in total): {}\n", FormatCount(m.mtp_params));
 
   fmt::print("\n  weights:");
   for (DType t : kWeightDTypes)
@@ -152,13 +181,25 @@ void PrintTable(const ModelSpec& m, int64_t context) {
              m.native.description);
   fmt::print("  (lower precisions apply to linear layers; embeddings, LM head and norms stay bf16)\n");
 
-  fmt::print("\n  KV cache (bf16) per token: {} with every layer full\n", FormatBytes(KvBytesPerToken(m, DType::kBF16)));
+  fmt::print("\n  KV cache (bf16) per token: {} with every layer full\n",
+             FormatBytes(KvBytesPerToken(m, DType::kBF16)));
   for (const auto& k : KvBytesPerTokenByLayerKind(m, DType::kBF16))
     fmt::print("    {:>2} {} layers{}: {} per token\n", k.num_layers, AttentionKindName(k.kind),
                k.window > 0 ? fmt::format(" (window {})", k.window) : "", FormatBytes(k.bytes_per_token));
   fmt::print("  KV per sequence at {} tokens: {} with per-layer-type allocation, {} without\n", context,
              FormatBytes(KvBytesPerSequence(m, context, DType::kBF16, true)),
              FormatBytes(KvBytesPerSequence(m, context, DType::kBF16, false)));
+  const auto kinds = SequenceMemoryByLayerKind(m, DType::kBF16);
+  if (StateBytesPerSequence(m).v > 0 || m.sparse_index) {
+    fmt::print("  per sequence by layer kind (KV bf16; state constant in context):\n");
+    for (const auto& k : kinds)
+      fmt::print("    {:>2} {:<40} KV {}/token, state {}/sequence\n", k.num_layers, k.kind, FormatBytes(k.kv_per_token),
+                 FormatBytes(k.state_per_sequence));
+    fmt::print("  recurrent state per sequence: {} (any context)\n", FormatBytes(StateBytesPerSequence(m)));
+  }
+  if (m.native_kv)
+    fmt::print("  checkpoint KV scheme: {} ({}), used by --kv-dtype auto\n", DTypeName(*m.native_kv),
+               m.native_kv_source);
   const FlopsPerToken f = FlopsPerTokenAt(m, context);
   fmt::print("\n  FLOPs per token at {} tokens of context: {:.3g} G (linear {:.3g} G + attention {:.3g} G)\n", context,
              f.Total().v / 1e9, f.linear.v / 1e9, f.attention.v / 1e9);
@@ -169,7 +210,8 @@ void PrintTable(const ModelSpec& m, int64_t context) {
 }
 
 int RunModel(const ModelOptions& opt) {
-  if (opt.context <= 0) return ReportError(Error::InvalidArgument("--context must be a positive number of tokens", "--context"));
+  if (opt.context <= 0)
+    return ReportError(Error::InvalidArgument("--context must be a positive number of tokens", "--context"));
   auto m = BuildModel(opt);
   if (!m.ok()) return ReportError(m.error());
   if (opt.json) {
@@ -185,18 +227,22 @@ int RunModel(const ModelOptions& opt) {
 void RegisterModel(CLI::App& app, int& exit_code) {
   auto opt = std::make_shared<ModelOptions>();
   auto* cmd = app.add_subcommand(
-      "model", "Parameters, weight bytes, KV cache and FLOPs of a model (preset name or config.json path), or of a "
-               "model described by a few numbers (simple mode, no NAME)");
+      "model",
+      "Parameters, weight bytes, KV cache and FLOPs of a model (preset name or config.json path), or of a "
+      "model described by a few numbers (simple mode, no NAME)");
   cmd->add_option("model", opt->model, "Preset name (see `capplan models`) or path to a Hugging Face config.json");
   cmd->add_option("--context", opt->context, "Tokens of context for KV per sequence and FLOPs")->capture_default_str();
   cmd->add_flag("--json", opt->json, "Print JSON instead of a table");
   const char* simple = "Simple mode (no NAME)";
   cmd->add_option("--total-params", opt->total_params, "Total parameters, e.g. 109e9")->group(simple);
-  cmd->add_option("--active-params", opt->active_params, "Active parameters per token, embedding included")->group(simple);
+  cmd->add_option("--active-params", opt->active_params, "Active parameters per token, embedding included")
+      ->group(simple);
   cmd->add_option("--layers", opt->layers, "Decoder layers")->group(simple);
   cmd->add_option("--kv-heads", opt->kv_heads, "KV heads")->group(simple);
   cmd->add_option("--head-dim", opt->head_dim, "Head dimension")->group(simple);
-  cmd->add_option("--experts", opt->experts, "Routed experts per MoE layer (0: dense)")->capture_default_str()->group(simple);
+  cmd->add_option("--experts", opt->experts, "Routed experts per MoE layer (0: dense)")
+      ->capture_default_str()
+      ->group(simple);
   cmd->add_option("--experts-per-token", opt->experts_per_token, "Experts each token is routed to")
       ->capture_default_str()
       ->group(simple);

@@ -15,8 +15,8 @@ struct ModelsOptions {
 
 int RunModels(const ModelsOptions& opt) {
   nlohmann::json out = nlohmann::json::array();
-  std::string table = fmt::format("{:<18} {:>10} {:>10} {:>12}  {:<46} {}\n", "name", "total", "active",
-                                  "active-emb", "hugging face id", "official");
+  std::string table = fmt::format("{:<24} {:>10} {:>10} {:>12}  {:<44} {:<34} {}\n", "name", "total", "active",
+                                  "active-emb", "hugging face id", "official", "aliases");
   for (const auto& p : ListPresets()) {
     auto m = LoadPreset(p.name);
     if (!m.ok()) return ReportError(m.error());
@@ -25,9 +25,12 @@ int RunModels(const ModelsOptions& opt) {
                    {"hf_id", p.hf_id},
                    {"official", p.official},
                    {"family", m->family},
+                   {"aliases", p.aliases},
                    {"params", {{"total", total}, {"active", active}, {"active_without_embedding", active_ne}}}});
-    table += fmt::format("{:<18} {:>10} {:>10} {:>12}  {:<46} {}\n", p.name, FormatCount(total), FormatCount(active),
-                         FormatCount(active_ne), p.hf_id, p.official);
+    std::string aliases;
+    for (const auto& a : p.aliases) aliases += (aliases.empty() ? "" : ", ") + a;
+    table += fmt::format("{:<24} {:>10} {:>10} {:>12}  {:<44} {:<34} {}\n", p.name, FormatCount(total),
+                         FormatCount(active), FormatCount(active_ne), p.hf_id, p.official, aliases);
   }
   if (opt.json) {
     PrintJson(out);

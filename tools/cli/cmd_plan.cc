@@ -119,9 +119,10 @@ void PrintFleet(const TrafficProfile& p, const FleetResult& f, const Candidate& 
 
 // The repository the launch commands serve: --hf-id, else the preset's, else the config's `_name_or_path`
 // ("" when none is known: the commands then name a placeholder and say so).
-std::string Hf(const PlanOptions& o) {
+std::string Hf(const PlanOptions& o, const ModelSpec& m) {
   if (o.hf_id) return *o.hf_id;
-  if (std::string p = PresetRepository(o.model); !p.empty()) return p;
+  if (std::string p = PresetRepository(m.source.starts_with("preset:") ? m.name : o.model); !p.empty())
+    return p;  // m.name: an alias, resolved
   std::ifstream in(o.model, std::ios::binary);
   std::stringstream buf;
   buf << in.rdbuf();
@@ -160,7 +161,7 @@ int RunPlan(PlanOptions& o, const CLI::App& cmd) {
   PlanRequest r;
   r.model = *m;
   r.preset = o.model;
-  r.hf_id = Hf(o);
+  r.hf_id = Hf(o, *m);
   r.input_tokens = o.input;
   r.output_tokens = o.output;
   if (o.rate && o.monthly_tokens) return ReportError(Error::InvalidArgument("give --rate or --monthly-tokens, not both", "--rate"));

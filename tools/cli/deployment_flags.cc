@@ -24,7 +24,9 @@ void AddDeploymentFlags(CLI::App& cmd, DeploymentFlags& f) {
   cmd.add_option("--weights", f.weights,
                  "Weights dtype: native (the checkpoint's own), bf16, fp16, fp8, int8, int4, mxfp4, nvfp4")
       ->capture_default_str();
-  cmd.add_option("--kv-dtype", f.kv_dtype, "KV-cache dtype: bf16 or fp8")->capture_default_str();
+  cmd.add_option("--kv-dtype", f.kv_dtype,
+                 "KV-cache dtype: auto (the checkpoint's own KV scheme, else its activation dtype), bf16 or fp8")
+      ->capture_default_str();
   cmd.add_option("--engine", f.engine, "vllm, sglang or trtllm")->capture_default_str();
   cmd.add_option("--max-model-len", f.max_model_len, "The engine's --max-model-len (default: the model's)");
   cmd.add_option("--max-num-seqs", f.max_num_seqs, "The engine's --max-num-seqs");
@@ -49,7 +51,16 @@ Result<Deployment> BuildDeployment(const ModelSpec& m, const DeploymentFlags& f)
     CAPPLAN_ASSIGN_OR_RETURN(DType w, ParseDType(f.weights, "--weights"));
     d.weights = UniformWeightPrecision(w);
   }
-  CAPPLAN_ASSIGN_OR_RETURN(d.kv_dtype, ParseDType(f.kv_dtype, "--kv-dtype"));
+  if (f.kv_dtype == "auto") {
+    // The checkpoint's kv_cache_quant_algo / kv_cache_scheme, as vLLM's --kv-cache-dtype auto reads it;
+    // otherwise the model's 16-bit activation dtype.
+    const bool sixteen = m.native.base == DType::kBF16 || m.native.base == DType::kFP16;
+    d.kv_dtype = m.native_kv.value_or(sixteen ? m.native.base : DType::kBF16);
+    fmt::print(stderr, "note: --kv-dtype auto: {} ({})\n", DTypeName(d.kv_dtype),
+               m.native_kv ? m.native_kv_source : "the checkpoint sets no KV scheme: its activation dtype");
+  } else {
+    CAPPLAN_ASSIGN_OR_RETURN(d.kv_dtype, ParseDType(f.kv_dtype, "--kv-dtype"));
+  }
   CAPPLAN_ASSIGN_OR_RETURN(Engine e, ParseEngine(f.engine, "--engine"));
   d.engine = DefaultEngineProfile(e);
   if (f.max_model_len) {

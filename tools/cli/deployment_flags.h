@@ -19,7 +19,7 @@ struct DeploymentFlags {
   std::optional<int> tp, ep, pp, dp_attention, moe_tp;
   int eplb_redundant = 0;
   std::string weights = "native";
-  std::string kv_dtype = "bf16";
+  std::string kv_dtype = "auto";  // the checkpoint's KV scheme (BuildDeployment prints the choice)
   std::string engine = "vllm";
   std::optional<int64_t> max_model_len;
   std::optional<int> max_num_seqs;

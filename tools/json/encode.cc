@@ -158,6 +158,7 @@ nlohmann::json EncodeMemoryBudget(const MemoryBudget& b) {
             {"kv_cache_bytes", b.kv_cache.v},
             {"kv_cache_needed_bytes", b.kv_needed.v},
             {"kv_bytes_per_sequence", b.kv_bytes_per_sequence.v},
+            {"state_bytes_per_sequence", b.state_bytes_per_sequence.v},
             {"activation_bytes", b.activations.v},
             {"overhead_bytes", b.overhead.v},
             {"capacity_bytes", b.capacity.v},
