@@ -20,6 +20,7 @@
 #include "capplan/memory.h"
 #include "capplan/model.h"
 #include "capplan/perf.h"
+#include "capplan/work_budget.h"
 #include "capplan/sim.h"
 
 namespace capplan {
@@ -56,6 +57,7 @@ struct PlanRequest {
   int finalists = 4;                   // candidates confirmed with the simulator (0 = analytic only)
   int64_t sim_requests = 2000;         // requests per confirming simulation
   uint64_t seed = 1;
+  WorkBudget* budget = nullptr;  // bounds the confirming simulations (the server sets it; null: no bound)
 };
 
 struct LatencyPercentiles {

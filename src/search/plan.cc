@@ -1,6 +1,7 @@
 // Plan(): enumerate, screen analytically, price, confirm the cheapest with the simulator.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <set>
 
 #include <fmt/format.h>
@@ -90,6 +91,7 @@ void Confirm(Candidate& c, const ModelSpec& m, const PlanRequest& r, const Price
     cfg.load_balancer = LoadBalancer::kLeastOutstandingRequests;
     cfg.scheduler = SchedulerFor(c.deployment, c.memory, c.slo_concurrency);
     cfg.seed = r.seed;
+    cfg.limits.budget = r.budget;
     WorkloadSpec w;
     w.arrival = ArrivalProcess::kPoisson;
     w.rate_per_second = r.rate_per_second;
@@ -209,6 +211,10 @@ Result<PlanResult> Plan(const PlanRequest& r, const GpuCatalog& gpus, const Pric
   out.tokens_per_month = MonthlyTokensFromRate(r.rate_per_second, r.input_tokens, r.output_tokens);
   Seconds best_tpot{1e9}, best_prefill{1e9};
   std::string best_tpot_config, best_prefill_config;
+  // Configurations that meet the targets per replica but need more replicas than allowed: the honest reason when
+  // nothing else is left (the fewest they need, in a wide type: the count can exceed any int).
+  double fewest_replicas_needed = std::numeric_limits<double>::infinity();
+  std::string fewest_replicas_config;
   std::set<std::string> unpriced;
   const int64_t context = r.input_tokens + r.output_tokens;
   for (size_t i = 0; i < options.size(); ++i) {
@@ -250,9 +256,17 @@ Result<PlanResult> Plan(const PlanRequest& r, const GpuCatalog& gpus, const Pric
       c.memory = *bounded;
     const MaxLoad at_slo = SteadyState(model, lo, r.input_tokens, r.output_tokens);
     c.replica_capacity_rps = at_slo.requests_per_second;
-    const int replicas = static_cast<int>(std::ceil(r.rate_per_second / (c.replica_capacity_rps * kCapacityHeadroom)));
-    if (replicas > r.max_replicas) continue;
-    c.deployment.parallel.replicas = std::max(1, replicas);
+    // In double first: static_cast<int> of a count above INT_MAX (rate 1e6 at 100,000 output tokens) wrapped to a
+    // small number, and the plan was "feasible on 1x L40S" (issue 17). NaN/inf compare false and are refused too.
+    const double needed = std::ceil(r.rate_per_second / (c.replica_capacity_rps * kCapacityHeadroom));
+    if (!(needed <= static_cast<double>(r.max_replicas))) {
+      if (!(needed >= fewest_replicas_needed)) {
+        fewest_replicas_needed = needed;
+        fewest_replicas_config = name;
+      }
+      continue;
+    }
+    c.deployment.parallel.replicas = std::max(1, static_cast<int>(needed));
 
     const double per_replica_rate = r.rate_per_second / c.deployment.parallel.replicas;
     c.concurrency_per_replica = ConcurrencyAtRate(model, per_replica_rate, r, lo);
@@ -319,6 +333,15 @@ Result<PlanResult> Plan(const PlanRequest& r, const GpuCatalog& gpus, const Pric
                best_prefill <= r.slo_ttft_p95 * kTtftScreenMargin) {
       out.infeasible_reason = "the configurations that meet the targets have no price for the chosen providers";
       out.suggestions.push_back("drop --providers, or give a price with --gpu-price GPU=USD_PER_GPU_HOUR");
+    } else if (std::isfinite(fewest_replicas_needed)) {
+      // The per-replica targets are met; the rate is what no allowed replica count serves.
+      out.infeasible_reason = fmt::format(
+          "the configurations that meet p95 TTFT {} and p95 TPOT {} need more than {} replicas for {:g} requests/s "
+          "(the fewest: {:.4g} replicas of {})",
+          FormatSeconds(r.slo_ttft_p95), FormatSeconds(r.slo_tpot_p95), r.max_replicas, r.rate_per_second,
+          fewest_replicas_needed, fewest_replicas_config);
+      out.suggestions.push_back(fmt::format("lower --rate to what {} replicas serve", r.max_replicas));
+      out.suggestions.push_back("shorter outputs or faster GPUs raise what one replica serves");
     } else {
       out.infeasible_reason = fmt::format(
           "no configuration meets p95 TTFT {} and p95 TPOT {}: the fastest decode step is {} ({}), the fastest prefill of {} tokens {} ({})",

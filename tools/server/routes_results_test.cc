@@ -23,7 +23,8 @@ TEST(PerfRoute, AnswersWithThePerfKeysOfTheCli) {
 TEST(PerfRoute, DenseOfTotalSizePredictsLessThanTheMoe) {
   // The UI's "count active parameters" toggle: ignore_active sizes the model as dense at its total size.
   const char* moe = R"({"model": {"preset": "mixtral-8x7b"}, "gpu": "h100", "gpus": 2, "batch": 4})";
-  const char* dense = R"({"model": {"preset": "mixtral-8x7b", "ignore_active": true}, "gpu": "h100", "gpus": 2, "batch": 4})";
+  const char* dense =
+      R"({"model": {"preset": "mixtral-8x7b", "ignore_active": true}, "gpu": "h100", "gpus": 2, "batch": 4})";
   ApiResponse a = HandlePerf(moe), b = HandlePerf(dense);
   ASSERT_EQ(a.status, 200) << a.body.dump();
   ASSERT_EQ(b.status, 200) << b.body.dump();
@@ -42,7 +43,8 @@ TEST(PerfRoute, BadInputIsA4xxNamingTheField) {
   ApiResponse malformed = HandlePerf("{\"model\": ");
   EXPECT_EQ(malformed.status, 400);
   EXPECT_EQ(malformed.body["error"]["code"], "parse_error");
-  ApiResponse no_fit = HandlePerf(R"({"model": {"preset": "llama-4-scout"}, "gpu": "h100", "gpus": 1, "weights": "bf16"})");
+  ApiResponse no_fit =
+      HandlePerf(R"({"model": {"preset": "llama-4-scout"}, "gpu": "h100", "gpus": 1, "weights": "bf16"})");
   EXPECT_EQ(no_fit.status, 422);
   EXPECT_NE(no_fit.body["error"]["message"].get<std::string>().find("does not fit"), std::string::npos);
 }
