@@ -38,6 +38,15 @@ class WorkBudget {
     return Ok{};
   }
 
+  /// Ok while nothing stopped the work; then the error that did (for a caller between two pieces of work).
+  Status status() const {
+    if (int why = stopped_.load(std::memory_order_relaxed)) return Stopped(why);
+    return Ok{};
+  }
+
+  /// True once the wall-clock deadline stopped the work (the server answers 503, not 413: the request may be fine).
+  bool past_deadline() const { return stopped_.load(std::memory_order_relaxed) == kPastDeadline; }
+
   int64_t spent() const { return spent_.load(std::memory_order_relaxed); }
 
  private:

@@ -220,6 +220,7 @@ Result<PlanResult> Plan(const PlanRequest& r, const GpuCatalog& gpus, const Pric
   for (size_t i = 0; i < options.size(); ++i) {
     if (progress) progress(0.8 * static_cast<double>(i) / options.size());
     const Option& o = options[i];
+    if (r.budget) CAPPLAN_RETURN_IF_ERROR(r.budget->Charge(1));  // the deadline and the client, between options
     ++out.evaluated;
     Candidate c;
     c.deployment = {.gpu = o.gpu, .parallel = o.layout, .weights = o.weights, .kv_dtype = o.kv,
@@ -299,6 +300,8 @@ Result<PlanResult> Plan(const PlanRequest& r, const GpuCatalog& gpus, const Pric
       if (progress) progress(0.8 + 0.2 * static_cast<double>(std::min(i, n)) / std::max<size_t>(n, 1));
       if (i < n) {
         Confirm(out.candidates[i], r.model, r, prices);
+        // A simulation stopped by the request's budget is the answer, not a candidate that "failed".
+        if (r.budget) CAPPLAN_RETURN_IF_ERROR(r.budget->status());
         if (out.candidates[i].meets_slo) confirmed.push_back(out.candidates[i]);
       } else {
         rest.push_back(out.candidates[i]);

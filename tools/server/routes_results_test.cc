@@ -68,6 +68,29 @@ TEST(SimulateRoute, SweepFindsTheHighestRateMeetingTheTargets) {
   EXPECT_GE(r.body["points"].size(), 2u);
 }
 
+// Issue 17: a client that disconnected did not stop its work. The budget's probe reports it gone; the simulation
+// stops while running (the probe is polled every 256 steps) with the reason.
+TEST(SimulateRoute, AGoneClientStopsTheSimulationWhileItRuns) {
+  int polls = 0;
+  WorkBudget budget(int64_t{1} << 40, WorkBudget::Clock::now(), std::chrono::hours(1),
+                    [&polls] { return ++polls > 3; });
+  ApiResponse r = HandleSimulate(R"({"model": {"preset": "llama-3.1-8b"}, "gpu": "h100", "rate": 50, "input": 2000,
+                                     "output": 2000, "requests": 20000})",
+                                 &budget);
+  EXPECT_EQ(r.status, 413);
+  EXPECT_EQ(r.body["error"]["message"], "request: cancelled, the client disconnected");
+  EXPECT_EQ(polls, 4);
+  EXPECT_LT(budget.spent(), 10'000);  // stopped after ~4 x 256 steps, not the ~4e7 of the whole run
+}
+
+TEST(PlanRoute, AnExhaustedBudgetIsTheAnswerNotAPlanOfFailedSimulations) {
+  WorkBudget budget(1000, WorkBudget::Clock::now(), std::chrono::hours(1));
+  ApiResponse r =
+      HandlePlan(R"({"model": {"preset": "llama-3.1-8b"}, "gpus_allowed": ["h100"], "finalists": 2})", &budget);
+  EXPECT_EQ(r.status, 413) << r.body.dump();
+  EXPECT_NE(r.body["error"]["message"].get<std::string>().find("more work than the limit of 1000"), std::string::npos);
+}
+
 TEST(SimulateRoute, WorkOverTheLimitIsRefusedWithTheLimit) {
   // 20,000 requests x 20,000 tokens = 4e8 simulated tokens > json::kMaxSimulatedTokens (2e8).
   ApiResponse r = HandleSimulate(R"({"model": {"preset": "llama-3.1-8b"}, "gpu": "h100", "input": 19000,

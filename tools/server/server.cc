@@ -40,6 +40,12 @@ Error HttpError(int status, const httplib::Request& req, size_t max_body_bytes) 
   }
 }
 
+// A request stopped by its wall-clock cap may be fine on an idle server: 503 (try again), not 413 (too big).
+ApiResponse WithDeadlineStatus(ApiResponse r, const WorkBudget& budget) {
+  if (r.status == 413 && budget.past_deadline()) r.status = 503;
+  return r;
+}
+
 // The connection a worker thread is answering: the heavy routes probe it to stop when the client leaves.
 thread_local const Connection* current_connection = nullptr;
 
@@ -118,8 +124,9 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
   const ServerOptions& opt = m.options;
   http.set_payload_max_length(opt.max_body_bytes);
 
-  int heavy_threads =
-      opt.heavy_threads > 0 ? opt.heavy_threads : std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
+  // One per core, 2 to 4: the pool, not the machine's size, bounds the memory simulate/plan can hold at once.
+  int heavy_threads = opt.heavy_threads > 0 ? opt.heavy_threads
+                                            : std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 2, 4);
   m.light = std::make_unique<ConnectionPool>(static_cast<size_t>(std::max(1, opt.threads)));
   m.heavy = std::make_unique<ConnectionPool>(static_cast<size_t>(heavy_threads));
   FrontOptions fo;
@@ -149,11 +156,11 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
   http.Post("/api/perf", [](const httplib::Request& req, httplib::Response& res) { Send(res, HandlePerf(req.body)); });
   http.Post("/api/simulate", [&m](const httplib::Request& req, httplib::Response& res) {
     WorkBudget budget = m.BudgetForCurrentRequest();
-    Send(res, HandleSimulate(req.body, &budget));
+    Send(res, WithDeadlineStatus(HandleSimulate(req.body, &budget), budget));
   });
   http.Post("/api/plan", [&m](const httplib::Request& req, httplib::Response& res) {
     WorkBudget budget = m.BudgetForCurrentRequest();
-    Send(res, HandlePlan(req.body, &budget));
+    Send(res, WithDeadlineStatus(HandlePlan(req.body, &budget), budget));
   });
 
   std::string web_dir = opt.web_dir;

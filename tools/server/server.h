@@ -24,7 +24,7 @@ struct ServerOptions {
   std::chrono::milliseconds read_timeout{5000};  // one request, first byte to last; also the keep-alive idle limit
   std::chrono::milliseconds write_timeout{10000};
   int threads = 8;        // workers for the light routes (requests arrive complete: no worker waits on a client)
-  int heavy_threads = 0;  // workers for /api/simulate and /api/plan; 0: the number of cores (at least 2)
+  int heavy_threads = 0;  // workers for /api/simulate and /api/plan; 0: the number of cores, 2 to 4
   int heavy_queue = 16;   // simulate/plan requests waiting or running; beyond, 503
   std::chrono::milliseconds heavy_timeout{30000};  // wall-clock cap of one simulate/plan, from its arrival
   int64_t max_work_cost = 400'000'000;             // engine steps x batch one simulate/plan may simulate

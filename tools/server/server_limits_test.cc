@@ -309,7 +309,7 @@ TEST(ServerWork, ASimulationPastItsWallClockCapIsStoppedWhileRunning) {
   s.Stop();
   t.join();
   ASSERT_EQ(r.size(), 1u);
-  EXPECT_EQ(r[0].status, 413);
+  EXPECT_EQ(r[0].status, 503);
   EXPECT_EQ(nlohmann::json::parse(r[0].body)["error"]["message"],
             "request: not answered within its 100 ms wall-clock limit");
   EXPECT_LT(took, milliseconds(1000));
