@@ -315,5 +315,66 @@ TEST(ServerWork, ASimulationPastItsWallClockCapIsStoppedWhileRunning) {
   EXPECT_LT(took, milliseconds(1000));
 }
 
+std::string SimulatePost(const std::string& body) {
+  return "POST /api/simulate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: " +
+         std::to_string(body.size()) + "\r\n\r\n" + body;
+}
+
+const char* kSmallSimulate =
+    R"({"model": {"preset": "llama-3.1-8b"}, "gpu": "h100", "rate": 5, "input": 100, "output": 10, "requests": 20})";
+
+// Issue 17: a client that disconnected did not stop its work. With one simulate worker, a heavy simulation whose
+// client left must free it: the next request is answered at once, not after the 20 s the first could run.
+TEST(ServerWork, AClientThatLeavesStopsItsSimulation) {
+  ServerOptions opt;
+  opt.port = 0;
+  opt.heavy_threads = 1;
+  opt.heavy_timeout = milliseconds(20000);
+  Server s(opt);
+  int port = s.Bind().value();
+  std::thread t([&s] { s.Run(); });
+  int gone = Connect(port);
+  SendAll(gone, SimulatePost(kHeavySimulate));
+  std::this_thread::sleep_for(milliseconds(300));  // running on the only worker
+  close(gone);
+  auto start = Clock::now();
+  int fd = Connect(port);
+  SendAll(fd, SimulatePost(kSmallSimulate));
+  auto r = ReadReplies(fd, 1, milliseconds(30000));
+  auto took = Clock::now() - start;
+  close(fd);
+  s.Stop();
+  t.join();
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].status, 200);
+  EXPECT_LT(took, milliseconds(3000));
+}
+
+TEST(ServerWork, SimulationsBeyondTheQueueAre503AtOnce) {
+  ServerOptions opt;
+  opt.port = 0;
+  opt.heavy_threads = 1;
+  opt.heavy_queue = 1;
+  opt.heavy_timeout = milliseconds(3000);
+  Server s(opt);
+  int port = s.Bind().value();
+  std::thread t([&s] { s.Run(); });
+  int first = Connect(port);
+  SendAll(first, SimulatePost(kHeavySimulate));
+  std::this_thread::sleep_for(milliseconds(200));
+  int second = Connect(port);
+  auto start = Clock::now();
+  SendAll(second, SimulatePost(kSmallSimulate));
+  auto r = ReadReplies(second, 1, milliseconds(10000));
+  auto took = Clock::now() - start;
+  close(second);
+  close(first);
+  s.Stop();
+  t.join();
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].status, 503);
+  EXPECT_LT(took, milliseconds(500));
+}
+
 }  // namespace
 }  // namespace capplan::server
