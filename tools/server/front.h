@@ -28,6 +28,7 @@ struct Connection {
   Clock::time_point deadline{};  // the whole request must have arrived by then (idle keep-alive: closed then)
   Clock::time_point arrived{};   // when the request was complete (a heavy request's wall-clock cap counts from it)
   bool keep_alive = true;        // the worker's verdict: read the next request, or close
+  int answered = 0;              // requests answered on this connection
   ~Connection();
 };
 

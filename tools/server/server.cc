@@ -52,6 +52,11 @@ thread_local const Connection* current_connection = nullptr;
 // httplib's parser and router, fed one buffered request at a time (process_request is protected).
 class Router : public httplib::Server {
  public:
+  // httplib advertises "Keep-Alive: timeout=T, max=N" (its default N is 5, and the front counts its own); the last
+  // request of a connection is answered with Connection: close.
+  static constexpr int kMaxRequestsPerConnection = 1000;
+  Router() { set_keep_alive_max_count(kMaxRequestsPerConnection); }
+
   // Answers the request at the start of c.received; false when the connection must close.
   bool Answer(const Connection& c, Clock::time_point write_deadline) {
     ConnectionStream stream(c, write_deadline);
@@ -62,7 +67,9 @@ class Router : public httplib::Server {
       req.ranges.clear();
       req.headers.erase("Range");
     };
-    bool ok = process_request(stream, /*close_connection=*/false, client_closes, ignore_ranges);
+    const bool last = c.answered + 1 >= kMaxRequestsPerConnection;
+    bool ok = process_request(stream, last, client_closes, ignore_ranges);
+    if (last) return false;
     return ok && !client_closes && !stream.broken();
   }
 };
@@ -98,6 +105,7 @@ struct Server::Impl {
       std::unique_ptr<Connection> owned(raw);
       current_connection = owned.get();
       owned->keep_alive = http.Answer(*owned, Clock::now() + options.write_timeout);
+      ++owned->answered;
       current_connection = nullptr;
       if (is_heavy) --heavy_pending;
       front->Resume(std::move(owned));
@@ -123,6 +131,9 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
   httplib::Server& http = m.http;
   const ServerOptions& opt = m.options;
   http.set_payload_max_length(opt.max_body_bytes);
+  // What the Keep-Alive header advertises: the front's idle limit (whole seconds, at least 1).
+  m.http.set_keep_alive_timeout(
+      std::max<time_t>(1, std::chrono::duration_cast<std::chrono::seconds>(opt.read_timeout).count()));
 
   // One per core, 2 to 4: the pool, not the machine's size, bounds the memory simulate/plan can hold at once.
   int heavy_threads = opt.heavy_threads > 0 ? opt.heavy_threads
