@@ -118,10 +118,8 @@ ApiResponse HandleSimulate(std::string_view body, WorkBudget* work) {
   w.output = {.kind = LengthDistribution::kFixed, .value = req->output_tokens};
   w.num_requests = req->requests;
   if (req->sweep) {
-    LoadSweepSpec spec;
-    spec.workload = w;
-    spec.initial_rate_per_second = req->rate_per_second;
-    spec.max_simulations = json::kSweepSimulations;
+    LoadSweepSpec spec{.workload = w, .targets = {}, .initial_rate_per_second = req->rate_per_second,
+                       .max_simulations = json::kSweepSimulations};
     spec.targets.ttft_p95 = req->slo_ttft_p95;
     spec.targets.tpot_p95 = req->slo_tpot_p95;
     auto sweep = LoadSweep(cfg, spec, model);
