@@ -20,8 +20,8 @@
 #include "capplan/memory.h"
 #include "capplan/model.h"
 #include "capplan/perf.h"
-#include "capplan/work_budget.h"
 #include "capplan/sim.h"
+#include "capplan/work_budget.h"
 
 namespace capplan {
 

@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
-#include <system_error>
 #include <sstream>
+#include <system_error>
 
 #include "capplan/embedded.h"
 #include "capplan/model.h"

@@ -55,8 +55,7 @@ TEST(LoadSweep, TooFewRequestsToLoadTheServerIsAnErrorNotAHugeCapacity) {
   auto r = LoadSweep(SimConfig{}, spec, ConstantStepTimeModel{Seconds{0.01}});
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().field, "num_requests");
-  EXPECT_NE(r.error().message.find("the capacity was not found; simulate more requests (5 requests"),
-            std::string::npos)
+  EXPECT_NE(r.error().message.find("the capacity was not found; simulate more requests (5 requests"), std::string::npos)
       << r.error().message;
 }
 

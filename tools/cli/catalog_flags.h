@@ -6,9 +6,8 @@
 #include <sstream>
 #include <string>
 
-#include "cli_util.h"
-
 #include "capplan/hardware.h"
+#include "cli_util.h"
 
 namespace capplan::cli {
 
