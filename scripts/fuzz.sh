@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${CAPPLAN_FUZZ_BUILD_DIR:-build-fuzz}
 SECONDS_EACH=${CAPPLAN_FUZZ_SECONDS:-30}
-ALL_TARGETS=(hf_config simple_mode trace csv calibration sweeps api)
+ALL_TARGETS=(hf_config simple_mode trace csv calibration sweeps api http_frame)
 [[ $# -gt 0 ]] && TARGETS=("$@") || TARGETS=("${ALL_TARGETS[@]}")
 
 if [[ ! -f "$BUILD_DIR/build.ninja" ]]; then

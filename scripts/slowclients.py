@@ -75,7 +75,7 @@ check(status.endswith("200 OK") and seconds < 2,
 status, seconds = normal_request("/api/models")
 check(status.endswith("200 OK") and seconds < 2, f"GET /api/models with them open: '{status}' in {seconds:.3f} s")
 
-# Oversized body: 2 MiB, over the 1 MiB limit; cpp-httplib discards it and answers 413 without routing it.
+# Oversized body: 2 MiB, over the 1 MiB limit; the server front answers 413 at the headers, before reading the body.
 with connect(timeout=30) as s:
     s.sendall(b"POST /api/model HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
               b"Content-Length: 2097152\r\n\r\n" + b" " * 2097152)

@@ -21,6 +21,7 @@
 #include "capplan/model.h"
 #include "capplan/perf.h"
 #include "capplan/sim.h"
+#include "capplan/work_budget.h"
 
 namespace capplan {
 
@@ -63,6 +64,7 @@ struct PlanRequest {
   // The mean rate over the day when a traffic profile sizes the fleet for its peak (rate_per_second): the API
   // comparison and the traffic tiers use this volume. Unset: rate_per_second.
   std::optional<double> volume_rate_per_second;
+  WorkBudget* budget = nullptr;  // bounds the confirming simulations (the server sets it; null: no bound)
 };
 
 struct LatencyPercentiles {

@@ -15,6 +15,7 @@
 #include "capplan/error.h"
 #include "capplan/step_time.h"
 #include "capplan/units.h"
+#include "capplan/work_budget.h"
 
 namespace capplan {
 
@@ -62,6 +63,7 @@ struct SimLimits {
   int64_t max_steps = 200'000'000;
   int64_t max_time_series_points = 1'000'000;
   int64_t max_replicas = 4096;  // each replica is a scheduler with its own queues
+  WorkBudget* budget = nullptr;  // charged every step (the server's per-request cost, deadline and cancellation)
 };
 
 /// The requests of `spec`, sorted by arrival, deterministic for `seed`.

@@ -95,10 +95,9 @@ class GpuReader {
         else
           return Bad(key + "." + cls, "is not a compute class (expected bf16, fp8, int8 or fp4)");
         CAPPLAN_ASSIGN_OR_RETURN(double t, NonNegative(key + "." + cls, tflops));
-        if (t > 0)
-          g.dense_peak[c] = TFlopsPerSec(t);
-        else
-          g.dense_peak.erase(c);
+        // A peak of 0 would divide every compute time (TPOT "inf s", issue 17); a class without a peak is left out.
+        if (!(t > 0)) return Bad(key + "." + cls, "must be positive (leave the class out if the GPU has no such peak)");
+        g.dense_peak[c] = TFlopsPerSec(t);
       }
       return Ok{};
     }
@@ -109,6 +108,8 @@ class GpuReader {
       return Ok{};
     }
     CAPPLAN_ASSIGN_OR_RETURN(double x, NonNegative(key, v));
+    // Every step reads weights and KV at this rate: 0 printed "TPOT inf s" for an edited GPU (issue 17).
+    if (key == "hbm_bandwidth_tb_per_s" && !(x > 0)) return Bad(key, "must be positive");
     if (key == "memory_marketed_gb")
       g.memory_marketed = GB(x);
     else if (key == "memory_usable_bytes")

@@ -114,6 +114,20 @@ TEST(GpuCatalog, MergeAddsANewGpu) {
   EXPECT_EQ(g.source, "mine.json");
 }
 
+// Issue 17: an edited GPU with zero bandwidth printed "TPOT inf s"; zero FLOPS divided the compute time the same way.
+TEST(GpuCatalog, ZeroBandwidthOrFlopsIsRefusedNamingTheField) {
+  GpuCatalog c = GpuCatalog::BuiltIn();
+  auto bw = c.Merge(R"([{"id": "h100", "hbm_bandwidth_tb_per_s": 0}])", "mine.json");
+  ASSERT_FALSE(bw.ok());
+  EXPECT_EQ(bw.error().message, "mine.json: gpu 'h100': hbm_bandwidth_tb_per_s must be positive");
+  auto flops = c.Merge(R"([{"id": "h100", "dense_peak_tflops": {"bf16": 0}}])", "mine.json");
+  ASSERT_FALSE(flops.ok());
+  EXPECT_EQ(flops.error().field, "dense_peak_tflops.bf16");
+  EXPECT_EQ(flops.error().message,
+            "mine.json: gpu 'h100': dense_peak_tflops.bf16 must be positive (leave the class out if the GPU has no "
+            "such peak)");
+}
+
 TEST(GpuCatalog, MergeErrorsNameFileGpuAndField) {
   GpuCatalog c = GpuCatalog::BuiltIn();
   auto bad = c.Merge(R"([{"id": "h100-sxm", "hbm_bandwidth_tb_per_s": -1}])", "mine.json");

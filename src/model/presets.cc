@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <system_error>
 
 #include "capplan/embedded.h"
 #include "capplan/model.h"
@@ -112,6 +114,19 @@ Result<ModelSpec> LoadPreset(std::string_view name_or_alias) {
 Result<ModelSpec> LoadModel(std::string_view name_or_path) {
   const std::string arg(name_or_path);
   if (ResolvePresetName(arg)) return LoadPreset(arg);
+  // A directory read as "malformed JSON", and /dev/zero read 2 GB first (issue 17): name them, read no more than a
+  // config can be (the largest in data/models is under 10 KB).
+  constexpr std::uintmax_t kMaxConfigBytes = std::uintmax_t{16} << 20;
+  std::error_code ec;
+  const std::filesystem::file_status st = std::filesystem::status(arg, ec);
+  if (!ec && std::filesystem::is_directory(st))
+    return Error::InvalidArgument(fmt::format("{}: is a directory, not a config.json", arg), "model");
+  if (!ec && std::filesystem::exists(st) && !std::filesystem::is_regular_file(st))
+    return Error::InvalidArgument(fmt::format("{}: is a device or special file, not a config.json", arg), "model");
+  if (std::uintmax_t size = std::filesystem::file_size(arg, ec); !ec && size > kMaxConfigBytes)
+    return Error::ResourceLimit(
+        fmt::format("{}: {} bytes, larger than the limit of {} bytes for a config.json", arg, size, kMaxConfigBytes),
+        "model");
   const auto text = ReadFile(arg);
   if (!text) {
     const bool looks_like_path = arg.find('/') != std::string::npos || arg.ends_with(".json");

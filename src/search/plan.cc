@@ -137,6 +137,7 @@ void Confirm(Candidate& c, const ModelSpec& m, const PlanRequest& r, const Price
     cfg.load_balancer = LoadBalancer::kLeastOutstandingRequests;
     cfg.scheduler = SchedulerFor(c.deployment, c.memory, c.slo_concurrency);
     cfg.seed = r.seed;
+    cfg.limits.budget = r.budget;
     WorkloadSpec w;
     w.arrival = ArrivalProcess::kPoisson;
     w.rate_per_second = r.rate_per_second;
@@ -269,11 +270,16 @@ Result<PlanResult> Plan(const PlanRequest& r, const GpuCatalog& gpus, const Pric
       MonthlyTokensFromRate(r.volume_rate_per_second.value_or(r.rate_per_second), r.input_tokens, r.output_tokens);
   Seconds best_tpot{1e9}, best_prefill{1e9};
   std::string best_tpot_config, best_prefill_config;
+  // Configurations that meet the targets per replica but need more replicas than allowed: the honest reason when
+  // nothing else is left (the fewest they need, in a wide type: the count can exceed any int).
+  double fewest_replicas_needed = std::numeric_limits<double>::infinity();
+  std::string fewest_replicas_config;
   std::set<std::string> unpriced;
   const int64_t context = r.input_tokens + r.output_tokens;
   for (size_t i = 0; i < options.size(); ++i) {
     if (progress) progress(0.8 * static_cast<double>(i) / options.size());
     const Option& o = options[i];
+    if (r.budget) CAPPLAN_RETURN_IF_ERROR(r.budget->Charge(1));  // the deadline and the client, between options
     ++out.evaluated;
     Candidate c;
     c.deployment = {.gpu = o.gpu, .parallel = o.layout, .weights = o.weights, .kv_dtype = o.kv,
@@ -310,15 +316,24 @@ Result<PlanResult> Plan(const PlanRequest& r, const GpuCatalog& gpus, const Pric
       c.memory = *bounded;
     const MaxLoad at_slo = SteadyState(model, lo, r.input_tokens, r.output_tokens);
     c.replica_capacity_rps = at_slo.requests_per_second;
-    int replicas = static_cast<int>(std::ceil(r.rate_per_second / (c.replica_capacity_rps * kCapacityHeadroom)));
+    // In double first: static_cast<int> of a count above INT_MAX (rate 1e6 at 100,000 output tokens) wrapped to a
+    // small number, and the plan was "feasible on 1x L40S" (issue 17). NaN/inf compare false and are refused too.
+    double needed = std::ceil(r.rate_per_second / (c.replica_capacity_rps * kCapacityHeadroom));
     // Long prompts: prompts queue for the prefill ahead of them; add replicas until the p95 wait plus the prefill
     // meets the TTFT target (the simulator confirms it). Without this the screen sends the simulator candidates
     // whose queue alone breaks the target, and each is retried replica by replica.
-    while (replicas <= r.max_replicas &&
-           prefill + PrefillWaitP95(r.rate_per_second / std::max(1, replicas), prefill) > r.slo_ttft_p95 * kTtftScreenMargin)
-      ++replicas;
-    if (replicas > r.max_replicas) continue;
-    c.deployment.parallel.replicas = std::max(1, replicas);
+    while (needed <= static_cast<double>(r.max_replicas) &&
+           prefill + PrefillWaitP95(r.rate_per_second / std::max(1.0, needed), prefill) >
+               r.slo_ttft_p95 * kTtftScreenMargin)
+      needed += 1;
+    if (!(needed <= static_cast<double>(r.max_replicas))) {
+      if (!(needed >= fewest_replicas_needed)) {
+        fewest_replicas_needed = needed;
+        fewest_replicas_config = name;
+      }
+      continue;
+    }
+    c.deployment.parallel.replicas = std::max(1, static_cast<int>(needed));
 
     const double per_replica_rate = r.rate_per_second / c.deployment.parallel.replicas;
     c.concurrency_per_replica = ConcurrencyAtRate(model, per_replica_rate, r, lo);
@@ -361,6 +376,8 @@ Result<PlanResult> Plan(const PlanRequest& r, const GpuCatalog& gpus, const Pric
         if (!by_cost(out.candidates[next], cheapest)) break;
       }
       Confirm(out.candidates[next], r.model, r, prices);
+      // A simulation stopped by the request's budget is the answer, not a candidate that "failed".
+      if (r.budget) CAPPLAN_RETURN_IF_ERROR(r.budget->status());
       if (out.candidates[next].meets_slo) confirmed.push_back(out.candidates[next]);
     }
     std::vector<Candidate> rest;
@@ -394,6 +411,15 @@ Result<PlanResult> Plan(const PlanRequest& r, const GpuCatalog& gpus, const Pric
                best_prefill <= r.slo_ttft_p95 * kTtftScreenMargin) {
       out.infeasible_reason = "the configurations that meet the targets have no price for the chosen providers";
       out.suggestions.push_back("drop --providers, or give a price with --gpu-price GPU=USD_PER_GPU_HOUR");
+    } else if (std::isfinite(fewest_replicas_needed)) {
+      // The per-replica targets are met; the rate is what no allowed replica count serves.
+      out.infeasible_reason = fmt::format(
+          "the configurations that meet p95 TTFT {} and p95 TPOT {} need more than {} replicas for {:g} requests/s "
+          "(the fewest: {:.4g} replicas of {})",
+          FormatSeconds(r.slo_ttft_p95), FormatSeconds(r.slo_tpot_p95), r.max_replicas, r.rate_per_second,
+          fewest_replicas_needed, fewest_replicas_config);
+      out.suggestions.push_back(fmt::format("lower --rate to what {} replicas serve", r.max_replicas));
+      out.suggestions.push_back("shorter outputs or faster GPUs raise what one replica serves");
     } else {
       out.infeasible_reason = fmt::format(
           "no configuration meets p95 TTFT {} and p95 TPOT {}: the fastest decode step is {} ({}), the fastest prefill of {} tokens {} ({})",

@@ -20,6 +20,25 @@ PlanRequest Small() {
   return r;
 }
 
+// Issue 17: static_cast<int>(ceil(rate / capacity)) overflowed, and this plan was "feasible on 1x L40S". The
+// per-replica targets are met; the replica count is what no allowed deployment reaches, and the reason says so.
+TEST(PlanLimits, AReplicaCountBeyondIntIsInfeasibleWithTheHonestReason) {
+  PlanRequest r;
+  r.model = *LoadPreset("llama-3.1-8b");
+  r.preset = "llama-3.1-8b";
+  r.input_tokens = 1000;
+  r.output_tokens = 100000;
+  r.rate_per_second = 1e6;
+  r.finalists = 0;
+  auto prices = PriceCatalog::BuiltIn();
+  auto res = Plan(r, GpuCatalog::BuiltIn(), *prices, Date{2026, 11, 1});
+  ASSERT_TRUE(res.ok()) << res.error().message;
+  EXPECT_TRUE(res->candidates.empty());
+  EXPECT_NE(res->infeasible_reason.find("need more than 256 replicas for 1e+06 requests/s"), std::string::npos)
+      << res->infeasible_reason;
+  EXPECT_EQ(res->infeasible_reason.find("the fastest decode step"), std::string::npos);  // not the steps' fault
+}
+
 TEST(PlanLimits, TooManySimulatedRequestsAreRefused) {
   PlanRequest r = Small();
   r.sim_requests = 2'000'000;

@@ -2,6 +2,8 @@
 // bisect. It assumes that meeting the targets is monotone in the rate, which holds for the
 // queueing behaviour simulated here up to the noise of a finite run; the same seed at every rate
 // keeps that noise small (common random numbers).
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -28,7 +30,16 @@ class Sweep {
     if (meets) {
       low = rate;
       while (high == 0) {
-        if (Exhausted()) return Done(low);
+        // Never bracketed from above: the capacity is unknown, not `low`. With 1-10 requests no rate queues enough
+        // to miss a target, and the sweep reported 5e9 requests/s (issue 17).
+        if (Exhausted() || !std::isfinite(rate * 2))
+          return Error::InvalidArgument(
+              fmt::format("load sweep: the targets were still met at {:.4g} requests/s after {} simulations, so the "
+                          "capacity was not found; simulate more requests ({} requests cannot load the deployment) "
+                          "or start from a higher rate",
+                          low, result_.points.size(),
+                          spec_.workload.num_requests ? std::to_string(*spec_.workload.num_requests) : "these"),
+              "num_requests");
         rate *= 2;
         CAPPLAN_ASSIGN_OR_RETURN(meets, Try(rate));
         (meets ? low : high) = rate;

@@ -46,6 +46,19 @@ TEST(LoadSweep, ReportsNotFoundWhenEvenOneRequestMissesTheTarget) {
 namespace capplan::sim {
 namespace {
 
+// Issue 17: a sweep of 1-10 requests met the targets at every rate it doubled to and reported 5e9 requests/s.
+TEST(LoadSweep, TooFewRequestsToLoadTheServerIsAnErrorNotAHugeCapacity) {
+  LoadSweepSpec spec;
+  spec.workload.num_requests = 5;
+  spec.targets.e2e_p95 = Seconds{10};  // 5 requests of 0.1 s each never wait 10 s, whatever the rate
+  spec.max_simulations = 30;
+  auto r = LoadSweep(SimConfig{}, spec, ConstantStepTimeModel{Seconds{0.01}});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().field, "num_requests");
+  EXPECT_NE(r.error().message.find("the capacity was not found; simulate more requests (5 requests"), std::string::npos)
+      << r.error().message;
+}
+
 TEST(LoadSweep, RejectsATraceWorkloadAndBadTolerance) {
   LoadSweepSpec spec;
   spec.workload.arrival = ArrivalProcess::kTrace;

@@ -237,6 +237,8 @@ class Simulator {
     Replica& replica = replicas_[static_cast<size_t>(r)];
     replica.busy = replica.FormBatch(seqs_, now_, shape_, stats_);
     if (!replica.busy) return Ok{};
+    if (config_.limits.budget)
+      CAPPLAN_RETURN_IF_ERROR(config_.limits.budget->Charge(shape_.prefill_sequences + shape_.decode_sequences));
     if (++steps_ > config_.limits.max_steps) {
       return Error::ResourceLimit("simulation exceeds the limit of " + std::to_string(config_.limits.max_steps) +
                                       " engine steps (SimConfig.limits.max_steps)",

@@ -1,5 +1,7 @@
 // Trace reader: CSV with a header, or JSONL. The library never opens the file; the caller passes
 // its text and a name for messages.
+#include <fmt/format.h>
+
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -29,9 +31,15 @@ class LineError {
   std::string prefix_;
 };
 
+constexpr double kMaxTraceArrivalSeconds = 1e9;
+
 // Checks the values of one row, wherever they came from.
 Result<Request> MakeRequest(double arrival, int64_t input, int64_t output, const LineError& error) {
   if (!std::isfinite(arrival) || arrival < 0) return error("arrival_seconds must be a finite number >= 0", kFields[0]);
+  // Above ~1e9 s (31 years) a double's spacing nears the microseconds of a step, and at 1e15 s a step added nothing
+  // to the clock: every latency came out 0 ms (issue 17).
+  if (arrival > kMaxTraceArrivalSeconds)
+    return error(fmt::format("arrival_seconds={:g} is above the limit of 1e9 s (31 years)", arrival), kFields[0]);
   if (input < 1) return error("input_tokens=" + std::to_string(input) + " must be at least 1", kFields[1]);
   if (output < 1) return error("output_tokens=" + std::to_string(output) + " must be at least 1", kFields[2]);
   return Request{.arrival = Seconds{arrival}, .input_tokens = input, .output_tokens = output};

@@ -40,6 +40,9 @@ TEST(ParseTrace, CsvErrorsNameFileLineAndField) {
   EXPECT_EQ(ErrorOf(header + "-1,1,1\n", "t.csv"), "t.csv:2: arrival_seconds must be a finite number >= 0");
   EXPECT_EQ(ErrorOf("arrival_seconds,output_tokens\n0,1\n", "t.csv"), "t.csv:1: header has no column input_tokens");
   EXPECT_EQ(ErrorOf(header, "t.csv"), "t.csv: no requests");
+  // Issue 17: arrivals at 1e15 s gave 0 ms latencies (a step no longer moved the clock).
+  EXPECT_EQ(ErrorOf(header + "1e15,1,1\n", "t.csv"),
+            "t.csv:2: arrival_seconds=1e+15 is above the limit of 1e9 s (31 years)");
   auto r = ParseTrace(header + "0,1.5,1\n", "t.csv");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::kParse);

@@ -65,5 +65,28 @@ check kv-dtype-auto-reads-the-checkpoint 0 'kv-dtype auto: fp8 \(data/models/glm
 check models-lists-aliases 0 'llama-4-maverick .* maverick' -- models
 check config-layers-bound 2 'num_hidden_layers=100000000 exceeds the physical limit' -- model "$TMP/huge.json"
 
+# Issue 17: hostile or mistaken files are named for what they are; output that cannot be written is a failure.
+check model-directory 2 "is a directory, not a config.json" -- model "$TMP"
+check model-device 2 "/dev/zero: is a device or special file, not a config.json" -- model /dev/zero
+check trace-directory 2 "--trace: .*: is a directory, not a trace file" -- simulate llama-3.1-8b --gpu h100 --rate 5 --arrival trace --trace "$TMP"
+echo '[{"id": "h100", "hbm_bandwidth_tb_per_s": 0}]' > "$TMP/zero-bw.json"
+check gpu-file-zero-bandwidth 2 "hbm_bandwidth_tb_per_s must be positive" -- gpus --gpu-file "$TMP/zero-bw.json"
+check plan-replicas-overflow 1 "need more than 256 replicas" -- plan llama-3.1-8b --input 1000 --output 100000 --rate 1e6 --finalists 0
+if [[ -w /dev/full ]]; then
+  "$BIN" plan --json --finalists 0 >/dev/full 2>"$TMP/err"; rc=$?
+  if [[ $rc -ne 0 ]] && grep -q "cannot write the output" "$TMP/err"; then echo "ok   write-failure-exits-non-zero"; pass=$((pass + 1))
+  else echo "FAIL write-failure-exits-non-zero: exit $rc"; cat "$TMP/err"; fail=$((fail + 1)); fi
+fi
+# Issue 16: a second serve on a port in use refuses (SO_REUSEPORT let it start and share the connections).
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$BIN" serve --port "$PORT" >/dev/null 2>&1 &
+SERVE_PID=$!
+for _ in $(seq 50); do curl -fs "http://127.0.0.1:$PORT/api/health" >/dev/null 2>&1 && break; sleep 0.1; done
+timeout 10 "$BIN" serve --port "$PORT" >"$TMP/out" 2>&1; rc=$?
+if [[ $rc -eq 2 ]] && grep -q "cannot listen on 127.0.0.1:$PORT: Address already in use" "$TMP/out"; then
+  echo "ok   serve-port-in-use"; pass=$((pass + 1))
+else echo "FAIL serve-port-in-use: exit $rc"; cat "$TMP/out"; fail=$((fail + 1)); fi
+kill "$SERVE_PID" 2>/dev/null; wait "$SERVE_PID" 2>/dev/null
+
 echo "$pass passed, $fail failed"
 [[ $fail -eq 0 ]]

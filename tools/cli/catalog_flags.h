@@ -7,6 +7,7 @@
 #include <string>
 
 #include "capplan/hardware.h"
+#include "cli_util.h"
 
 namespace capplan::cli {
 
@@ -14,11 +15,8 @@ namespace capplan::cli {
 inline Result<GpuCatalog> LoadCatalog(const std::optional<std::string>& gpu_file) {
   GpuCatalog catalog = GpuCatalog::BuiltIn();
   if (!gpu_file) return catalog;
-  std::ifstream in(*gpu_file);
-  if (!in) return Error::NotFound("--gpu-file: cannot read '" + *gpu_file + "'", "gpu-file");
-  std::stringstream text;
-  text << in.rdbuf();
-  CAPPLAN_RETURN_IF_ERROR(catalog.Merge(text.str(), *gpu_file));
+  CAPPLAN_ASSIGN_OR_RETURN(std::string text, ReadInputFile(*gpu_file, "GPU catalog", "--gpu-file"));
+  CAPPLAN_RETURN_IF_ERROR(catalog.Merge(text, *gpu_file));
   return catalog;
 }
 

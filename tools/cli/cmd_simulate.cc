@@ -46,14 +46,6 @@ struct SimulateOptions {
   bool gpus_given = false;
 };
 
-Result<std::string> ReadFile(const std::string& path, const std::string& flag) {
-  std::ifstream in(path);
-  if (!in) return Error::NotFound(path + ": cannot open the file", flag);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 Result<WorkloadSpec> BuildWorkload(const SimulateOptions& o) {
   WorkloadSpec w;
   if (!(o.rate > 0)) return Error::InvalidArgument("--rate must be a positive number of requests per second", "--rate");
@@ -90,7 +82,7 @@ Result<WorkloadSpec> BuildWorkload(const SimulateOptions& o) {
         "--lengths: unknown distribution '" + o.lengths + "' (fixed, uniform, lognormal, trace)", "--lengths");
   }
   if (!o.trace.empty()) {
-    CAPPLAN_ASSIGN_OR_RETURN(std::string text, ReadFile(o.trace, "--trace"));
+    CAPPLAN_ASSIGN_OR_RETURN(std::string text, ReadInputFile(o.trace, "trace", "--trace"));
     CAPPLAN_ASSIGN_OR_RETURN(w.trace, ParseTrace(text, o.trace));
   } else if (o.arrival == "trace" || o.lengths == "trace") {
     return Error::InvalidArgument("--trace FILE is required with --arrival trace or --lengths trace", "--trace");

@@ -45,21 +45,17 @@ void PrintSummaryTable(const std::vector<ValidationPoint>& pts, std::string_view
 int RunValidate(const ValidateOptions& o) {
   std::vector<MeasurementRow> rows = BuiltInMeasurements();
   if (!o.measurements.empty()) {
-    std::ifstream in(o.measurements);
-    if (!in) return ReportError(Error::NotFound(o.measurements + ": cannot open the measurements file", "--measurements"));
-    std::stringstream ss;
-    ss << in.rdbuf();
-    auto parsed = ParseMeasurementsCsv(ss.str(), o.measurements);
+    auto text = ReadInputFile(o.measurements, "measurements CSV", "--measurements");
+    if (!text.ok()) return ReportError(text.error());
+    auto parsed = ParseMeasurementsCsv(*text, o.measurements);
     if (!parsed.ok()) return ReportError(parsed.error());
     rows = *parsed;
   }
   std::vector<PerfCalibration> cals = BuiltInCalibrations();
   if (!o.calibration.empty()) {
-    std::ifstream in(o.calibration);
-    if (!in) return ReportError(Error::NotFound(o.calibration + ": cannot open the calibration file", "--calibration"));
-    std::stringstream ss;
-    ss << in.rdbuf();
-    auto parsed = ParseCalibration(ss.str(), o.calibration);
+    auto text = ReadInputFile(o.calibration, "calibration", "--calibration");
+    if (!text.ok()) return ReportError(text.error());
+    auto parsed = ParseCalibration(*text, o.calibration);
     if (!parsed.ok()) return ReportError(parsed.error());
     cals = *parsed;
   }

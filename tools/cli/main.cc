@@ -1,7 +1,9 @@
 // capplan: GPU capacity planner for serving LLMs. This file only registers the subcommands and
 // parses; each subcommand lives in its own cmd_*.cc.
 #include <CLI/CLI.hpp>
-
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <iostream>
 
 #include "commands.h"
@@ -31,6 +33,16 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
+  }
+  // Output that never reached its file is a failure: `capplan plan --json > /dev/full` exited 0 (issue 17).
+  std::cout.flush();
+  bool lost = !std::cout;
+  errno = 0;
+  if (std::fflush(stdout) != 0 || std::ferror(stdout)) lost = true;
+  if (lost) {
+    std::cerr << "capplan: error: cannot write the output (stdout)" << (errno ? ": " : "")
+              << (errno ? std::strerror(errno) : "") << "\n";
+    return exit_code != 0 ? exit_code : 1;
   }
   return exit_code;
 }

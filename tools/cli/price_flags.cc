@@ -1,5 +1,8 @@
 #include "price_flags.h"
 
+#include "cli_util.h"
+#include "encode_results.h"
+
 #include <fmt/format.h>
 
 #include <chrono>
@@ -67,11 +70,8 @@ Result<Date> Today(const PriceFlags& flags) {
 Result<PriceCatalog> LoadPrices(const PriceFlags& flags, Date today) {
   CAPPLAN_ASSIGN_OR_RETURN(PriceCatalog catalog, PriceCatalog::BuiltIn());
   for (const std::string& path : flags.price_files) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return Error::NotFound(fmt::format("--prices: cannot read '{}'", path), "--prices");
-    std::stringstream text;
-    text << in.rdbuf();
-    CAPPLAN_ASSIGN_OR_RETURN(PriceCatalog file, PriceCatalog::FromCsv(text.str(), path));
+    CAPPLAN_ASSIGN_OR_RETURN(std::string text, ReadInputFile(path, "prices CSV", "--prices"));
+    CAPPLAN_ASSIGN_OR_RETURN(PriceCatalog file, PriceCatalog::FromCsv(text, path));
     catalog = catalog.Merge(file);
   }
   for (const std::string& value : flags.gpu_prices) {

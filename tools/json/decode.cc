@@ -18,7 +18,11 @@ Result<int> RequiredInt(const nlohmann::json& obj, std::string_view key, int64_t
 
 Result<std::string> ConfigText(const nlohmann::json& config, std::string_view field) {
   if (config.is_object()) return config.dump();
-  if (config.is_string()) return config.get<std::string>();
+  if (config.is_string()) {
+    // The text is parsed again by ParseHfConfig: the same depth bound as for the request body.
+    CAPPLAN_RETURN_IF_ERROR(CheckJsonDepth(config.get_ref<const std::string&>(), field));
+    return config.get<std::string>();
+  }
   return Error::InvalidArgument(fmt::format("{}: {} must be an object or the text of a config.json, got {}",
                                             kRequestSource, field, DescribeType(config)),
                                 std::string(field));

@@ -46,7 +46,33 @@ std::string DescribeType(const nlohmann::json& v) {
   }
 }
 
+Status CheckJsonDepth(std::string_view text, std::string_view what) {
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\')
+        ++i;  // the escaped character cannot end the string
+      else if (c == '"')
+        in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      if (++depth > kMaxJsonDepth)
+        return Error::ResourceLimit(
+            fmt::format("{}: JSON nested deeper than {} levels at byte {}", what, kMaxJsonDepth, i), "");
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
+  return Ok{};
+}
+
 Result<nlohmann::json> ParseRequestBody(std::string_view body) {
+  // Before the parser: nlohmann parses iteratively, but dump() and the decoders recurse, and a 120 KB body nested
+  // 60,000 deep overflowed the stack in config.dump() (issue 17).
+  CAPPLAN_RETURN_IF_ERROR(CheckJsonDepth(body, kRequestSource));
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(body);
@@ -89,7 +115,9 @@ Result<std::optional<int64_t>> OptionalInt(const nlohmann::json& obj, std::strin
   if (it == obj.end() || it->is_null()) return std::optional<int64_t>();
   std::string field = FieldPath(path, key);
   double as_double = 0;
-  if (it->is_number_integer()) {
+  if (it->is_number_unsigned()) {
+    as_double = static_cast<double>(it->get<uint64_t>());  // 2^63 and above: get<int64_t> would wrap negative
+  } else if (it->is_number_integer()) {
     as_double = static_cast<double>(it->get<int64_t>());
   } else if (it->is_number_float() && std::floor(it->get<double>()) == it->get<double>()) {
     as_double = it->get<double>();  // 4.0 is an integer written by a JavaScript client

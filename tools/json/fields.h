@@ -16,8 +16,16 @@ namespace capplan::json {
 /// Prefix of every request error message: which input the field came from.
 inline constexpr std::string_view kRequestSource = "request";
 
-/// Parses a request body. Malformed JSON is a kParse error naming the position; anything but an
-/// object is kInvalidArgument.
+/// Deepest nesting of objects and arrays a request may have: a config.json is 3 deep; the bound keeps every
+/// recursive walk (dump, the decoders) far from the stack's end.
+inline constexpr int kMaxJsonDepth = 64;
+
+/// kResourceLimit when `text` nests objects/arrays deeper than kMaxJsonDepth ("WHAT: JSON nested deeper than 64
+/// levels at byte N"); a linear scan that needs no parse, so it is safe on any input.
+Status CheckJsonDepth(std::string_view text, std::string_view what);
+
+/// Parses a request body (depth bounded by CheckJsonDepth first). Malformed JSON is a kParse error naming the position;
+/// anything but an object is kInvalidArgument.
 Result<nlohmann::json> ParseRequestBody(std::string_view body);
 
 /// A JSON value's type as a user would name it: "an integer", "a string", "null", ...

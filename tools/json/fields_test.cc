@@ -22,6 +22,29 @@ TEST(ParseRequestBody, NumberOverflowIsMalformedNotAnException) {
   EXPECT_EQ(r.error().message, "request: malformed JSON: number overflow parsing '1e405'");
 }
 
+// Issue 17: a ~120 KB body nested 60,000 deep crashed the server (SIGSEGV in config.dump()). Refused before parsing.
+TEST(ParseRequestBody, DeepNestingIsRefusedBeforeAnyRecursion) {
+  std::string body = "{\"config\": " + std::string(60000, '[') + std::string(60000, ']') + "}";
+  auto r = ParseRequestBody(body);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kResourceLimit);
+  EXPECT_EQ(r.error().message, "request: JSON nested deeper than 64 levels at byte 74");
+}
+
+TEST(ParseRequestBody, NestingUpToTheLimitAndBracketsInStringsAreAccepted) {
+  std::string ok = std::string(kMaxJsonDepth - 1, '[');
+  std::string body = "{\"a\": " + ok + std::string(kMaxJsonDepth - 1, ']') + ", \"s\": \"[[[[\\\"{{{{\"}";
+  EXPECT_TRUE(CheckJsonDepth(std::string(200, '[').insert(0, "\"") + "\"", "x").ok());
+  EXPECT_TRUE(ParseRequestBody(body).ok()) << ParseRequestBody(body).error().message;
+}
+
+// Issue 17: 2^63 and above echoed as a negative number (get<int64_t> wrapped).
+TEST(OptionalInt, IntegersAboveInt64EchoAsThemselvesNotNegative) {
+  auto r = OptionalInt(nlohmann::json::parse(R"({"gpus": 9223372036854775808})"), "gpus", 1, 4096);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, "request: gpus=9.223372036854776e+18 must be between 1 and 4096");
+}
+
 TEST(ParseRequestBody, EmptyBodyIsMalformed) {
   auto r = ParseRequestBody("");
   ASSERT_FALSE(r.ok());

@@ -1,7 +1,11 @@
 #include "assets.h"
 
+#include <algorithm>
+#include <cstdint>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <system_error>
 
 #include "capplan/embedded.h"
 
@@ -18,11 +22,37 @@ std::optional<std::string> ReadAsset(const std::string& rel, const std::string& 
     if (!bytes) return std::nullopt;
     return std::string(*bytes);
   }
-  std::ifstream in(web_dir + "/" + rel, std::ios::binary);
+  // Resolved, symlinks included, and kept inside the folder: a link in --web-dir to /etc was followed (issue 17).
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path root = fs::canonical(web_dir, ec);
+  if (ec) return std::nullopt;
+  fs::path file = fs::canonical(root / rel, ec);
+  if (ec || !fs::is_regular_file(file, ec)) return std::nullopt;
+  auto [end, unused] = std::mismatch(root.begin(), root.end(), file.begin(), file.end());
+  if (end != root.end()) return std::nullopt;
+  std::ifstream in(file, std::ios::binary);
   if (!in) return std::nullopt;
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+// A 16x16 square in the UI's accent colour (#3b6fb6), built rather than stored: browsers ask for /favicon.ico on
+// every page, and the 404 showed in every console (issue 16).
+std::string Favicon() {
+  constexpr int kSide = 16;
+  constexpr uint32_t kPixels = kSide * kSide * 4, kMask = kSide * 4, kImage = 40 + kPixels + kMask;
+  std::string out;
+  auto u16 = [&out](uint32_t v) { out += static_cast<char>(v & 0xff), out += static_cast<char>((v >> 8) & 0xff); };
+  auto u32 = [&](uint32_t v) { u16(v & 0xffff), u16(v >> 16); };
+  u16(0), u16(1), u16(1);                                                    // ICONDIR: reserved, icon, 1 image
+  out += static_cast<char>(kSide), out += static_cast<char>(kSide), u16(0);  // ICONDIRENTRY: 16x16, no palette
+  u16(1), u16(32), u32(kImage), u32(22);                                     // planes, bpp, size, offset
+  u32(40), u32(kSide), u32(kSide * 2), u16(1), u16(32), u32(0), u32(kPixels + kMask), u32(0), u32(0), u32(0), u32(0);
+  for (int i = 0; i < kSide * kSide; ++i) out += std::string("\xb6\x6f\x3b\xff", 4);  // BGRA
+  out.append(kMask, '\0');                                                            // AND mask: all opaque
+  return out;
 }
 
 }  // namespace
@@ -54,6 +84,7 @@ std::optional<Asset> FindAsset(std::string_view url_path, const std::string& web
     return std::nullopt;
   if (rel.empty() || EndsWith(rel, "/")) rel += "index.html";
   if (auto bytes = ReadAsset(rel, web_dir)) return Asset{std::move(*bytes), ContentTypeFor(rel)};
+  if (rel == "favicon.ico") return Asset{Favicon(), ContentTypeFor(rel)};
   std::string_view last = std::string_view(rel).substr(rel.rfind('/') + 1);
   if (last.find('.') != std::string_view::npos) return std::nullopt;  // a missing file, not a route
   if (auto index = ReadAsset("index.html", web_dir)) return Asset{std::move(*index), ContentTypeFor("index.html")};

@@ -52,5 +52,29 @@ TEST(Assets, WebDirServesFromDisk) {
   std::filesystem::remove_all(dir);
 }
 
+// Issue 17: --web-dir followed symlinks out of the folder (a link to /etc/passwd was served).
+TEST(Assets, WebDirDoesNotFollowLinksOutOfTheFolder) {
+  namespace fs = std::filesystem;
+  fs::path base = fs::temp_directory_path() / "capplan_assets_link_test";
+  fs::remove_all(base);
+  fs::create_directories(base / "web");
+  std::ofstream(base / "secret.txt") << "outside";
+  std::ofstream(base / "web" / "inside.txt") << "inside";
+  fs::create_symlink(base / "secret.txt", base / "web" / "leak.txt");
+  fs::create_symlink(base / "web" / "inside.txt", base / "web" / "alias.txt");
+  EXPECT_FALSE(FindAsset("/leak.txt", (base / "web").string()).has_value());
+  auto alias = FindAsset("/alias.txt", (base / "web").string());
+  ASSERT_TRUE(alias.has_value());  // a link that stays inside is fine
+  EXPECT_EQ(alias->bytes, "inside");
+  fs::remove_all(base);
+}
+
+TEST(Assets, AFaviconIsBuiltIn) {
+  auto icon = FindAsset("/favicon.ico", "");
+  ASSERT_TRUE(icon.has_value());
+  EXPECT_EQ(icon->content_type, "image/x-icon");
+  EXPECT_EQ(icon->bytes.size(), 6u + 16u + 40u + 16u * 16u * 4u + 16u * 4u);
+}
+
 }  // namespace
 }  // namespace capplan::server

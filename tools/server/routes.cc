@@ -95,7 +95,7 @@ ApiResponse HandlePerf(std::string_view body) {
   return {200, out};
 }
 
-ApiResponse HandleSimulate(std::string_view body) {
+ApiResponse HandleSimulate(std::string_view body, WorkBudget* work) {
   Result<nlohmann::json> j = json::ParseRequestBody(body);
   if (!j.ok()) return ErrorResponse(j.error());
   Result<json::SimulateRequest> req = json::DecodeSimulateRequest(*j);
@@ -112,6 +112,7 @@ ApiResponse HandleSimulate(std::string_view body) {
   cfg.scheduler = SchedulerFor(d, *budget, EngineMaxBatch(d, cal));
   cfg.seed = req->seed;
   cfg.limits.max_requests = json::kMaxSimulatedRequests;
+  cfg.limits.budget = work;
   WorkloadSpec w;
   w.rate_per_second = req->rate_per_second;
   w.input = {.kind = LengthDistribution::kFixed, .value = req->input_tokens};
@@ -135,7 +136,7 @@ ApiResponse HandleSimulate(std::string_view body) {
   return {200, json::EncodeSimulation(m, d, res->metrics)};
 }
 
-ApiResponse HandlePlan(std::string_view body) {
+ApiResponse HandlePlan(std::string_view body, WorkBudget* work) {
   Result<nlohmann::json> j = json::ParseRequestBody(body);
   if (!j.ok()) return ErrorResponse(j.error());
   Result<json::PlanHttpRequest> req = json::DecodePlanRequest(*j);
@@ -143,6 +144,7 @@ ApiResponse HandlePlan(std::string_view body) {
   Result<PriceCatalog> prices = PriceCatalog::BuiltIn();
   if (!prices.ok()) return ErrorResponse(prices.error());
   const Date today = json::TodayUtc();
+  req->request.budget = work;
   Result<PlanResult> plan = Plan(req->request, GpuCatalog::BuiltIn(), *prices, today);
   if (!plan.ok()) return ErrorResponse(plan.error());
   // An infeasible plan is an answer, not an error: 200 with feasible: false, the reason and the way out.

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "capplan/error.h"
+#include "capplan/work_budget.h"
 
 namespace capplan::server {
 
@@ -27,10 +28,12 @@ ApiResponse HandleHealth();                       // GET /api/health
 ApiResponse HandleModels();                       // GET /api/models
 ApiResponse HandleGpus();                         // GET /api/gpus
 ApiResponse HandleModel(std::string_view body);   // POST /api/model
-ApiResponse HandleMemory(std::string_view body);    // POST /api/memory
-ApiResponse HandlePerf(std::string_view body);      // POST /api/perf
-ApiResponse HandleSimulate(std::string_view body);  // POST /api/simulate (bounded: json::kMaxSimulatedTokens)
-ApiResponse HandlePlan(std::string_view body);      // POST /api/plan
-ApiResponse HandleCost(std::string_view body);      // POST /api/cost (docs/cost.md)
+ApiResponse HandleMemory(std::string_view body);  // POST /api/memory
+ApiResponse HandlePerf(std::string_view body);    // POST /api/perf
+/// POST /api/simulate and /api/plan. `budget` (may be null) bounds the work while it runs: cost, deadline, the
+/// client leaving (capplan/work_budget.h); an exhausted budget is a 413 naming the limit.
+ApiResponse HandleSimulate(std::string_view body, WorkBudget* budget = nullptr);
+ApiResponse HandlePlan(std::string_view body, WorkBudget* budget = nullptr);
+ApiResponse HandleCost(std::string_view body);  // POST /api/cost (docs/cost.md)
 
 }  // namespace capplan::server

@@ -23,7 +23,8 @@ TEST(PerfRoute, AnswersWithThePerfKeysOfTheCli) {
 TEST(PerfRoute, DenseOfTotalSizePredictsLessThanTheMoe) {
   // The UI's "count active parameters" toggle: ignore_active sizes the model as dense at its total size.
   const char* moe = R"({"model": {"preset": "mixtral-8x7b"}, "gpu": "h100", "gpus": 2, "batch": 4})";
-  const char* dense = R"({"model": {"preset": "mixtral-8x7b", "ignore_active": true}, "gpu": "h100", "gpus": 2, "batch": 4})";
+  const char* dense =
+      R"({"model": {"preset": "mixtral-8x7b", "ignore_active": true}, "gpu": "h100", "gpus": 2, "batch": 4})";
   ApiResponse a = HandlePerf(moe), b = HandlePerf(dense);
   ASSERT_EQ(a.status, 200) << a.body.dump();
   ASSERT_EQ(b.status, 200) << b.body.dump();
@@ -42,7 +43,8 @@ TEST(PerfRoute, BadInputIsA4xxNamingTheField) {
   ApiResponse malformed = HandlePerf("{\"model\": ");
   EXPECT_EQ(malformed.status, 400);
   EXPECT_EQ(malformed.body["error"]["code"], "parse_error");
-  ApiResponse no_fit = HandlePerf(R"({"model": {"preset": "llama-4-scout"}, "gpu": "h100", "gpus": 1, "weights": "bf16"})");
+  ApiResponse no_fit =
+      HandlePerf(R"({"model": {"preset": "llama-4-scout"}, "gpu": "h100", "gpus": 1, "weights": "bf16"})");
   EXPECT_EQ(no_fit.status, 422);
   EXPECT_NE(no_fit.body["error"]["message"].get<std::string>().find("does not fit"), std::string::npos);
 }
@@ -64,6 +66,30 @@ TEST(SimulateRoute, SweepFindsTheHighestRateMeetingTheTargets) {
   EXPECT_TRUE(r.body["found"].get<bool>());
   EXPECT_GT(r.body["max_rate_per_second"].get<double>(), 0);
   EXPECT_GE(r.body["points"].size(), 2u);
+}
+
+// Issue 17: a client that disconnected did not stop its work. The budget's probe reports it gone; the simulation
+// stops while running (the probe is polled every 256 steps) with the reason.
+TEST(SimulateRoute, AGoneClientStopsTheSimulationWhileItRuns) {
+  int polls = 0;
+  WorkBudget budget(int64_t{1} << 40, WorkBudget::Clock::now(), std::chrono::hours(1),
+                    [&polls] { return ++polls > 3; });
+  ApiResponse r = HandleSimulate(R"({"model": {"preset": "llama-3.1-8b"}, "gpu": "h100", "rate": 50, "input": 2000,
+                                     "output": 2000, "requests": 20000})",
+                                 &budget);
+  EXPECT_EQ(r.status, 413);
+  EXPECT_EQ(r.body["error"]["message"], "request: cancelled, the client disconnected");
+  EXPECT_EQ(polls, 4);
+  // Stopped after 4 polls x 256 steps of at most 256 sequences each, not the ~4e7 of the whole run.
+  EXPECT_LT(budget.spent(), 4 * 256 * 256);
+}
+
+TEST(PlanRoute, AnExhaustedBudgetIsTheAnswerNotAPlanOfFailedSimulations) {
+  WorkBudget budget(1000, WorkBudget::Clock::now(), std::chrono::hours(1));
+  ApiResponse r =
+      HandlePlan(R"({"model": {"preset": "llama-3.1-8b"}, "gpus_allowed": ["h100"], "finalists": 2})", &budget);
+  EXPECT_EQ(r.status, 413) << r.body.dump();
+  EXPECT_NE(r.body["error"]["message"].get<std::string>().find("more work than the limit of 1000"), std::string::npos);
 }
 
 TEST(SimulateRoute, WorkOverTheLimitIsRefusedWithTheLimit) {
