@@ -50,17 +50,21 @@ TEST(ParseSweepsCsv, AMissingColumnIsNamed) {
 
 TEST(BuiltInSweeps, EveryPublishedRowParses) { EXPECT_EQ(BuiltInSweeps().size(), 2369u); }
 
-TEST(ExpressSweeps, AttentionDpAndDisaggregatedRowsAreGapsWithTheirReason) {
+TEST(ExpressSweeps, AttentionDpRowsAreExpressedAndDisaggregatedRowsAreGapsWithTheirReason) {
   const auto cases = ExpressSweeps(BuiltInSweeps());
   int adp = 0, disagg = 0, expressed = 0;
   for (const auto& c : cases) {
     if (c.expressible) ++expressed;
     if (c.row->mode == "disagg") {
       ++disagg;
-      EXPECT_EQ(c.reason, "attention-DP / disaggregated layout: not expressible yet");
+      EXPECT_EQ(c.reason, "disaggregated layout: not validated per row yet (hand-checked rows in docs/scale.md)");
     } else if (c.row->agg.attention_dp.value_or(1) > 1) {
       ++adp;
-      EXPECT_FALSE(c.expressible);
+      // Expressed with the attention-DP layout unless capplan predicts the layout does not fit.
+      EXPECT_TRUE(c.expressible || c.reason.find("does not fit") != std::string::npos) << c.reason;
+      if (c.expressible) {
+        EXPECT_EQ(c.deployment.parallel.dp_attention, c.row->agg.attention_dp.value_or(1));
+      }
     }
   }
   EXPECT_EQ(disagg, 234);
