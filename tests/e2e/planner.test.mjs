@@ -417,7 +417,7 @@ test('a provider filter on the cost table', async () => {
 });
 
 test('the minimum viable configurations, with $/month', async (t) => {
-  const probe = await fetch(`${base}/api/fit`, { method: 'POST', body: JSON.stringify({ model: { preset: 'llama-4-scout' } }) });
+  const probe = await fetch(`${base}/api/fit`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ model: { preset: 'llama-4-scout' } }) });
   if (probe.status === 404) {
     // Without the route the page says so in its place (and this test cannot check the table).
     const { page } = await openPlanner();
