@@ -10,8 +10,11 @@ namespace {
 Deployment ScoutOn4H100() {
   const ModelSpec m = *LoadPreset("llama-4-scout");
   const GpuSpec g = *GpuCatalog::BuiltIn().Find("h100-sxm");
-  Deployment d{.gpu = g, .parallel = {.tp = 4, .ep = 4}, .weights = UniformWeightPrecision(DType::kBF16),
-               .kv_dtype = DType::kBF16, .engine = DefaultEngineProfile(Engine::kVllm)};
+  Deployment d{.gpu = g,
+               .parallel = {.tp = 4, .ep = 4},
+               .weights = UniformWeightPrecision(DType::kBF16),
+               .kv_dtype = DType::kBF16,
+               .engine = DefaultEngineProfile(Engine::kVllm)};
   return d;
 }
 

@@ -14,9 +14,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view body(reinterpret_cast<const char*>(data) + 1, size - 1);
   capplan::server::ApiResponse r;
   switch (data[0] % 3) {
-    case 0: r = capplan::server::HandleModel(body); break;
-    case 1: r = capplan::server::HandleMemory(body); break;
-    default: r = capplan::server::HandlePerf(body); break;
+    case 0:
+      r = capplan::server::HandleModel(body);
+      break;
+    case 1:
+      r = capplan::server::HandleMemory(body);
+      break;
+    default:
+      r = capplan::server::HandlePerf(body);
+      break;
   }
   (void)capplan::server::ResponseText(r);  // the text the server sends
   return 0;

@@ -26,12 +26,24 @@ struct Error {
   std::string message;  // complete sentence for a user: "config.json: num_key_value_heads=3 does not divide ..."
   std::string field;    // the field or flag at fault, "" when none
 
-  static Error InvalidArgument(std::string msg, std::string field = "") { return {ErrorCode::kInvalidArgument, std::move(msg), std::move(field)}; }
-  static Error Parse(std::string msg, std::string field = "") { return {ErrorCode::kParse, std::move(msg), std::move(field)}; }
-  static Error NotFound(std::string msg, std::string field = "") { return {ErrorCode::kNotFound, std::move(msg), std::move(field)}; }
-  static Error Unsupported(std::string msg, std::string field = "") { return {ErrorCode::kUnsupported, std::move(msg), std::move(field)}; }
-  static Error Infeasible(std::string msg, std::string field = "") { return {ErrorCode::kInfeasible, std::move(msg), std::move(field)}; }
-  static Error ResourceLimit(std::string msg, std::string field = "") { return {ErrorCode::kResourceLimit, std::move(msg), std::move(field)}; }
+  static Error InvalidArgument(std::string msg, std::string field = "") {
+    return {ErrorCode::kInvalidArgument, std::move(msg), std::move(field)};
+  }
+  static Error Parse(std::string msg, std::string field = "") {
+    return {ErrorCode::kParse, std::move(msg), std::move(field)};
+  }
+  static Error NotFound(std::string msg, std::string field = "") {
+    return {ErrorCode::kNotFound, std::move(msg), std::move(field)};
+  }
+  static Error Unsupported(std::string msg, std::string field = "") {
+    return {ErrorCode::kUnsupported, std::move(msg), std::move(field)};
+  }
+  static Error Infeasible(std::string msg, std::string field = "") {
+    return {ErrorCode::kInfeasible, std::move(msg), std::move(field)};
+  }
+  static Error ResourceLimit(std::string msg, std::string field = "") {
+    return {ErrorCode::kResourceLimit, std::move(msg), std::move(field)};
+  }
 };
 
 /// Short stable name of a code, used as the API's error.code ("invalid_argument", ...).
@@ -41,18 +53,30 @@ const char* ErrorCodeName(ErrorCode code);
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}          // NOLINT: implicit by design
-  Result(Error error) : v_(std::move(error)) {}      // NOLINT
+  Result(T value) : v_(std::move(value)) {}      // NOLINT: implicit by design
+  Result(Error error) : v_(std::move(error)) {}  // NOLINT
   bool ok() const { return std::holds_alternative<T>(v_); }
   explicit operator bool() const { return ok(); }
-  const T& value() const& { assert(ok()); return std::get<T>(v_); }
-  T& value() & { assert(ok()); return std::get<T>(v_); }
-  T&& value() && { assert(ok()); return std::get<T>(std::move(v_)); }
+  const T& value() const& {
+    assert(ok());
+    return std::get<T>(v_);
+  }
+  T& value() & {
+    assert(ok());
+    return std::get<T>(v_);
+  }
+  T&& value() && {
+    assert(ok());
+    return std::get<T>(std::move(v_));
+  }
   const T& operator*() const& { return value(); }
   T& operator*() & { return value(); }
   const T* operator->() const { return &value(); }
   T* operator->() { return &value(); }
-  const Error& error() const { assert(!ok()); return std::get<Error>(v_); }
+  const Error& error() const {
+    assert(!ok());
+    return std::get<Error>(v_);
+  }
 
  private:
   std::variant<T, Error> v_;
@@ -72,8 +96,8 @@ using Status = Result<Ok>;
   auto tmp = (expr);                                  \
   if (!tmp.ok()) return tmp.error();                  \
   lhs = std::move(tmp).value()
-#define CAPPLAN_RETURN_IF_ERROR(expr)            \
-  do {                                           \
-    auto _st = (expr);                           \
-    if (!_st.ok()) return _st.error();           \
+#define CAPPLAN_RETURN_IF_ERROR(expr)  \
+  do {                                 \
+    auto _st = (expr);                 \
+    if (!_st.ok()) return _st.error(); \
   } while (0)

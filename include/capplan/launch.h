@@ -45,9 +45,9 @@ struct LaunchRequest {
 
 struct LaunchCommand {
   Engine engine = Engine::kVllm;
-  std::string command;        // one shell line
-  std::string options_file;   // TensorRT-LLM's --extra_llm_api_options YAML (empty for other engines)
-  std::string checkpoint;     // the repository the command serves
+  std::string command;             // one shell line
+  std::string options_file;        // TensorRT-LLM's --extra_llm_api_options YAML (empty for other engines)
+  std::string checkpoint;          // the repository the command serves
   std::vector<std::string> notes;  // what the user must do or know before it starts (quantize first, ...)
 };
 

@@ -42,20 +42,20 @@ inline constexpr int64_t kMaxPlanTokensPerRequest = int64_t{1} << 27;  // 134M: 
 
 struct PlanRequest {
   ModelSpec model;
-  std::string preset;                  // for API prices and the launch command; "" for a file
-  std::string hf_id;                   // for the launch command
+  std::string preset;  // for API prices and the launch command; "" for a file
+  std::string hf_id;   // for the launch command
   int64_t input_tokens = 1000;
   int64_t output_tokens = 500;
-  double rate_per_second = 15;         // request arrival rate (Poisson)
+  double rate_per_second = 15;  // request arrival rate (Poisson)
   Seconds slo_ttft_p95{1.0};
   Seconds slo_tpot_p95{0.050};
   std::vector<std::string> gpus_allowed;  // catalog ids or aliases; empty = every GPU with a price
-  QuoteFilter price_filter;            // providers, pricing kinds
+  QuoteFilter price_filter;               // providers, pricing kinds
   Engine engine = Engine::kVllm;
   std::vector<int> gpus_per_replica = {1, 2, 4, 8, 16};
   int max_replicas = 256;
-  int finalists = 4;                   // candidates confirmed with the simulator (0 = analytic only)
-  int64_t sim_requests = 2000;         // requests per confirming simulation
+  int finalists = 4;            // candidates confirmed with the simulator (0 = analytic only)
+  int64_t sim_requests = 2000;  // requests per confirming simulation
   uint64_t seed = 1;
   // Pricing beyond on-demand (docs/cost.md). `own` set: every GPU is priced by owning it (OwnCostPerGpuHour);
   // price_filter.kinds selects the other tiers.
@@ -72,33 +72,33 @@ struct LatencyPercentiles {
 };
 
 struct CandidateLatency {
-  bool simulated = false;              // false: analytic estimate (p50 = p95 = p99 = the mean)
+  bool simulated = false;  // false: analytic estimate (p50 = p95 = p99 = the mean)
   LatencyPercentiles ttft, tpot, e2e;
-  int64_t simulated_requests = 0;      // requests the confirming simulation ran (sized to a step budget)
+  int64_t simulated_requests = 0;  // requests the confirming simulation ran (sized to a step budget)
 };
 
 struct Candidate {
-  Deployment deployment;               // deployment.parallel.replicas = replicas needed
-  MemoryBudget memory;                 // per GPU, at input + output context
-  int concurrency_per_replica = 0;     // sequences running at the workload's rate (analytic)
-  int slo_concurrency = 0;             // the largest concurrency whose step meets the TPOT target
-  double replica_capacity_rps = 0;     // requests/s one replica sustains under the SLOs
-  double output_tokens_per_second = 0; // served at the workload's rate, all replicas
+  Deployment deployment;                         // deployment.parallel.replicas = replicas needed
+  MemoryBudget memory;                           // per GPU, at input + output context
+  int concurrency_per_replica = 0;               // sequences running at the workload's rate (analytic)
+  int slo_concurrency = 0;                       // the largest concurrency whose step meets the TPOT target
+  double replica_capacity_rps = 0;               // requests/s one replica sustains under the SLOs
+  double output_tokens_per_second = 0;           // served at the workload's rate, all replicas
   double capacity_output_tokens_per_second = 0;  // at full SLO capacity, all replicas
   CandidateLatency latency;
-  GpuQuote quote;                      // cheapest provider for all the GPUs
-  DeploymentCost cost;                 // at the SLO capacity (what the GPUs can serve)
-  Dollars usd_per_month;               // 24x7
+  GpuQuote quote;         // cheapest provider for all the GPUs
+  DeploymentCost cost;    // at the SLO capacity (what the GPUs can serve)
+  Dollars usd_per_month;  // 24x7
   bool meets_slo = false;
-  std::string note;                    // e.g. "simulated p95 TPOT 52 ms > 50 ms with 3 replicas; added one"
+  std::string note;  // e.g. "simulated p95 TPOT 52 ms > 50 ms with 3 replicas; added one"
 };
 
 struct PlanResult {
-  std::vector<Candidate> candidates;   // feasible, cheapest first; [0] is the recommendation
-  std::vector<size_t> pareto;          // indices on the front of $/month against p95 E2E
-  int evaluated = 0;                   // configurations looked at
-  int fitting = 0;                     // of which fit in memory
-  double tokens_per_month = 0;         // the workload's volume (input + output, 730 h)
+  std::vector<Candidate> candidates;  // feasible, cheapest first; [0] is the recommendation
+  std::vector<size_t> pareto;         // indices on the front of $/month against p95 E2E
+  int evaluated = 0;                  // configurations looked at
+  int fitting = 0;                    // of which fit in memory
+  double tokens_per_month = 0;        // the workload's volume (input + output, 730 h)
   ApiPriceMatch api_match;
   std::vector<ApiComparison> api_comparison;  // against the recommendation (cost.h)
   std::vector<Staleness> api_staleness;       // per api_comparison row, judged on `today`
@@ -131,6 +131,5 @@ double MonthlyTokensFromRate(double rate_per_second, int64_t input_tokens, int64
 /// rate) predicted by the simulator over the roofline model: `requests` requests per row, same seed.
 std::vector<ValidationPoint> ValidateOnline(const std::vector<MeasurementRow>& rows,
                                             const std::vector<PerfCalibration>& calibrations, int64_t requests = 1000);
-
 
 }  // namespace capplan

@@ -62,7 +62,7 @@ struct SimLimits {
   int64_t max_requests = 2'000'000;
   int64_t max_steps = 200'000'000;
   int64_t max_time_series_points = 1'000'000;
-  int64_t max_replicas = 4096;  // each replica is a scheduler with its own queues
+  int64_t max_replicas = 4096;   // each replica is a scheduler with its own queues
   WorkBudget* budget = nullptr;  // charged every step (the server's per-request cost, deadline and cancellation)
 };
 

@@ -11,13 +11,13 @@ namespace capplan {
 
 /// One engine step of one replica: chunks of prefill and single-token decodes together.
 struct BatchShape {
-  int prefill_sequences = 0;        // sequences with a prefill chunk in this step
-  int64_t prefill_tokens = 0;       // new prompt tokens processed this step (sum of chunk lengths)
+  int prefill_sequences = 0;          // sequences with a prefill chunk in this step
+  int64_t prefill_tokens = 0;         // new prompt tokens processed this step (sum of chunk lengths)
   int64_t prefill_cached_tokens = 0;  // sum over chunks of the tokens already in KV before the chunk
   /// Query-key pairs of the prefill chunks' causal attention: sum over chunks of
   /// len * (cached + (len + 1) / 2). Lets the model price attention without the chunk list.
   double prefill_attention_pairs = 0;
-  int decode_sequences = 0;         // sequences producing one token this step
+  int decode_sequences = 0;           // sequences producing one token this step
   int64_t decode_context_tokens = 0;  // sum of the decode sequences' context lengths (KV they read)
   int64_t TotalTokens() const { return prefill_tokens + decode_sequences; }
 };

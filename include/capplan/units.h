@@ -15,9 +15,18 @@ template <class Tag>
 struct Quantity {
   double v = 0;
   constexpr auto operator<=>(const Quantity&) const = default;
-  constexpr Quantity& operator+=(Quantity o) { v += o.v; return *this; }
-  constexpr Quantity& operator-=(Quantity o) { v -= o.v; return *this; }
-  constexpr Quantity& operator*=(double k) { v *= k; return *this; }
+  constexpr Quantity& operator+=(Quantity o) {
+    v += o.v;
+    return *this;
+  }
+  constexpr Quantity& operator-=(Quantity o) {
+    v -= o.v;
+    return *this;
+  }
+  constexpr Quantity& operator*=(double k) {
+    v *= k;
+    return *this;
+  }
   friend constexpr Quantity operator+(Quantity a, Quantity b) { return {a.v + b.v}; }
   friend constexpr Quantity operator-(Quantity a, Quantity b) { return {a.v - b.v}; }
   friend constexpr Quantity operator*(Quantity a, double k) { return {a.v * k}; }
@@ -51,8 +60,8 @@ constexpr Seconds Milliseconds(double n) { return {n * 1e-3}; }
 constexpr double ToGiB(Bytes b) { return b.v / (1024.0 * 1024.0 * 1024.0); }
 
 // One formatter per unit: every output prints "203.0 GiB", "12.3 ms", "989 TFLOP/s" the same way.
-std::string FormatBytes(Bytes b);          // B, KiB, MiB, GiB or TiB with 1 decimal (binary units)
-std::string FormatSeconds(Seconds s);      // us, ms or s with 3 significant digits
+std::string FormatBytes(Bytes b);            // B, KiB, MiB, GiB or TiB with 1 decimal (binary units)
+std::string FormatSeconds(Seconds s);        // us, ms or s with 3 significant digits
 std::string FormatBandwidth(BytesPerSec r);  // GB/s or TB/s (decimal, as datasheets)
 std::string FormatFlopRate(FlopsPerSec r);   // TFLOP/s or PFLOP/s
 std::string FormatCount(double n);           // 109.0B, 17.2M, 5.1K

@@ -49,8 +49,10 @@ std::string WeightFormatName(const WeightPrecision& w) {
   switch (t) {
     case DType::kBF16:
     case DType::kFP16:
-    case DType::kFP32: return "bf16";
-    default: return std::string(DTypeName(t));
+    case DType::kFP32:
+      return "bf16";
+    default:
+      return std::string(DTypeName(t));
   }
 }
 

@@ -1,7 +1,8 @@
 // Launch-command dispatch and the checkpoint resolution every engine's writer shares.
+#include "capplan/launch.h"
+
 #include <fmt/format.h>
 
-#include "capplan/launch.h"
 #include "engine/writers.h"
 
 namespace capplan {
@@ -72,9 +73,15 @@ Result<LaunchCommand> WriteLaunchCommandFor(Engine engine, const LaunchRequest& 
   LaunchCommand out;
   out.engine = engine;
   switch (engine) {
-    case Engine::kVllm: engine_detail::WriteVllm(req, out); break;
-    case Engine::kSglang: engine_detail::WriteSglang(req, out); break;
-    case Engine::kTrtllm: engine_detail::WriteTrtllm(req, out); break;
+    case Engine::kVllm:
+      engine_detail::WriteVllm(req, out);
+      break;
+    case Engine::kSglang:
+      engine_detail::WriteSglang(req, out);
+      break;
+    case Engine::kTrtllm:
+      engine_detail::WriteTrtllm(req, out);
+      break;
   }
   if (req.deployment.parallel.replicas > 1)
     out.notes.push_back(fmt::format("run {} such replicas (one command each, on their own GPUs) behind a load balancer",

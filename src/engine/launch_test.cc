@@ -1,9 +1,9 @@
 // Launch commands: the checkpoint each format is served from, each engine's flags, and the notes that say what a
 // user must do before a command starts what it describes (issue 16: an NVFP4 plan printed the BF16 repository).
+#include "capplan/launch.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-
-#include "capplan/launch.h"
 
 namespace capplan {
 namespace {
@@ -21,8 +21,8 @@ Deployment Deploy(Engine e, WeightPrecision w, int tp, int ep = 1) {
 }
 
 LaunchCommand Write(Engine e, const std::string& hf, WeightPrecision w, int tp = 4, int ep = 1) {
-  auto c = WriteLaunchCommand({.hf_id = hf, .deployment = Deploy(e, w, tp, ep), .max_model_len = 2048,
-                               .max_num_seqs = 64});
+  auto c =
+      WriteLaunchCommand({.hf_id = hf, .deployment = Deploy(e, w, tp, ep), .max_model_len = 2048, .max_num_seqs = 64});
   EXPECT_TRUE(c.ok()) << (c.ok() ? "" : c.error().message);
   return c.ok() ? *c : LaunchCommand{};
 }
@@ -94,8 +94,10 @@ TEST(Launch, EachEngineUsesItsOwnMemoryFractionAndFlags) {
 }
 
 TEST(Launch, WriteForAnotherEngineTakesThatEnginesProfile) {
-  LaunchRequest r{.hf_id = kScout, .deployment = Deploy(Engine::kVllm, UniformWeightPrecision(DType::kBF16), 4),
-                  .max_model_len = 4096, .max_num_seqs = 8};
+  LaunchRequest r{.hf_id = kScout,
+                  .deployment = Deploy(Engine::kVllm, UniformWeightPrecision(DType::kBF16), 4),
+                  .max_model_len = 4096,
+                  .max_num_seqs = 8};
   auto s = WriteLaunchCommandFor(Engine::kSglang, r);
   ASSERT_TRUE(s.ok());
   EXPECT_EQ(s->engine, Engine::kSglang);
@@ -159,8 +161,10 @@ TEST(Launch, AttentionDataParallelFlagsPerEngine) {
 }
 
 TEST(Launch, BadBoundsNameTheField) {
-  LaunchRequest r{.hf_id = kScout, .deployment = Deploy(Engine::kVllm, UniformWeightPrecision(DType::kBF16), 1),
-                  .max_model_len = 0, .max_num_seqs = 1};
+  LaunchRequest r{.hf_id = kScout,
+                  .deployment = Deploy(Engine::kVllm, UniformWeightPrecision(DType::kBF16), 1),
+                  .max_model_len = 0,
+                  .max_num_seqs = 1};
   auto c = WriteLaunchCommand(r);
   ASSERT_FALSE(c.ok());
   EXPECT_EQ(c.error().field, "max_model_len");

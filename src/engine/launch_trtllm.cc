@@ -16,8 +16,7 @@ void WriteTrtllm(const LaunchRequest& r, LaunchCommand& out) {
   // With attention DP (enable_attention_dp in the options file) --tp_size counts every GPU of a stage and
   // max_batch_size is per rank.
   const int dp = std::max(1, d.parallel.dp_attention);
-  std::string s =
-      fmt::format("trtllm-serve {} --backend pytorch --tp_size {}", c.repo, d.parallel.GpusPerStage());
+  std::string s = fmt::format("trtllm-serve {} --backend pytorch --tp_size {}", c.repo, d.parallel.GpusPerStage());
   if (d.parallel.pp > 1) s += fmt::format(" --pp_size {}", d.parallel.pp);
   if (d.parallel.ep > 1) s += fmt::format(" --ep_size {}", d.parallel.ep);
   const int per_rank = (r.max_num_seqs + dp - 1) / dp;
@@ -32,9 +31,10 @@ void WriteTrtllm(const LaunchRequest& r, LaunchCommand& out) {
   yml += fmt::format("cuda_graph_config:\n  enable_padding: true\n  max_batch_size: {}\n", per_rank);
   if (dp > 1) yml += "enable_attention_dp: true\n";
   if (d.parallel.eplb_redundant > 0)
-    out.notes.push_back(fmt::format("the plan assumes {} redundant experts per MoE layer (EPLB): set TensorRT-LLM's "
-                                    "MoE load balancer (moe_config.load_balancer) to that many slots",
-                                    d.parallel.eplb_redundant));
+    out.notes.push_back(
+        fmt::format("the plan assumes {} redundant experts per MoE layer (EPLB): set TensorRT-LLM's "
+                    "MoE load balancer (moe_config.load_balancer) to that many slots",
+                    d.parallel.eplb_redundant));
   out.options_file = yml;
 }
 

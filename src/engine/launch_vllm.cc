@@ -26,9 +26,10 @@ void WriteVllm(const LaunchRequest& r, LaunchCommand& out) {
           d.parallel.GpusPerStage(), d.parallel.ep));
   }
   if (d.parallel.eplb_redundant > 0)
-    out.notes.push_back(fmt::format("the plan assumes {} redundant experts per MoE layer (EPLB): turn on vLLM's "
-                                    "--enable-eplb with that many redundant experts (its EPLB config)",
-                                    d.parallel.eplb_redundant));
+    out.notes.push_back(
+        fmt::format("the plan assumes {} redundant experts per MoE layer (EPLB): turn on vLLM's "
+                    "--enable-eplb with that many redundant experts (its EPLB config)",
+                    d.parallel.eplb_redundant));
   s += fmt::format(" --max-model-len {} --max-num-seqs {}", r.max_model_len, (r.max_num_seqs + dp - 1) / dp);
   if (d.kv_dtype == DType::kFP8) s += " --kv-cache-dtype fp8";
   if (c.online_fp8) s += " --quantization fp8";

@@ -81,8 +81,15 @@ TEST(SimpleMode, InconsistentInputsAreNamed) {
 TEST(SimpleMode, LargeExpertsLeaveTheHiddenSizeToTheRestOfTheActiveParameters) {
   // 200B total, 17B active, 16 experts top-1 over 48 layers: each expert holds (200 - 17)B / (48 x 15) = 254M,
   // so one active expert per layer is 12.2B of the 17B; the hidden size comes from the remaining 4.8B.
-  SimpleModelInput in{.total_params = 200e9, .active_params = 17e9, .num_layers = 48, .num_kv_heads = 8,
-                      .head_dim = 128, .num_experts = 16, .experts_per_token = 1, .hidden_size = {}, .vocab_size = {}};
+  SimpleModelInput in{.total_params = 200e9,
+                      .active_params = 17e9,
+                      .num_layers = 48,
+                      .num_kv_heads = 8,
+                      .head_dim = 128,
+                      .num_experts = 16,
+                      .experts_per_token = 1,
+                      .hidden_size = {},
+                      .vocab_size = {}};
   auto m = BuildSimpleModel(in);
   ASSERT_TRUE(m.ok()) << m.error().message;
   EXPECT_NEAR(static_cast<double>(TotalParams(*m)), 200e9, 48.0 * 15);
@@ -92,8 +99,15 @@ TEST(SimpleMode, LargeExpertsLeaveTheHiddenSizeToTheRestOfTheActiveParameters) {
 
 TEST(SimpleMode, ActiveExpertsBeyondTheActiveTotalIsAnError) {
   // 1T total, 17B active, 16 experts top-1 over 48 layers: one expert is 1.36B, 48 of them 65B > 17B.
-  SimpleModelInput in{.total_params = 1e12, .active_params = 17e9, .num_layers = 48, .num_kv_heads = 8,
-                      .head_dim = 128, .num_experts = 16, .experts_per_token = 1, .hidden_size = {}, .vocab_size = {}};
+  SimpleModelInput in{.total_params = 1e12,
+                      .active_params = 17e9,
+                      .num_layers = 48,
+                      .num_kv_heads = 8,
+                      .head_dim = 128,
+                      .num_experts = 16,
+                      .experts_per_token = 1,
+                      .hidden_size = {},
+                      .vocab_size = {}};
   auto m = BuildSimpleModel(in);
   ASSERT_FALSE(m.ok());
   EXPECT_EQ(m.error().field, "active_params");

@@ -49,12 +49,18 @@ Seconds AllReduceTime(Bytes bytes, int n, BytesPerSec link, const PerfCalibratio
 
 std::string_view BoundName(Bound b) {
   switch (b) {
-    case Bound::kWeightsRead: return "weights read";
-    case Bound::kKvRead: return "KV read";
-    case Bound::kGemmEfficiency: return "GEMM efficiency";
-    case Bound::kCompute: return "compute";
-    case Bound::kCommunication: return "communication";
-    case Bound::kOverhead: return "launch/host overhead";
+    case Bound::kWeightsRead:
+      return "weights read";
+    case Bound::kKvRead:
+      return "KV read";
+    case Bound::kGemmEfficiency:
+      return "GEMM efficiency";
+    case Bound::kCompute:
+      return "compute";
+    case Bound::kCommunication:
+      return "communication";
+    case Bound::kOverhead:
+      return "launch/host overhead";
   }
   return "weights read";
 }

@@ -73,7 +73,8 @@ TEST(Calibration, BuiltInFileParsesAndHasADefault) {
 TEST(Calibration, ErrorsNameTheFileAndField) {
   auto bad = ParseCalibration(R"({"calibrations": [{"family": "hopper", "hbm_efficiency": 1.3}]})", "cal.json");
   ASSERT_FALSE(bad.ok());
-  EXPECT_EQ(bad.error().message, "cal.json: calibrations[0].hbm_efficiency is a fraction of peak and must be at most 1");
+  EXPECT_EQ(bad.error().message,
+            "cal.json: calibrations[0].hbm_efficiency is a fraction of peak and must be at most 1");
   auto neg = ParseCalibration(R"({"calibrations": [{"family": "x", "step_overhead_seconds": -1}]})", "cal.json");
   ASSERT_FALSE(neg.ok());
   EXPECT_EQ(neg.error().message, "cal.json: calibrations[0].step_overhead_seconds must be a non-negative number");

@@ -210,7 +210,7 @@ Result<PerfPrediction> PredictPerformance(const ModelSpec& m, const Deployment& 
   }
   concurrency = std::max(1, concurrency);
   p.max_load = SteadyStateWithLimit(model, concurrency, limit, q.input_tokens, q.output_tokens,
-                                  d.engine.max_num_batched_tokens * std::max(1, d.parallel.dp_attention), replicas);
+                                    d.engine.max_num_batched_tokens * std::max(1, d.parallel.dp_attention), replicas);
 
   for (int b = 1;; b *= 2) {
     const int batch = std::min(b, concurrency);

@@ -124,7 +124,8 @@ StepBreakdown RooflineStepTimeModel::Breakdown(const BatchShape& s) const {
   const double stage_tokens = static_cast<double>(s.TotalTokens());
   const double tokens = stage_tokens * share;
   const double seqs = (s.decode_sequences + s.prefill_sequences) * share;
-  const double mean_ctx = s.decode_sequences > 0 ? static_cast<double>(s.decode_context_tokens) / s.decode_sequences : 0;
+  const double mean_ctx =
+      s.decode_sequences > 0 ? static_cast<double>(s.decode_context_tokens) / s.decode_sequences : 0;
 
   // KV geometry: GQA heads split across TP ranks, replicated when TP exceeds them; MLA's latent is
   // replicated on every rank (one latent per token, not per head).
@@ -193,9 +194,8 @@ StepBreakdown RooflineStepTimeModel::Breakdown(const BatchShape& s) const {
       add({Flops{2.0 * tokens * w}, Bytes{w * linear_b}, linear_peak * dense_eff, linear_full});
     }
     if (layer.is_moe()) {
-      const ExpertLoad load =
-          BusiestRankExpertLoad(layer.num_experts, layer.experts_per_token, ep, stage_tokens,
-                                EplbSkew(c.routing_skew, d.parallel));
+      const ExpertLoad load = BusiestRankExpertLoad(layer.num_experts, layer.experts_per_token, ep, stage_tokens,
+                                                    EplbSkew(c.routing_skew, d.parallel));
       const double w = static_cast<double>(layer.expert_params) / etp;
       const double tokens_per_expert = load.distinct_experts > 0 ? load.assignments / load.distinct_experts : 0;
       // Grouped-GEMM efficiency follows the rows each expert's GEMM gets (tokens per expert), with its own

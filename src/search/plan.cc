@@ -1,10 +1,10 @@
 // Plan(): enumerate, screen analytically, price, confirm the cheapest with the simulator.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <set>
-
-#include <fmt/format.h>
 
 #include "capplan/search.h"
 
@@ -82,9 +82,13 @@ Seconds PrefillWaitP95(double rate, Seconds prefill) {
 int ConcurrencyAtRate(const RooflineStepTimeModel& model, double rate, const PlanRequest& r, int cap) {
   double n = 1;
   for (int i = 0; i < 30; ++i) {
-    const Seconds step = SteadyState(model, std::max(1, static_cast<int>(std::ceil(n))), r.input_tokens, r.output_tokens).step;
+    const Seconds step =
+        SteadyState(model, std::max(1, static_cast<int>(std::ceil(n))), r.input_tokens, r.output_tokens).step;
     const double next = std::max(1.0, rate * r.output_tokens * step.v);
-    if (std::fabs(next - n) < 0.5) { n = next; break; }
+    if (std::fabs(next - n) < 0.5) {
+      n = next;
+      break;
+    }
     n = std::min<double>(next, cap);
   }
   return std::clamp(static_cast<int>(std::ceil(n)), 1, cap);
@@ -122,7 +126,8 @@ int64_t SimRequestsFor(const Candidate& c, const PlanRequest& r) {
   const double tpot = std::max(1e-6, c.latency.tpot.p95.v);
   // Per request, per replica: its own prefill chunks, and decode steps for the time it adds to the run
   // (1 / rate seconds), bounded by its own output length when it runs alone.
-  const double decode_steps = std::min<double>(static_cast<double>(r.output_tokens), replicas / r.rate_per_second / tpot);
+  const double decode_steps =
+      std::min<double>(static_cast<double>(r.output_tokens), replicas / r.rate_per_second / tpot);
   const double steps_per_request = prefill_steps + std::max(1.0, decode_steps);
   const auto fit = static_cast<int64_t>(kSimStepBudget / steps_per_request);
   return std::clamp<int64_t>(fit, std::min(kMinSimRequests, r.sim_requests), r.sim_requests);
@@ -165,8 +170,9 @@ void Confirm(Candidate& c, const ModelSpec& m, const PlanRequest& r, const Price
                               c.note.empty() ? "" : "; ", requests, r.sim_requests);
       return;
     }
-    c.note += fmt::format("{}simulated p95 TTFT {} / TPOT {} with {} replica(s) missed a target; ", c.note.empty() ? "" : "",
-                          FormatSeconds(sm.ttft.p95), FormatSeconds(sm.tpot.p95), cfg.replicas);
+    c.note +=
+        fmt::format("{}simulated p95 TTFT {} / TPOT {} with {} replica(s) missed a target; ", c.note.empty() ? "" : "",
+                    FormatSeconds(sm.ttft.p95), FormatSeconds(sm.tpot.p95), cfg.replicas);
     if (c.deployment.parallel.replicas >= r.max_replicas) break;
     c.deployment.parallel.replicas += 1;
     if (!Price(c, prices, r).ok()) break;
@@ -187,7 +193,8 @@ Status CheckPlanLimits(const PlanRequest& r) {
     return Error::InvalidArgument("--sim-requests must be at least 1", "sim_requests");
   if (r.sim_requests > kMaxPlanSimRequests) return over("sim-requests", r.sim_requests, kMaxPlanSimRequests);
   // Not flags: PlanRequest fields, named as such.
-  if (r.max_replicas < 1) return Error::InvalidArgument("plan request: max_replicas must be at least 1", "max_replicas");
+  if (r.max_replicas < 1)
+    return Error::InvalidArgument("plan request: max_replicas must be at least 1", "max_replicas");
   if (r.max_replicas > kMaxPlanReplicas)
     return Error::ResourceLimit(
         fmt::format("plan request: max_replicas={} exceeds the limit of {}", r.max_replicas, kMaxPlanReplicas),
@@ -212,15 +219,14 @@ SchedulerConfig SchedulerFor(const Deployment& d, const MemoryBudget& b, int max
   SchedulerConfig s;
   s.max_num_seqs = std::max(1, max_num_seqs);
   // Each attention-DP rank has its own token budget; the simulator runs the ranks as one scheduler.
-  s.max_num_batched_tokens = static_cast<int64_t>(d.engine.max_num_batched_tokens) * std::max(1, d.parallel.dp_attention);
+  s.max_num_batched_tokens =
+      static_cast<int64_t>(d.engine.max_num_batched_tokens) * std::max(1, d.parallel.dp_attention);
   s.kv_capacity_tokens = ReplicaKvTokens(b);
   s.kv_block_tokens = d.engine.kv_block_tokens;
   return s;
 }
 
-int64_t PlanMaxModelLen(const PlanRequest& r) {
-  return ((r.input_tokens + r.output_tokens + 1023) / 1024) * 1024;
-}
+int64_t PlanMaxModelLen(const PlanRequest& r) { return ((r.input_tokens + r.output_tokens + 1023) / 1024) * 1024; }
 
 double MonthlyTokensFromRate(double rate_per_second, int64_t input_tokens, int64_t output_tokens) {
   return rate_per_second * static_cast<double>(input_tokens + output_tokens) * 3600.0 * kHoursPerMonth;
@@ -236,8 +242,10 @@ Result<PlanResult> Plan(const PlanRequest& r, const GpuCatalog& gpus, const Pric
   if (r.output_tokens < 1) return Error::InvalidArgument("--output must be at least 1 token", "output");
   if (!(r.rate_per_second > 0) || !std::isfinite(r.rate_per_second))
     return Error::InvalidArgument("--rate must be a positive number of requests per second", "rate");
-  if (!(r.slo_ttft_p95.v > 0)) return Error::InvalidArgument("--slo-ttft-p95 must be positive (seconds)", "slo_ttft_p95");
-  if (!(r.slo_tpot_p95.v > 0)) return Error::InvalidArgument("--slo-tpot-p95 must be positive (seconds)", "slo_tpot_p95");
+  if (!(r.slo_ttft_p95.v > 0))
+    return Error::InvalidArgument("--slo-ttft-p95 must be positive (seconds)", "slo_ttft_p95");
+  if (!(r.slo_tpot_p95.v > 0))
+    return Error::InvalidArgument("--slo-tpot-p95 must be positive (seconds)", "slo_tpot_p95");
   CAPPLAN_RETURN_IF_ERROR(CheckPlanLimits(r));
   CAPPLAN_RETURN_IF_ERROR(prices.CheckProviders(r.price_filter.providers));
   if (!(r.cached_input_fraction >= 0 && r.cached_input_fraction <= 1))
@@ -252,8 +260,8 @@ Result<PlanResult> Plan(const PlanRequest& r, const GpuCatalog& gpus, const Pric
     }
   } else {
     for (const auto& g : gpus.All()) {
-      const bool priced = r.own ? OwnCostPerGpuHour(g.id, prices, *r.own).ok()
-                                : !prices.QuoteGpus(g.id, 1, r.price_filter).empty();
+      const bool priced =
+          r.own ? OwnCostPerGpuHour(g.id, prices, *r.own).ok() : !prices.QuoteGpus(g.id, 1, r.price_filter).empty();
       if (priced) types.push_back(g);
     }
   }
@@ -282,8 +290,12 @@ Result<PlanResult> Plan(const PlanRequest& r, const GpuCatalog& gpus, const Pric
     if (r.budget) CAPPLAN_RETURN_IF_ERROR(r.budget->Charge(1));  // the deadline and the client, between options
     ++out.evaluated;
     Candidate c;
-    c.deployment = {.gpu = o.gpu, .parallel = o.layout, .weights = o.weights, .kv_dtype = o.kv,
-                    .engine = DefaultEngineProfile(r.engine), .max_model_len = PlanMaxModelLen(r)};
+    c.deployment = {.gpu = o.gpu,
+                    .parallel = o.layout,
+                    .weights = o.weights,
+                    .kv_dtype = o.kv,
+                    .engine = DefaultEngineProfile(r.engine),
+                    .max_model_len = PlanMaxModelLen(r)};
     auto budget = ComputeMemoryBudget(r.model, c.deployment, BudgetQuery{.context = context, .batch = 1});
     if (!budget.ok() || !budget->fits) continue;
     ++out.fitting;
@@ -291,12 +303,19 @@ Result<PlanResult> Plan(const PlanRequest& r, const GpuCatalog& gpus, const Pric
     const PerfCalibration cal = CalibrationFor(c.deployment);
     const RooflineStepTimeModel model(r.model, c.deployment, cal);
     const int cap = std::max(1, std::min(budget->max_concurrent_sequences, EngineMaxBatch(c.deployment, cal)));
-    const std::string name = fmt::format("{} x{} {}", o.gpu.id, o.gpus, DTypeName(o.weights.linear.value_or(o.weights.base)));
+    const std::string name =
+        fmt::format("{} x{} {}", o.gpu.id, o.gpus, DTypeName(o.weights.linear.value_or(o.weights.base)));
 
     const Seconds prefill = PrefillTime(model, r.input_tokens);
-    if (prefill < best_prefill) { best_prefill = prefill; best_prefill_config = name; }
+    if (prefill < best_prefill) {
+      best_prefill = prefill;
+      best_prefill_config = name;
+    }
     const Seconds step1 = SteadyState(model, 1, r.input_tokens, r.output_tokens).step;
-    if (step1 < best_tpot) { best_tpot = step1; best_tpot_config = name; }
+    if (step1 < best_tpot) {
+      best_tpot = step1;
+      best_tpot_config = name;
+    }
     if (prefill > r.slo_ttft_p95 * kTtftScreenMargin) continue;
     const Seconds tpot_target = r.slo_tpot_p95 * kTpotScreenMargin;
     if (step1 > tpot_target) continue;
@@ -305,14 +324,17 @@ Result<PlanResult> Plan(const PlanRequest& r, const GpuCatalog& gpus, const Pric
     int lo = 1, hi = cap;
     while (lo < hi) {
       const int mid = lo + (hi - lo + 1) / 2;
-      if (SteadyState(model, mid, r.input_tokens, r.output_tokens).step <= tpot_target) lo = mid;
-      else hi = mid - 1;
+      if (SteadyState(model, mid, r.input_tokens, r.output_tokens).step <= tpot_target)
+        lo = mid;
+      else
+        hi = mid - 1;
     }
     c.slo_concurrency = lo;
     // The launch command bounds the running batch to what the targets allow; the budget then
     // reports the warnings of the deployment as it will really run.
     c.deployment.max_num_seqs = (lo + c.deployment.parallel.dp_attention - 1) / c.deployment.parallel.dp_attention;
-    if (auto bounded = ComputeMemoryBudget(r.model, c.deployment, BudgetQuery{.context = context, .batch = lo}); bounded.ok())
+    if (auto bounded = ComputeMemoryBudget(r.model, c.deployment, BudgetQuery{.context = context, .batch = lo});
+        bounded.ok())
       c.memory = *bounded;
     const MaxLoad at_slo = SteadyState(model, lo, r.input_tokens, r.output_tokens);
     c.replica_capacity_rps = at_slo.requests_per_second;
@@ -403,8 +425,9 @@ Result<PlanResult> Plan(const PlanRequest& r, const GpuCatalog& gpus, const Pric
       out.suggestions.push_back("drop --providers, or give a price with --gpu-price GPU=USD_PER_GPU_HOUR");
     } else if (out.fitting == 0) {
       const Bytes w = WeightBytesOf(r.model, NativeWeightPrecision(r.model)).Total();
-      out.infeasible_reason = fmt::format("{} ({} of weights at its own precision) fits on none of the allowed GPUs with up to {} GPUs per replica",
-                                          r.model.name, FormatBytes(w), r.gpus_per_replica.back());
+      out.infeasible_reason = fmt::format(
+          "{} ({} of weights at its own precision) fits on none of the allowed GPUs with up to {} GPUs per replica",
+          r.model.name, FormatBytes(w), r.gpus_per_replica.back());
       out.suggestions.push_back("allow GPUs with more memory (e.g. --gpus-allowed h200,b200,mi300x)");
       out.suggestions.push_back("or a lower precision (FP8 halves BF16 weights; NVFP4 on Blackwell quarters them)");
     } else if (!unpriced.empty() && out.evaluated > 0 && best_tpot <= r.slo_tpot_p95 * kTpotScreenMargin &&
@@ -422,11 +445,13 @@ Result<PlanResult> Plan(const PlanRequest& r, const GpuCatalog& gpus, const Pric
       out.suggestions.push_back("shorter outputs or faster GPUs raise what one replica serves");
     } else {
       out.infeasible_reason = fmt::format(
-          "no configuration meets p95 TTFT {} and p95 TPOT {}: the fastest decode step is {} ({}), the fastest prefill of {} tokens {} ({})",
+          "no configuration meets p95 TTFT {} and p95 TPOT {}: the fastest decode step is {} ({}), the fastest prefill "
+          "of {} tokens {} ({})",
           FormatSeconds(r.slo_ttft_p95), FormatSeconds(r.slo_tpot_p95), FormatSeconds(best_tpot), best_tpot_config,
           r.input_tokens, FormatSeconds(best_prefill), best_prefill_config);
       if (best_tpot > r.slo_tpot_p95 * kTpotScreenMargin)
-        out.suggestions.push_back(fmt::format("relax --slo-tpot-p95 to at least {:.3f} s", best_tpot.v / kTpotScreenMargin * 1.1));
+        out.suggestions.push_back(
+            fmt::format("relax --slo-tpot-p95 to at least {:.3f} s", best_tpot.v / kTpotScreenMargin * 1.1));
       if (best_prefill > r.slo_ttft_p95 * kTtftScreenMargin)
         out.suggestions.push_back(fmt::format("relax --slo-ttft-p95 to at least {:.3f} s, or shorten the prompts",
                                               best_prefill.v / kTtftScreenMargin * 1.1));

@@ -63,7 +63,8 @@ TEST(Plan, MoreTrafficNeedsMoreReplicasOrGpus) {
   auto b = Plan(high, GpuCatalog::BuiltIn(), *prices, kToday);
   ASSERT_TRUE(a.ok() && b.ok());
   ASSERT_TRUE(a->feasible() && b->feasible());
-  EXPECT_GT(b->candidates.front().deployment.parallel.TotalGpus(), a->candidates.front().deployment.parallel.TotalGpus());
+  EXPECT_GT(b->candidates.front().deployment.parallel.TotalGpus(),
+            a->candidates.front().deployment.parallel.TotalGpus());
   EXPECT_GT(b->candidates.front().usd_per_month, a->candidates.front().usd_per_month);
 }
 
@@ -77,7 +78,8 @@ TEST(Plan, ModelTooLargeForTheAllowedGpusIsInfeasibleWithAWayOut) {
   auto plan = Plan(r, GpuCatalog::BuiltIn(), *prices, kToday);
   ASSERT_TRUE(plan.ok());
   EXPECT_FALSE(plan->feasible());
-  EXPECT_NE(plan->infeasible_reason.find("fits on none of the allowed GPUs"), std::string::npos) << plan->infeasible_reason;
+  EXPECT_NE(plan->infeasible_reason.find("fits on none of the allowed GPUs"), std::string::npos)
+      << plan->infeasible_reason;
   EXPECT_FALSE(plan->suggestions.empty());
 }
 
@@ -128,7 +130,8 @@ TEST(Plan, MillionTokenPromptsRecommendTheCheapestConfirmedCandidate) {
   EXPECT_GE(best.latency.simulated_requests, 100);
   EXPECT_GT(best.replica_capacity_rps, 0.0);
   for (const Candidate& c : plan->candidates)
-    EXPECT_GE(c.usd_per_month.v, best.usd_per_month.v) << c.deployment.gpu.id << " x" << c.deployment.parallel.TotalGpus();
+    EXPECT_GE(c.usd_per_month.v, best.usd_per_month.v)
+        << c.deployment.gpu.id << " x" << c.deployment.parallel.TotalGpus();
 }
 
 }  // namespace

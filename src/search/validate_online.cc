@@ -45,10 +45,14 @@ std::vector<ValidationPoint> ValidateOnline(const std::vector<MeasurementRow>& r
     auto res = Simulate(cfg, w, model);
     if (!res.ok()) continue;
     const SimMetrics& s = res->metrics;
-    if (row.metric == "ttft_mean") p.predicted = s.ttft.mean.v;
-    else if (row.metric == "itl_mean") p.predicted = s.itl.mean.v;
-    else if (row.metric == "output_throughput_total") p.predicted = s.throughput.output_tokens_per_second;
-    else continue;
+    if (row.metric == "ttft_mean")
+      p.predicted = s.ttft.mean.v;
+    else if (row.metric == "itl_mean")
+      p.predicted = s.itl.mean.v;
+    else if (row.metric == "output_throughput_total")
+      p.predicted = s.throughput.output_tokens_per_second;
+    else
+      continue;
     p.error_pct = (p.predicted - p.expressed.measured) / p.expressed.measured * 100.0;
     p.concurrency = static_cast<int>(s.batch_size.mean + 0.5);
     p.concurrency_limit = "simulated";

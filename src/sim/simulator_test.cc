@@ -268,7 +268,8 @@ TEST(Simulate, RefusesWorkKnownToPassTheLimitsBeforeRunning) {
   auto replicas = Simulate(c, Fixed(1, 0, 1, 1), kConstant);
   ASSERT_FALSE(replicas.ok());
   EXPECT_EQ(replicas.error().code, ErrorCode::kResourceLimit);
-  EXPECT_EQ(replicas.error().message, "SimConfig: replicas=1000000 over the limit of 4096 (SimConfig.limits.max_replicas)");
+  EXPECT_EQ(replicas.error().message,
+            "SimConfig: replicas=1000000 over the limit of 4096 (SimConfig.limits.max_replicas)");
 }
 
 TEST(Simulate, HugeTokenCountsAreRefusedWithoutOverflow) {

@@ -16,7 +16,11 @@ Result<CsvTable> ParseCsv(std::string_view text, std::string_view source_name) {
   std::string field;
   bool in_quotes = false, field_started = false;
   int line = 1, record_line = 1;
-  auto end_field = [&] { record.push_back(std::move(field)); field.clear(); field_started = false; };
+  auto end_field = [&] {
+    record.push_back(std::move(field));
+    field.clear();
+    field_started = false;
+  };
   auto end_record = [&] {
     end_field();
     const bool blank = record.size() == 1 && record[0].find_first_not_of(" \t") == std::string::npos;
@@ -30,8 +34,11 @@ Result<CsvTable> ParseCsv(std::string_view text, std::string_view source_name) {
     const char ch = text[i];
     if (in_quotes) {
       if (ch == '"') {
-        if (i + 1 < text.size() && text[i + 1] == '"') { field += '"'; ++i; }
-        else in_quotes = false;
+        if (i + 1 < text.size() && text[i + 1] == '"') {
+          field += '"';
+          ++i;
+        } else
+          in_quotes = false;
       } else {
         if (ch == '\n') ++line;
         field += ch;
@@ -47,11 +54,21 @@ Result<CsvTable> ParseCsv(std::string_view text, std::string_view source_name) {
       record_line = line;
       continue;
     }
-    if (ch == '"' && !field_started && field.empty()) { in_quotes = true; field_started = true; }
-    else if (ch == ',') end_field();
-    else if (ch == '\r') continue;
-    else if (ch == '\n') { end_record(); ++line; record_line = line; }
-    else { field += ch; field_started = true; }
+    if (ch == '"' && !field_started && field.empty()) {
+      in_quotes = true;
+      field_started = true;
+    } else if (ch == ',')
+      end_field();
+    else if (ch == '\r')
+      continue;
+    else if (ch == '\n') {
+      end_record();
+      ++line;
+      record_line = line;
+    } else {
+      field += ch;
+      field_started = true;
+    }
   }
   if (in_quotes) return Error::Parse(src + ":" + std::to_string(record_line) + ": unterminated quote");
   if (!field.empty() || !record.empty()) end_record();

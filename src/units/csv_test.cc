@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "capplan/csv.h"
+
+#include <gtest/gtest.h>
 
 namespace capplan {
 namespace {

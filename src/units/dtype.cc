@@ -8,28 +8,42 @@ namespace capplan {
 
 double BytesPerElement(DType t) {
   switch (t) {
-    case DType::kFP32: return 4.0;
+    case DType::kFP32:
+      return 4.0;
     case DType::kBF16:
-    case DType::kFP16: return 2.0;
+    case DType::kFP16:
+      return 2.0;
     case DType::kFP8:
-    case DType::kINT8: return 1.0;
-    case DType::kINT4: return 0.5 + 2.0 / 128.0;   // fp16 scale per group of 128
-    case DType::kMXFP4: return 0.5 + 1.0 / 32.0;   // E8M0 scale per block of 32
-    case DType::kNVFP4: return 0.5 + 1.0 / 16.0;   // FP8 scale per block of 16
+    case DType::kINT8:
+      return 1.0;
+    case DType::kINT4:
+      return 0.5 + 2.0 / 128.0;  // fp16 scale per group of 128
+    case DType::kMXFP4:
+      return 0.5 + 1.0 / 32.0;  // E8M0 scale per block of 32
+    case DType::kNVFP4:
+      return 0.5 + 1.0 / 16.0;  // FP8 scale per block of 16
   }
   return 2.0;
 }
 
 std::string_view DTypeName(DType t) {
   switch (t) {
-    case DType::kFP32: return "fp32";
-    case DType::kBF16: return "bf16";
-    case DType::kFP16: return "fp16";
-    case DType::kFP8: return "fp8";
-    case DType::kINT8: return "int8";
-    case DType::kINT4: return "int4";
-    case DType::kMXFP4: return "mxfp4";
-    case DType::kNVFP4: return "nvfp4";
+    case DType::kFP32:
+      return "fp32";
+    case DType::kBF16:
+      return "bf16";
+    case DType::kFP16:
+      return "fp16";
+    case DType::kFP8:
+      return "fp8";
+    case DType::kINT8:
+      return "int8";
+    case DType::kINT4:
+      return "int4";
+    case DType::kMXFP4:
+      return "mxfp4";
+    case DType::kNVFP4:
+      return "nvfp4";
   }
   return "bf16";
 }

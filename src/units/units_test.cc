@@ -1,7 +1,8 @@
+#include "capplan/units.h"
+
 #include <gtest/gtest.h>
 
 #include "capplan/dtype.h"
-#include "capplan/units.h"
 
 namespace capplan {
 namespace {

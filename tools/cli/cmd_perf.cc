@@ -9,9 +9,9 @@
 #include "default_deployment.h"
 #include "deployment_flags.h"
 #include "disagg_flags.h"
-#include "spec_flags.h"
 #include "encode_results.h"
 #include "error_band_text.h"
+#include "spec_flags.h"
 
 namespace capplan::cli {
 namespace {

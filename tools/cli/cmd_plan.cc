@@ -24,7 +24,7 @@ namespace {
 
 struct PlanOptions {
   std::string model = "llama-4-scout";
-  std::optional<double> rate;             // default 15 when neither --rate nor --monthly-tokens
+  std::optional<double> rate;  // default 15 when neither --rate nor --monthly-tokens
   std::optional<double> monthly_tokens;
   int64_t input = 1000;
   int64_t output = 500;
@@ -88,12 +88,14 @@ void PrintFleet(const TrafficProfile& p, const FleetResult& f, const Candidate& 
   fmt::print("\nA DAY OF TRAFFIC ({})\n", p.description);
   const Parallelism& cp = c.deployment.parallel;
   fmt::print(
-      "  cheapest fleet that follows the hours: replicas of {} x {} ({}, weights {}, KV {}), priced at {} {}/GPU-hour;\n"
+      "  cheapest fleet that follows the hours: replicas of {} x {} ({}, weights {}, KV {}), priced at {} "
+      "{}/GPU-hour;\n"
       "  the recommendation above, sized for the peak and run 24x7, costs {}/month\n",
       cp.tp * cp.pp, c.deployment.gpu.id, LayoutName(Parallelism{.tp = cp.tp, .ep = cp.ep, .pp = cp.pp}),
       json::PrecisionName(c.deployment.weights), DTypeName(c.deployment.kv_dtype), c.quote.row.provider,
       FormatDollars(Dollars{c.quote.usd_per_gpu_hour.v}), FormatDollars(best.usd_per_month));
-  fmt::print("  replicas each hour needs (capacity {:.2f} req/s per replica, used to 90%):\n  ", c.replica_capacity_rps);
+  fmt::print("  replicas each hour needs (capacity {:.2f} req/s per replica, used to 90%):\n  ",
+             c.replica_capacity_rps);
   for (int h = 0; h < 24; ++h) fmt::print("{:02d}h:{:<3}", h, f.replicas_needed[h]);
   fmt::print("\n  {:<12} {:>9} {:>14} {:>14} {:>16}\n", "fleet", "replicas", "GPU-hours/day", "$/month",
              "SLO attainment");
@@ -135,15 +137,16 @@ std::string CostLine(const Candidate& c) {
                      FormatDollars(c.cost.usd_per_million_output_tokens));
 }
 
-std::string Plural(int64_t n, std::string_view noun) {
-  return fmt::format("{} {}{}", n, noun, n == 1 ? "" : "s");
-}
+std::string Plural(int64_t n, std::string_view noun) { return fmt::format("{} {}{}", n, noun, n == 1 ? "" : "s"); }
 
 std::string_view EngineLabel(Engine e) {
   switch (e) {
-    case Engine::kVllm: return "vLLM";
-    case Engine::kSglang: return "SGLang";
-    case Engine::kTrtllm: return "TensorRT-LLM";
+    case Engine::kVllm:
+      return "vLLM";
+    case Engine::kSglang:
+      return "SGLang";
+    case Engine::kTrtllm:
+      return "TensorRT-LLM";
   }
   return "";
 }
@@ -164,10 +167,13 @@ int RunPlan(PlanOptions& o, const CLI::App& cmd) {
   r.hf_id = Hf(o, *m);
   r.input_tokens = o.input;
   r.output_tokens = o.output;
-  if (o.rate && o.monthly_tokens) return ReportError(Error::InvalidArgument("give --rate or --monthly-tokens, not both", "--rate"));
+  if (o.rate && o.monthly_tokens)
+    return ReportError(Error::InvalidArgument("give --rate or --monthly-tokens, not both", "--rate"));
   if (o.monthly_tokens) {
-    if (!(*o.monthly_tokens > 0)) return ReportError(Error::InvalidArgument("--monthly-tokens must be positive", "--monthly-tokens"));
-    if (o.input < 1 || o.output < 1) return ReportError(Error::InvalidArgument("--input and --output must be at least 1 token", "--input"));
+    if (!(*o.monthly_tokens > 0))
+      return ReportError(Error::InvalidArgument("--monthly-tokens must be positive", "--monthly-tokens"));
+    if (o.input < 1 || o.output < 1)
+      return ReportError(Error::InvalidArgument("--input and --output must be at least 1 token", "--input"));
     r.rate_per_second = RateFromMonthlyTokens(*o.monthly_tokens, o.input, o.output);
   } else {
     r.rate_per_second = o.rate.value_or(15.0);
@@ -190,8 +196,8 @@ int RunPlan(PlanOptions& o, const CLI::App& cmd) {
   std::optional<TrafficProfile> profile;
   if (o.traffic_profile) {
     if (o.rate || o.monthly_tokens)
-      return ReportError(Error::InvalidArgument("give --traffic-profile or --rate / --monthly-tokens, not both",
-                                                "--traffic-profile"));
+      return ReportError(
+          Error::InvalidArgument("give --traffic-profile or --rate / --monthly-tokens, not both", "--traffic-profile"));
     auto p = LoadTrafficProfile(*o.traffic_profile);
     if (!p.ok()) return ReportError(p.error());
     profile = *p;
@@ -203,14 +209,17 @@ int RunPlan(PlanOptions& o, const CLI::App& cmd) {
   const auto start = std::chrono::steady_clock::now();
   auto progress = [&](double f) {
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (tty && elapsed > 0.3) fmt::print(stderr, "\rsearching [{:<30}] {:3.0f}%", std::string(static_cast<size_t>(f * 30), '#'), f * 100);
+    if (tty && elapsed > 0.3)
+      fmt::print(stderr, "\rsearching [{:<30}] {:3.0f}%", std::string(static_cast<size_t>(f * 30), '#'), f * 100);
   };
   auto plan = Plan(r, GpuCatalog::BuiltIn(), *prices, *today, progress);
-  if (tty && std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() > 0.3) fmt::print(stderr, "\n");
+  if (tty && std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() > 0.3)
+    fmt::print(stderr, "\n");
   if (!plan.ok()) return ReportError(plan.error());
 
-  const bool is_default = cmd.count_all() == 0 || (cmd.get_option("model")->count() == 0 && !o.rate && !o.monthly_tokens &&
-                                                   cmd.get_option("--input")->count() == 0 && cmd.get_option("--output")->count() == 0);
+  const bool is_default =
+      cmd.count_all() == 0 || (cmd.get_option("model")->count() == 0 && !o.rate && !o.monthly_tokens &&
+                               cmd.get_option("--input")->count() == 0 && cmd.get_option("--output")->count() == 0);
   if (!plan->feasible()) {
     std::cerr << "capplan: infeasible: " << plan->infeasible_reason << "\n";
     for (const auto& s : plan->suggestions) std::cerr << "  to make it feasible: " << s << "\n";
@@ -219,19 +228,24 @@ int RunPlan(PlanOptions& o, const CLI::App& cmd) {
   }
   const Candidate& best = plan->candidates.front();
   const int64_t max_model_len = PlanMaxModelLen(r);
-  auto launch = WriteLaunchCommandsAllEngines(
-      {.hf_id = r.hf_id, .deployment = best.deployment, .max_model_len = max_model_len, .max_num_seqs = best.slo_concurrency});
+  auto launch = WriteLaunchCommandsAllEngines({.hf_id = r.hf_id,
+                                               .deployment = best.deployment,
+                                               .max_model_len = max_model_len,
+                                               .max_num_seqs = best.slo_concurrency});
   if (!launch.ok()) return ReportError(launch.error());
 
   if (o.csv) {
-    fmt::print("rank,gpu,gpu_count,replicas,tp,ep,pp,weights,kv,usd_per_month,usd_per_million_output_tokens,ttft_p95_s,tpot_p95_s,e2e_p95_s,simulated,provider,price_as_of\n");
+    fmt::print(
+        "rank,gpu,gpu_count,replicas,tp,ep,pp,weights,kv,usd_per_month,usd_per_million_output_tokens,ttft_p95_s,tpot_"
+        "p95_s,e2e_p95_s,simulated,provider,price_as_of\n");
     for (size_t i = 0; i < plan->candidates.size(); ++i) {
       const Candidate& c = plan->candidates[i];
       const Parallelism& p = c.deployment.parallel;
-      fmt::print("{},{},{},{},{},{},{},{},{},{:.2f},{:.4f},{:.4f},{:.4f},{:.4f},{},{},{}\n", i + 1, c.deployment.gpu.id, p.TotalGpus(),
-                 p.replicas, p.tp, p.ep, p.pp, json::PrecisionName(c.deployment.weights), DTypeName(c.deployment.kv_dtype),
-                 c.usd_per_month.v, c.cost.usd_per_million_output_tokens.v, c.latency.ttft.p95.v, c.latency.tpot.p95.v,
-                 c.latency.e2e.p95.v, c.latency.simulated, c.quote.row.provider, c.quote.row.as_of.text);
+      fmt::print("{},{},{},{},{},{},{},{},{},{:.2f},{:.4f},{:.4f},{:.4f},{:.4f},{},{},{}\n", i + 1, c.deployment.gpu.id,
+                 p.TotalGpus(), p.replicas, p.tp, p.ep, p.pp, json::PrecisionName(c.deployment.weights),
+                 DTypeName(c.deployment.kv_dtype), c.usd_per_month.v, c.cost.usd_per_million_output_tokens.v,
+                 c.latency.ttft.p95.v, c.latency.tpot.p95.v, c.latency.e2e.p95.v, c.latency.simulated,
+                 c.quote.row.provider, c.quote.row.as_of.text);
     }
     return 0;
   }
@@ -257,8 +271,8 @@ int RunPlan(PlanOptions& o, const CLI::App& cmd) {
     fleet = *f;
     // The APIs at the same daily traffic against the autoscaled fleet's bill (its capacity: the peak fleet's).
     const double ratio = static_cast<double>(r.input_tokens) / r.output_tokens;
-    const double capacity = TokensPerMonth24x7(fleet_of->replica_capacity_rps * r.output_tokens, ratio) *
-                            fleet->static_replicas;
+    const double capacity =
+        TokensPerMonth24x7(fleet_of->replica_capacity_rps * r.output_tokens, ratio) * fleet->static_replicas;
     fleet_apis = CompareWithApis(fleet->usd_per_month_autoscaled, capacity, plan->api_match.rows,
                                  plan->tokens_per_month, ratio, r.cached_input_fraction);
   }
@@ -287,14 +301,17 @@ int RunPlan(PlanOptions& o, const CLI::App& cmd) {
   fmt::print("capplan plan: {} ({}, {:.1f}B total / {:.1f}B active parameters)\n", o.model, r.hf_id,
              TotalParams(*m) / 1e9, ActiveParams(*m, true) / 1e9);
   if (is_default)
-    fmt::print("Default scenario (run `capplan plan --help` to change it): a chat workload of {} input + {} output tokens\n"
-               "per request at {} requests/s, targets p95 TTFT <= {} and p95 TPOT <= {}.\n",
-               o.input, o.output, r.rate_per_second, FormatSeconds(r.slo_ttft_p95), FormatSeconds(r.slo_tpot_p95));
+    fmt::print(
+        "Default scenario (run `capplan plan --help` to change it): a chat workload of {} input + {} output tokens\n"
+        "per request at {} requests/s, targets p95 TTFT <= {} and p95 TPOT <= {}.\n",
+        o.input, o.output, r.rate_per_second, FormatSeconds(r.slo_ttft_p95), FormatSeconds(r.slo_tpot_p95));
   else
-    fmt::print("Workload: {} input + {} output tokens per request at {:.2f} requests/s; targets p95 TTFT <= {}, p95 TPOT <= {}.\n",
-               o.input, o.output, r.rate_per_second, FormatSeconds(r.slo_ttft_p95), FormatSeconds(r.slo_tpot_p95));
-  fmt::print("Volume: {:.2f}B tokens a month (input + output, 730 hours). Prices judged on {}.\n\n", plan->tokens_per_month / 1e9,
-             FormatDate(*today));
+    fmt::print(
+        "Workload: {} input + {} output tokens per request at {:.2f} requests/s; targets p95 TTFT <= {}, p95 TPOT <= "
+        "{}.\n",
+        o.input, o.output, r.rate_per_second, FormatSeconds(r.slo_ttft_p95), FormatSeconds(r.slo_tpot_p95));
+  fmt::print("Volume: {:.2f}B tokens a month (input + output, 730 hours). Prices judged on {}.\n\n",
+             plan->tokens_per_month / 1e9, FormatDate(*today));
 
   fmt::print("RECOMMENDATION\n");
   fmt::print("  {} x {} ({}), weights {}, KV cache {}\n", bp.TotalGpus(), best.deployment.gpu.name, LayoutName(bp),
@@ -309,12 +326,15 @@ int RunPlan(PlanOptions& o, const CLI::App& cmd) {
              FormatBytes(best.memory.weights_total), FormatBytes(best.memory.kv_cache),
              FormatBytes(best.memory.activations + best.memory.overhead), FormatBytes(best.memory.capacity));
   fmt::print("  capacity    {:.3g} requests/s per replica under the targets ({} running), {:.0f} output tok/s in all\n",
-             best.replica_capacity_rps, Plural(best.slo_concurrency, "sequence"), best.capacity_output_tokens_per_second);
-  fmt::print("  latency     {}:\n", best.latency.simulated ? fmt::format("simulated, {} Poisson requests", best.latency.simulated_requests)
-                                                             : std::string("analytic estimate (not simulated)"));
+             best.replica_capacity_rps, Plural(best.slo_concurrency, "sequence"),
+             best.capacity_output_tokens_per_second);
+  fmt::print("  latency     {}:\n", best.latency.simulated
+                                        ? fmt::format("simulated, {} Poisson requests", best.latency.simulated_requests)
+                                        : std::string("analytic estimate (not simulated)"));
   fmt::print("              {:<6} {:>10} {:>10} {:>10}\n", "", "p50", "p95", "p99");
   for (auto [name, lp] : {std::pair{"TTFT", best.latency.ttft}, {"TPOT", best.latency.tpot}, {"E2E", best.latency.e2e}})
-    fmt::print("              {:<6} {:>10} {:>10} {:>10}\n", name, FormatSeconds(lp.p50), FormatSeconds(lp.p95), FormatSeconds(lp.p99));
+    fmt::print("              {:<6} {:>10} {:>10} {:>10}\n", name, FormatSeconds(lp.p50), FormatSeconds(lp.p95),
+               FormatSeconds(lp.p99));
   fmt::print("  why         the cheapest of {} configurations that fit ({} looked at) and meet both targets",
              plan->candidates.size(), plan->evaluated);
   fmt::print("{}.\n", best.latency.simulated ? ", confirmed by simulation" : "");
@@ -323,7 +343,8 @@ int RunPlan(PlanOptions& o, const CLI::App& cmd) {
 
   fmt::print("\nLAUNCH (bounds the worst case: max context and running sequences the budget assumed)\n");
   for (const LaunchCommand& c : *launch) {
-    fmt::print("  {}{}:\n    {}\n", EngineLabel(c.engine), c.engine == r.engine ? " (the engine planned for)" : "", c.command);
+    fmt::print("  {}{}:\n    {}\n", EngineLabel(c.engine), c.engine == r.engine ? " (the engine planned for)" : "",
+               c.command);
     if (!c.options_file.empty()) {
       fmt::print("    with capplan-llm-api.yml:\n");
       std::istringstream yml(c.options_file);
@@ -334,31 +355,37 @@ int RunPlan(PlanOptions& o, const CLI::App& cmd) {
   }
 
   fmt::print("\nCANDIDATES (cheapest first; * = on the cost / p95 E2E Pareto front)\n");
-  fmt::print("  {:>2} {:<14} {:>5} {:<26} {:<16} {:<5} {:>12} {:>9} {:>9} {:>9} {:<4} {}\n", "#", "GPU", "GPUs", "layout", "weights",
-             "KV", "$/month", "TTFTp95", "TPOTp95", "E2Ep95", "sim", "provider (price date)");
+  fmt::print("  {:>2} {:<14} {:>5} {:<26} {:<16} {:<5} {:>12} {:>9} {:>9} {:>9} {:<4} {}\n", "#", "GPU", "GPUs",
+             "layout", "weights", "KV", "$/month", "TTFTp95", "TPOTp95", "E2Ep95", "sim", "provider (price date)");
   for (size_t i = 0; i < plan->candidates.size() && static_cast<int>(i) < o.show; ++i) {
     const Candidate& c = plan->candidates[i];
     const bool front = std::find(plan->pareto.begin(), plan->pareto.end(), i) != plan->pareto.end();
-    fmt::print("  {:>2}{}{:<14} {:>5} {:<26} {:<16} {:<5} {:>12} {:>9} {:>9} {:>9} {:<4} {} ({})\n", i + 1, front ? "*" : " ",
-               c.deployment.gpu.id, c.deployment.parallel.TotalGpus(), LayoutName(c.deployment.parallel),
-               json::PrecisionName(c.deployment.weights), DTypeName(c.deployment.kv_dtype), FormatDollars(c.usd_per_month),
-               FormatSeconds(c.latency.ttft.p95), FormatSeconds(c.latency.tpot.p95), FormatSeconds(c.latency.e2e.p95),
-               c.latency.simulated ? "yes" : "no", c.quote.row.provider, DateLabel(c.quote.row.as_of, *today, o.prices.max_age_days));
+    fmt::print("  {:>2}{}{:<14} {:>5} {:<26} {:<16} {:<5} {:>12} {:>9} {:>9} {:>9} {:<4} {} ({})\n", i + 1,
+               front ? "*" : " ", c.deployment.gpu.id, c.deployment.parallel.TotalGpus(),
+               LayoutName(c.deployment.parallel), json::PrecisionName(c.deployment.weights),
+               DTypeName(c.deployment.kv_dtype), FormatDollars(c.usd_per_month), FormatSeconds(c.latency.ttft.p95),
+               FormatSeconds(c.latency.tpot.p95), FormatSeconds(c.latency.e2e.p95), c.latency.simulated ? "yes" : "no",
+               c.quote.row.provider, DateLabel(c.quote.row.as_of, *today, o.prices.max_age_days));
   }
   if (static_cast<int>(plan->candidates.size()) > o.show)
-    fmt::print("  ... {} more (--show N, --json or --csv for all)\n", plan->candidates.size() - static_cast<size_t>(o.show));
+    fmt::print("  ... {} more (--show N, --json or --csv for all)\n",
+               plan->candidates.size() - static_cast<size_t>(o.show));
 
   fmt::print("\nSERVERLESS APIs at your volume ({:.2f}B tokens/month)", plan->tokens_per_month / 1e9);
   if (!plan->api_match.exact && !plan->api_match.rows.empty())
-    fmt::print(": no API serves {}; nearest priced equivalent: {} ({})", o.model, plan->api_match.equivalent, plan->api_match.why);
+    fmt::print(": no API serves {}; nearest priced equivalent: {} ({})", o.model, plan->api_match.equivalent,
+               plan->api_match.why);
   fmt::print("\n");
   if (plan->api_comparison.empty()) fmt::print("  none priced: {}\n", plan->api_match.why);
   for (const auto& a : plan->api_comparison) {
     const bool cheaper = a.api_cheaper;
-    fmt::print("  {:<12} {:<40} ${:.3f} in / ${:.3f} out per M ({})  {:>12}/month  {}; self-hosting wins above {:.1f}B tokens/month\n",
-               a.price.provider, a.price.model_text.substr(0, 40), a.price.usd_per_million_input.v, a.price.usd_per_million_output.v,
-               DateLabel(a.price.as_of, *today, o.prices.max_age_days), FormatDollars(a.usd_per_month),
-               cheaper ? "cheaper than self-hosting" : "dearer than self-hosting", a.crossover_tokens_per_month / 1e9);
+    fmt::print(
+        "  {:<12} {:<40} ${:.3f} in / ${:.3f} out per M ({})  {:>12}/month  {}; self-hosting wins above {:.1f}B "
+        "tokens/month\n",
+        a.price.provider, a.price.model_text.substr(0, 40), a.price.usd_per_million_input.v,
+        a.price.usd_per_million_output.v, DateLabel(a.price.as_of, *today, o.prices.max_age_days),
+        FormatDollars(a.usd_per_month), cheaper ? "cheaper than self-hosting" : "dearer than self-hosting",
+        a.crossover_tokens_per_month / 1e9);
   }
   if (!plan->tiers.empty()) {
     fmt::print("\nTRAFFIC TIERS ($/month, self-hosting scaled by whole replicas of the recommendation)\n");
@@ -377,12 +404,15 @@ int RunPlan(PlanOptions& o, const CLI::App& cmd) {
     fmt::print("  the APIs at the day's {:.2f}B tokens a month against the autoscaled fleet's {}/month:",
                plan->tokens_per_month / 1e9, FormatDollars(fleet->usd_per_month_autoscaled));
     for (const ApiComparison& a : fleet_apis)
-      fmt::print(" {} {} ({});", a.price.provider, FormatDollars(a.usd_per_month), a.api_cheaper ? "cheaper" : "dearer");
+      fmt::print(" {} {} ({});", a.price.provider, FormatDollars(a.usd_per_month),
+                 a.api_cheaper ? "cheaper" : "dearer");
     fmt::print("\n");
   }
-  fmt::print("\nAssumptions: {} engine profile; {} prices; 730 hours a month; the roofline model calibrated to\n"
-             "published TensorRT-LLM measurements (docs/validation.md); latency from the serving simulator (docs/metrics.md).\n",
-             o.engine, PricingTierName(*tier));
+  fmt::print(
+      "\nAssumptions: {} engine profile; {} prices; 730 hours a month; the roofline model calibrated to\n"
+      "published TensorRT-LLM measurements (docs/validation.md); latency from the serving simulator "
+      "(docs/metrics.md).\n",
+      o.engine, PricingTierName(*tier));
   return 0;
 }
 
@@ -390,8 +420,9 @@ int RunPlan(PlanOptions& o, const CLI::App& cmd) {
 
 void RegisterPlan(CLI::App& app, int& exit_code) {
   auto opt = std::make_shared<PlanOptions>();
-  CLI::App* cmd = app.add_subcommand(
-      "plan", "The cheapest deployment that meets the latency targets, its cost and launch command (default: Llama 4 Scout chat)");
+  CLI::App* cmd = app.add_subcommand("plan",
+                                     "The cheapest deployment that meets the latency targets, its cost and launch "
+                                     "command (default: Llama 4 Scout chat)");
   cmd->add_option("model", opt->model, "preset name or path to a config.json")->capture_default_str();
   cmd->add_option("--rate", opt->rate, "request arrival rate, requests/s (default 15)");
   cmd->add_option("--monthly-tokens", opt->monthly_tokens, "monthly volume, input + output tokens (instead of --rate)");
@@ -399,9 +430,11 @@ void RegisterPlan(CLI::App& app, int& exit_code) {
   cmd->add_option("--output", opt->output, "output tokens per request")->capture_default_str();
   cmd->add_option("--slo-ttft-p95", opt->slo_ttft, "p95 time-to-first-token target, seconds")->capture_default_str();
   cmd->add_option("--slo-tpot-p95", opt->slo_tpot, "p95 time-per-output-token target, seconds")->capture_default_str();
-  cmd->add_option("--gpus-allowed", opt->gpus_allowed, "GPU ids or aliases to consider (comma-separated; default: all priced)")
+  cmd->add_option("--gpus-allowed", opt->gpus_allowed,
+                  "GPU ids or aliases to consider (comma-separated; default: all priced)")
       ->delimiter(',');
-  cmd->add_option("--providers", opt->providers, "providers to price with (comma-separated; default: all)")->delimiter(',');
+  cmd->add_option("--providers", opt->providers, "providers to price with (comma-separated; default: all)")
+      ->delimiter(',');
   cmd->add_option("--engine", opt->engine, "serving engine profile: vllm, sglang, trtllm")->capture_default_str();
   cmd->add_option("--hf-id", opt->hf_id,
                   "Hugging Face repository the launch commands serve (default: the preset's, or the config's "

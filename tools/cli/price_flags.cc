@@ -1,14 +1,12 @@
 #include "price_flags.h"
 
-#include "cli_util.h"
-#include "encode_results.h"
-
 #include <fmt/format.h>
 
 #include <chrono>
 #include <fstream>
 #include <sstream>
 
+#include "cli_util.h"
 #include "encode_results.h"
 
 namespace capplan::cli {

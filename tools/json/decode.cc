@@ -255,8 +255,8 @@ Result<PerfRequest> DecodePerfRequest(const nlohmann::json& body) {
 
 Result<SimulateRequest> DecodeSimulateRequest(const nlohmann::json& body) {
   CAPPLAN_RETURN_IF_ERROR(RejectUnknownFields(
-      body, {"model", "gpu", "gpus", "layout", "weights", "kv_dtype", "engine", "max_model_len", "max_num_seqs", "input",
-             "output", "rate", "requests", "seed", "sweep", "slo_ttft_p95_seconds", "slo_tpot_p95_seconds"}));
+      body, {"model", "gpu", "gpus", "layout", "weights", "kv_dtype", "engine", "max_model_len", "max_num_seqs",
+             "input", "output", "rate", "requests", "seed", "sweep", "slo_ttft_p95_seconds", "slo_tpot_p95_seconds"}));
   SimulateRequest r;
   CAPPLAN_ASSIGN_OR_RETURN(r.deployment, DecodeDeploymentFields(body));
   CAPPLAN_ASSIGN_OR_RETURN(r.input_tokens, IntOr(body, "input", 1000, 1, kMaxContextTokens));
@@ -280,17 +280,18 @@ Result<SimulateRequest> DecodeSimulateRequest(const nlohmann::json& body) {
                       (r.sweep ? kSweepSimulations : 1);
   if (work > kMaxSimulatedTokens)
     return Error::ResourceLimit(
-        fmt::format("{}: the simulation would process {:.3g} tokens, over the server's limit of {:.3g} (fewer requests, "
-                    "shorter requests, or no sweep)",
-                    kRequestSource, work, kMaxSimulatedTokens),
+        fmt::format(
+            "{}: the simulation would process {:.3g} tokens, over the server's limit of {:.3g} (fewer requests, "
+            "shorter requests, or no sweep)",
+            kRequestSource, work, kMaxSimulatedTokens),
         "requests");
   return r;
 }
 
 Result<PlanHttpRequest> DecodePlanRequest(const nlohmann::json& body) {
-  CAPPLAN_RETURN_IF_ERROR(RejectUnknownFields(
-      body, {"model", "input", "output", "rate", "monthly_tokens", "slo_ttft_p95_seconds", "slo_tpot_p95_seconds",
-             "gpus_allowed", "providers", "engine", "finalists"}));
+  CAPPLAN_RETURN_IF_ERROR(
+      RejectUnknownFields(body, {"model", "input", "output", "rate", "monthly_tokens", "slo_ttft_p95_seconds",
+                                 "slo_tpot_p95_seconds", "gpus_allowed", "providers", "engine", "finalists"}));
   PlanHttpRequest out;
   PlanRequest& r = out.request;
   CAPPLAN_RETURN_IF_ERROR(DecodeRequestModel(body, r.model, r.preset));
@@ -312,11 +313,14 @@ Result<PlanHttpRequest> DecodePlanRequest(const nlohmann::json& body) {
     auto it = body.find(list);
     if (it == body.end() || it->is_null()) continue;
     if (!it->is_array() || it->size() > 64)
-      return Error::InvalidArgument(fmt::format("{}: {} must be an array of at most 64 strings", kRequestSource, list), list);
+      return Error::InvalidArgument(fmt::format("{}: {} must be an array of at most 64 strings", kRequestSource, list),
+                                    list);
     for (const auto& v : *it) {
       if (!v.is_string())
-        return Error::InvalidArgument(fmt::format("{}: {} must hold strings, not {}", kRequestSource, list, DescribeType(v)), list);
-      (std::string_view(list) == "gpus_allowed" ? r.gpus_allowed : r.price_filter.providers).push_back(v.get<std::string>());
+        return Error::InvalidArgument(
+            fmt::format("{}: {} must hold strings, not {}", kRequestSource, list, DescribeType(v)), list);
+      (std::string_view(list) == "gpus_allowed" ? r.gpus_allowed : r.price_filter.providers)
+          .push_back(v.get<std::string>());
     }
   }
   CAPPLAN_ASSIGN_OR_RETURN(auto engine_name, OptionalString(body, "engine"));

@@ -11,13 +11,19 @@
 namespace capplan::json {
 namespace {
 
-nlohmann::json Percentiles(const LatencyPercentiles& p) { return {{"p50", p.p50.v}, {"p95", p.p95.v}, {"p99", p.p99.v}}; }
+nlohmann::json Percentiles(const LatencyPercentiles& p) {
+  return {{"p50", p.p50.v}, {"p95", p.p95.v}, {"p99", p.p99.v}};
+}
 
 nlohmann::json StepJson(const StepBreakdown& s) {
-  return {{"step_seconds", s.total.v},        {"compute_seconds", s.compute.v},
-          {"memory_seconds", s.memory.v},     {"communication_seconds", s.communication.v},
-          {"overhead_seconds", s.overhead.v}, {"bound", BoundName(s.bound)},
-          {"bytes_read_per_gpu", s.bytes_read.v}, {"flops_per_gpu", s.flops.v},
+  return {{"step_seconds", s.total.v},
+          {"compute_seconds", s.compute.v},
+          {"memory_seconds", s.memory.v},
+          {"communication_seconds", s.communication.v},
+          {"overhead_seconds", s.overhead.v},
+          {"bound", BoundName(s.bound)},
+          {"bytes_read_per_gpu", s.bytes_read.v},
+          {"flops_per_gpu", s.flops.v},
           {"distinct_experts_per_moe_layer", s.distinct_experts}};
 }
 
@@ -67,8 +73,11 @@ nlohmann::json EncodePerf(const ModelSpec& m, const Deployment& d, const PerfQue
                            {"moe_tokens_per_second", p.decode_tokens_per_second}};
   nlohmann::json curve = nlohmann::json::array();
   for (const auto& c : p.curve)
-    curve.push_back({{"batch", c.batch}, {"step_seconds", c.step.v}, {"tokens_per_second", c.tokens_per_second},
-                     {"bound", BoundName(c.bound)}, {"distinct_experts_per_moe_layer", c.distinct_experts}});
+    curve.push_back({{"batch", c.batch},
+                     {"step_seconds", c.step.v},
+                     {"tokens_per_second", c.tokens_per_second},
+                     {"bound", BoundName(c.bound)},
+                     {"distinct_experts_per_moe_layer", c.distinct_experts}});
   j["curve"] = curve;
   j["warnings"] = nlohmann::json::array();
   for (const auto& w : p.memory.warnings) j["warnings"].push_back({{"code", w.code}, {"message", w.message}});
@@ -76,7 +85,8 @@ nlohmann::json EncodePerf(const ModelSpec& m, const Deployment& d, const PerfQue
 }
 
 nlohmann::json EncodeLatency(const LatencySummary& l) {
-  return {{"mean", l.mean.v}, {"p50", l.p50.v}, {"p90", l.p90.v}, {"p95", l.p95.v}, {"p99", l.p99.v}, {"count", l.count}};
+  return {{"mean", l.mean.v}, {"p50", l.p50.v}, {"p90", l.p90.v},
+          {"p95", l.p95.v},   {"p99", l.p99.v}, {"count", l.count}};
 }
 
 nlohmann::json EncodeSimulation(const ModelSpec& m, const Deployment& d, const SimMetrics& s) {
@@ -94,7 +104,8 @@ nlohmann::json EncodeSimulation(const ModelSpec& m, const Deployment& d, const S
   j["goodput_requests_per_second"] = s.goodput_requests_per_second;
   j["kv_cache_utilization"] = {{"mean", s.kv_cache_utilization.mean}, {"max", s.kv_cache_utilization.max}};
   j["preemptions"] = s.preemptions;
-  j["batch_size"] = {{"mean", s.batch_size.mean}, {"p50", s.batch_size.p50}, {"p99", s.batch_size.p99}, {"max", s.batch_size.max}};
+  j["batch_size"] = {
+      {"mean", s.batch_size.mean}, {"p50", s.batch_size.p50}, {"p99", s.batch_size.p99}, {"max", s.batch_size.max}};
   j["steps"] = s.steps;
   return j;
 }
@@ -102,8 +113,10 @@ nlohmann::json EncodeSimulation(const ModelSpec& m, const Deployment& d, const S
 nlohmann::json EncodeLoadSweep(const LoadSweepResult& r) {
   nlohmann::json pts = nlohmann::json::array();
   for (const auto& p : r.points)
-    pts.push_back({{"rate_per_second", p.rate_per_second}, {"meets_targets", p.meets_targets},
-                   {"ttft_seconds", EncodeLatency(p.metrics.ttft)}, {"tpot_seconds", EncodeLatency(p.metrics.tpot)},
+    pts.push_back({{"rate_per_second", p.rate_per_second},
+                   {"meets_targets", p.meets_targets},
+                   {"ttft_seconds", EncodeLatency(p.metrics.ttft)},
+                   {"tpot_seconds", EncodeLatency(p.metrics.tpot)},
                    {"e2e_seconds", EncodeLatency(p.metrics.e2e)},
                    {"output_tokens_per_second", p.metrics.throughput.output_tokens_per_second}});
   return {{"found", r.found}, {"max_rate_per_second", r.max_rate_per_second}, {"points", pts}};
@@ -123,23 +136,32 @@ nlohmann::json EncodeCandidate(const Candidate& c) {
           {"replica_capacity_requests_per_second", c.replica_capacity_rps},
           {"capacity_output_tokens_per_second", c.capacity_output_tokens_per_second},
           {"output_tokens_per_second", c.output_tokens_per_second},
-          {"latency", {{"simulated", c.latency.simulated}, {"simulated_requests", c.latency.simulated_requests}, {"ttft_seconds", Percentiles(c.latency.ttft)},
-                       {"tpot_seconds", Percentiles(c.latency.tpot)}, {"e2e_seconds", Percentiles(c.latency.e2e)}}},
+          {"latency",
+           {{"simulated", c.latency.simulated},
+            {"simulated_requests", c.latency.simulated_requests},
+            {"ttft_seconds", Percentiles(c.latency.ttft)},
+            {"tpot_seconds", Percentiles(c.latency.tpot)},
+            {"e2e_seconds", Percentiles(c.latency.e2e)}}},
           {"provider", c.quote.row.provider},
           {"price_as_of", c.quote.row.as_of.text},
-          {"cost", {{"usd_per_gpu_hour", c.quote.usd_per_gpu_hour.v}, {"billed_gpus", c.quote.billed_gpus},
-                    {"usd_per_hour", c.cost.usd_per_hour.v}, {"usd_per_month", c.cost.usd_per_month_24x7.v},
-                    {"usd_per_million_output_tokens", c.cost.usd_per_million_output_tokens.v},
-                    {"usd_per_million_tokens_blended", c.cost.usd_per_million_tokens_blended.v}}},
-          {"memory", {{"weights_bytes_per_gpu", c.memory.weights_total.v}, {"kv_cache_bytes_per_gpu", c.memory.kv_cache.v},
-                      {"capacity_bytes_per_gpu", c.memory.capacity.v}}},
+          {"cost",
+           {{"usd_per_gpu_hour", c.quote.usd_per_gpu_hour.v},
+            {"billed_gpus", c.quote.billed_gpus},
+            {"usd_per_hour", c.cost.usd_per_hour.v},
+            {"usd_per_month", c.cost.usd_per_month_24x7.v},
+            {"usd_per_million_output_tokens", c.cost.usd_per_million_output_tokens.v},
+            {"usd_per_million_tokens_blended", c.cost.usd_per_million_tokens_blended.v}}},
+          {"memory",
+           {{"weights_bytes_per_gpu", c.memory.weights_total.v},
+            {"kv_cache_bytes_per_gpu", c.memory.kv_cache.v},
+            {"capacity_bytes_per_gpu", c.memory.capacity.v}}},
           {"note", c.note}};
 }
 
 nlohmann::json EncodePlan(const PlanRequest& r, const PlanResult& plan, Date today, bool default_scenario) {
   nlohmann::json j;
-  j["workload"] = {{"input_tokens", r.input_tokens}, {"output_tokens", r.output_tokens},
-                   {"rate_per_second", r.rate_per_second}, {"tokens_per_month", plan.tokens_per_month},
+  j["workload"] = {{"input_tokens", r.input_tokens},           {"output_tokens", r.output_tokens},
+                   {"rate_per_second", r.rate_per_second},     {"tokens_per_month", plan.tokens_per_month},
                    {"slo_ttft_p95_seconds", r.slo_ttft_p95.v}, {"slo_tpot_p95_seconds", r.slo_tpot_p95.v},
                    {"default_scenario", default_scenario}};
   j["model"] = r.model.name;
@@ -158,8 +180,10 @@ nlohmann::json EncodePlan(const PlanRequest& r, const PlanResult& plan, Date tod
   for (const auto& w : best.memory.warnings) rec["warnings"].push_back({{"code", w.code}, {"message", w.message}});
   const int64_t max_model_len = PlanMaxModelLen(r);
   const std::string hf_id = r.hf_id.empty() ? PresetRepository(r.preset) : r.hf_id;
-  auto launch = WriteLaunchCommandsAllEngines(
-      {.hf_id = hf_id, .deployment = best.deployment, .max_model_len = max_model_len, .max_num_seqs = best.slo_concurrency});
+  auto launch = WriteLaunchCommandsAllEngines({.hf_id = hf_id,
+                                               .deployment = best.deployment,
+                                               .max_model_len = max_model_len,
+                                               .max_num_seqs = best.slo_concurrency});
   if (launch.ok()) rec["launch"] = EncodeLaunchCommands(*launch);
   j["recommended"] = rec;
   j["candidates"] = nlohmann::json::array();
@@ -168,23 +192,28 @@ nlohmann::json EncodePlan(const PlanRequest& r, const PlanResult& plan, Date tod
   j["api_comparison"] = nlohmann::json::array();
   for (size_t i = 0; i < plan.api_comparison.size(); ++i) {
     const ApiComparison& a = plan.api_comparison[i];
-    j["api_comparison"].push_back({{"provider", a.price.provider}, {"model", a.price.model_text},
+    j["api_comparison"].push_back({{"provider", a.price.provider},
+                                   {"model", a.price.model_text},
                                    {"usd_per_million_input", a.price.usd_per_million_input.v},
                                    {"usd_per_million_output", a.price.usd_per_million_output.v},
                                    {"usd_per_month", a.usd_per_month.v},
                                    {"usd_per_million_blended", a.usd_per_million_tokens_blended.v},
                                    {"crossover_tokens_per_month", a.crossover_tokens_per_month},
                                    {"crossover_within_capacity", a.crossover_within_capacity},
-                                   {"api_cheaper", a.api_cheaper}, {"price_as_of", a.price.as_of.text},
+                                   {"api_cheaper", a.api_cheaper},
+                                   {"price_as_of", a.price.as_of.text},
                                    {"staleness", StalenessName(plan.api_staleness[i])}});
   }
-  j["api_match"] = {{"exact", plan.api_match.exact}, {"equivalent", plan.api_match.equivalent}, {"why", plan.api_match.why}};
+  j["api_match"] = {
+      {"exact", plan.api_match.exact}, {"equivalent", plan.api_match.equivalent}, {"why", plan.api_match.why}};
   j["traffic_tiers"] = nlohmann::json::array();
   for (const auto& t : plan.tiers) {
     nlohmann::json apis = nlohmann::json::array();
     for (const auto& a : t.apis) apis.push_back({{"provider", a.provider}, {"usd_per_month", a.usd_per_month.v}});
-    j["traffic_tiers"].push_back({{"tokens_per_month", t.tokens_per_month}, {"self_host_replicas", t.self_host.replicas},
-                                  {"self_host_usd_per_month", t.self_host.usd_per_month.v}, {"apis", apis},
+    j["traffic_tiers"].push_back({{"tokens_per_month", t.tokens_per_month},
+                                  {"self_host_replicas", t.self_host.replicas},
+                                  {"self_host_usd_per_month", t.self_host.usd_per_month.v},
+                                  {"apis", apis},
                                   {"cheapest", t.cheapest}});
   }
   return j;
