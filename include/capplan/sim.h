@@ -232,6 +232,9 @@ struct LoadSweepResult {
   bool found = false;                  // false when even the lowest rate tried misses a target
   double max_rate_per_second = 0;      // highest rate that met every target
   std::vector<LoadSweepPoint> points;  // every simulation, in the order run
+  /// Why no rate can meet the targets, from the analytic floor (one request alone), found before any
+  /// simulation; empty otherwise.
+  std::string unreachable;
 };
 
 /// Finds the highest arrival rate meeting `spec.targets` by doubling/halving from the initial

@@ -30,6 +30,18 @@ TEST(LoadSweep, FindsTheCapacityOfAConstantTimeServer) {
   for (const LoadSweepPoint& p : r->points) EXPECT_EQ(p.meets_targets, p.rate_per_second <= 10.01) << p.rate_per_second;
 }
 
+// Issue 16: a TPOT target below the fastest decode step halved the rate for 50 s; the floor answers at once.
+TEST(LoadSweep, ATargetBelowTheAnalyticFloorIsUnreachableWithoutSimulating) {
+  LoadSweepSpec spec;
+  spec.workload.num_requests = 2000;
+  spec.targets.tpot_p95 = Seconds{0.0001};  // below one 10 ms step
+  auto r = LoadSweep(SimConfig{}, spec, ConstantStepTimeModel{Seconds{0.01}});
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r->found);
+  EXPECT_TRUE(r->points.empty());
+  EXPECT_NE(r->unreachable.find("below the fastest decode step"), std::string::npos) << r->unreachable;
+}
+
 TEST(LoadSweep, ReportsNotFoundWhenEvenOneRequestMissesTheTarget) {
   LoadSweepSpec spec;
   spec.workload.num_requests = 20;

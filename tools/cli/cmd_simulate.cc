@@ -172,10 +172,12 @@ int RunSimulate(const SimulateOptions& o) {
       fmt::print("{} on {} x {}: ", m->name, d->parallel.TotalGpus(), d->gpu.name);
       if (sweep->found)
         fmt::print("sustains {:.2f} requests/s within the p95 targets\n", sweep->max_rate_per_second);
+      else if (!sweep->unreachable.empty())
+        fmt::print("no rate meets the targets: {}\n", sweep->unreachable);
       else
         fmt::print("misses a p95 target even at the lowest rate tried\n");
       for (const auto& p : sweep->points)
-        fmt::print("  {:>8.2f} req/s  p95 TTFT {:>9}  p95 TPOT {:>9}  {}\n", p.rate_per_second,
+        fmt::print("  {:>8.3g} req/s  p95 TTFT {:>9}  p95 TPOT {:>9}  {}\n", p.rate_per_second,
                    FormatSeconds(p.metrics.ttft.p95), FormatSeconds(p.metrics.tpot.p95),
                    p.meets_targets ? "meets" : "misses");
     }

@@ -119,7 +119,10 @@ nlohmann::json EncodeLoadSweep(const LoadSweepResult& r) {
                    {"tpot_seconds", EncodeLatency(p.metrics.tpot)},
                    {"e2e_seconds", EncodeLatency(p.metrics.e2e)},
                    {"output_tokens_per_second", p.metrics.throughput.output_tokens_per_second}});
-  return {{"found", r.found}, {"max_rate_per_second", r.max_rate_per_second}, {"points", pts}};
+  return {{"found", r.found},
+          {"max_rate_per_second", r.max_rate_per_second},
+          {"points", pts},
+          {"unreachable", r.unreachable}};
 }
 
 nlohmann::json EncodeCandidate(const Candidate& c) {
