@@ -227,6 +227,11 @@ struct WeightPrecision {
   /// Embedding, LM head and norms stay in `base` unless `quantize_embeddings`.
   bool quantize_embeddings = false;
 };
+/// `--kv-dtype auto`, as vLLM's `--kv-cache-dtype auto` reads a checkpoint: its own KV scheme
+/// (kv_cache_quant_algo / kv_cache_scheme) when it has one, else its 16-bit activation dtype.
+DType AutoKvDtype(const ModelSpec& m);
+/// Where AutoKvDtype's answer comes from, for the line printed beside the choice.
+std::string AutoKvDtypeSource(const ModelSpec& m);
 /// The model's own scheme (NativePrecision) as a WeightPrecision.
 WeightPrecision NativeWeightPrecision(const ModelSpec& m);
 /// A uniform precision for the linear layers (embeddings, LM head and norms kept in BF16, as

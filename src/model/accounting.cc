@@ -30,6 +30,15 @@ int64_t ActiveParams(const ModelSpec& m, bool include_embedding) {
   return ActiveParamBreakdown(m, include_embedding).Total();
 }
 
+DType AutoKvDtype(const ModelSpec& m) {
+  const bool sixteen = m.native.base == DType::kBF16 || m.native.base == DType::kFP16;
+  return m.native_kv.value_or(sixteen ? m.native.base : DType::kBF16);
+}
+
+std::string AutoKvDtypeSource(const ModelSpec& m) {
+  return m.native_kv ? m.native_kv_source : "the checkpoint sets no KV scheme: its activation dtype";
+}
+
 WeightPrecision NativeWeightPrecision(const ModelSpec& m) {
   return {.base = m.native.base,
           .routed_experts = m.native.routed_experts,

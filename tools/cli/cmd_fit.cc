@@ -16,7 +16,7 @@ struct FitOptions {
   int64_t context = 8192;
   int batch = 1;
   std::string engine = "vllm";
-  std::string kv_dtype = "bf16";
+  std::string kv_dtype = "auto";
   int max_gpus = 64;
   std::optional<std::string> gpu_file;
   bool json = false;
@@ -29,7 +29,7 @@ int Run(const FitOptions& opt) {
   if (!model.ok()) return ReportError(model.error());
   auto engine = ParseEngine(opt.engine, "--engine");
   if (!engine.ok()) return ReportError(engine.error());
-  auto kv = ParseDType(opt.kv_dtype, "--kv-dtype");
+  auto kv = opt.kv_dtype == "auto" ? Result<DType>(AutoKvDtype(*model)) : ParseDType(opt.kv_dtype, "--kv-dtype");
   if (!kv.ok()) return ReportError(kv.error());
   if (opt.context < 1)
     return ReportError(
@@ -91,7 +91,9 @@ void RegisterFit(CLI::App& app, int& exit_code) {
   cmd->add_option("--context", opt->context, "Tokens per sequence (input + output)")->capture_default_str();
   cmd->add_option("--batch", opt->batch, "Concurrent sequences the workload needs")->capture_default_str();
   cmd->add_option("--engine", opt->engine, "vllm, sglang or trtllm")->capture_default_str();
-  cmd->add_option("--kv-dtype", opt->kv_dtype, "KV-cache dtype: bf16 or fp8")->capture_default_str();
+  cmd->add_option("--kv-dtype", opt->kv_dtype,
+                  "KV-cache dtype: auto (the checkpoint's own KV scheme, else its activation dtype), bf16 or fp8")
+      ->capture_default_str();
   cmd->add_option("--max-gpus", opt->max_gpus, "Largest GPU count tried (1, 2, 4, ...)")->capture_default_str();
   cmd->add_option("--gpu-file", opt->gpu_file, "JSON file adding or overriding GPUs");
   cmd->add_flag("--json", opt->json, "Print JSON");

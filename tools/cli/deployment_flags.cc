@@ -54,10 +54,8 @@ Result<Deployment> BuildDeployment(const ModelSpec& m, const DeploymentFlags& f)
   if (f.kv_dtype == "auto") {
     // The checkpoint's kv_cache_quant_algo / kv_cache_scheme, as vLLM's --kv-cache-dtype auto reads it;
     // otherwise the model's 16-bit activation dtype.
-    const bool sixteen = m.native.base == DType::kBF16 || m.native.base == DType::kFP16;
-    d.kv_dtype = m.native_kv.value_or(sixteen ? m.native.base : DType::kBF16);
-    fmt::print(stderr, "note: --kv-dtype auto: {} ({})\n", DTypeName(d.kv_dtype),
-               m.native_kv ? m.native_kv_source : "the checkpoint sets no KV scheme: its activation dtype");
+    d.kv_dtype = AutoKvDtype(m);
+    fmt::print(stderr, "note: --kv-dtype auto: {} ({})\n", DTypeName(d.kv_dtype), AutoKvDtypeSource(m));
   } else {
     CAPPLAN_ASSIGN_OR_RETURN(d.kv_dtype, ParseDType(f.kv_dtype, "--kv-dtype"));
   }

@@ -212,7 +212,12 @@ Result<DeploymentRequest> DecodeDeploymentFields(const nlohmann::json& body) {
     r.deployment.weights = UniformWeightPrecision(t);
   }
   CAPPLAN_ASSIGN_OR_RETURN(auto kv, OptionalString(body, "kv_dtype"));
-  CAPPLAN_ASSIGN_OR_RETURN(r.deployment.kv_dtype, ParseDType(kv.value_or("bf16"), "kv_dtype"));
+  // "auto" (the default, as on the CLI): the checkpoint's own KV scheme, else its activation dtype.
+  if (kv.value_or("auto") == "auto") {
+    r.deployment.kv_dtype = AutoKvDtype(r.model);
+  } else {
+    CAPPLAN_ASSIGN_OR_RETURN(r.deployment.kv_dtype, ParseDType(*kv, "kv_dtype"));
+  }
   CAPPLAN_ASSIGN_OR_RETURN(r.deployment.max_model_len, IntOr(body, "max_model_len", 0, 1, kMaxContextTokens));
   CAPPLAN_ASSIGN_OR_RETURN(r.deployment.max_num_seqs, IntOr(body, "max_num_seqs", 0, 1, kMaxBatch));
 

@@ -251,5 +251,20 @@ TEST(DecodeMemoryRequest, UnknownFieldInsideTheModel) {
   EXPECT_EQ(r.error().field, "model.quant");
 }
 
+// --kv-dtype auto is the API's default too: the checkpoint's own KV scheme (GLM-5.1 NVFP4 ships FP8 KV in its
+// hf_quant_config.json), else the 16-bit activation dtype; "bf16" and "fp8" still choose.
+TEST(DecodeMemoryRequest, KvDtypeAutoByDefaultReadsTheCheckpoint) {
+  auto glm = DecodeMemoryRequest(json{{"model", {{"preset", "glm-5.1-nvfp4"}}}, {"gpu", "h200"}, {"gpus", 8}});
+  ASSERT_TRUE(glm.ok()) << glm.error().message;
+  EXPECT_EQ(glm->deployment.kv_dtype, DType::kFP8);
+  auto llama = DecodeMemoryRequest(json{{"model", {{"preset", "llama-3.1-8b"}}}, {"kv_dtype", "auto"}});
+  ASSERT_TRUE(llama.ok()) << llama.error().message;
+  EXPECT_EQ(llama->deployment.kv_dtype, DType::kBF16);
+  auto chosen = DecodeMemoryRequest(
+      json{{"model", {{"preset", "glm-5.1-nvfp4"}}}, {"gpu", "h200"}, {"gpus", 8}, {"kv_dtype", "bf16"}});
+  ASSERT_TRUE(chosen.ok());
+  EXPECT_EQ(chosen->deployment.kv_dtype, DType::kBF16);
+}
+
 }  // namespace
 }  // namespace capplan::json
