@@ -221,5 +221,45 @@ TEST(Warnings, SimpleModelWithoutItsTotalIsSizedAtActive) {
       "simple_total_missing"));
 }
 
+// Issue 16: warnings true for the inputs they are shown with.
+TEST(BudgetWarnings, WeightsThatDoNotFitSuggestTheNearestFitsAndNoBatchWarning) {
+  const ModelSpec m = Model("llama-4-scout");
+  const MemoryBudget b = Budget(m, Deploy(m, "h100", 1, UniformWeightPrecision(DType::kBF16)), 8192, 16);
+  ASSERT_FALSE(b.fits);
+  ASSERT_TRUE(HasWarning(b, "does_not_fit"));
+  EXPECT_FALSE(HasWarning(b, "batch_ceiling"));
+  EXPECT_FALSE(HasWarning(b, "low_headroom"));
+  std::string msg;
+  for (const auto& w : b.warnings)
+    if (w.code == "does_not_fit") msg = w.message;
+  // 108.6B parameters: 217 GB in BF16 needs 4x H100 (80 GB each); FP8 halves it to 2x.
+  EXPECT_NE(msg.find("4x h100-sxm at this precision"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("2x h100-sxm with FP8 weights"), std::string::npos) << msg;
+}
+
+TEST(BudgetWarnings, NearLimitWhenTheWorkloadLeavesLessThanTheMargin) {
+  const ModelSpec m = Model("llama-3.1-8b");
+  const Deployment d = Deploy(m, "h100", 1, UniformWeightPrecision(DType::kBF16));
+  const MemoryBudget one = Budget(m, d, 8192, 1);
+  ASSERT_TRUE(one.fits);
+  EXPECT_FALSE(HasWarning(one, "near_limit"));  // ~50 GiB free
+  // As many 8K sequences as the pool holds: what is left is under one sequence's 1 GiB of KV, below the 2 GiB margin.
+  const MemoryBudget full = Budget(m, d, 8192, one.max_concurrent_sequences);
+  ASSERT_TRUE(full.fits);
+  EXPECT_TRUE(HasWarning(full, "near_limit")) << FormatBytes(full.free);
+}
+
+TEST(BudgetWarnings, MaxModelLenTimesMaxNumSeqsBeyondThePool) {
+  const ModelSpec m = Model("llama-3.1-8b");
+  Deployment d = Deploy(m, "h100", 1, UniformWeightPrecision(DType::kBF16));
+  d.max_model_len = 131072;  // 16 GiB of KV per sequence: the pool holds 3, not 256
+  d.max_num_seqs = 256;
+  const MemoryBudget b = Budget(m, d, 8192, 1);
+  ASSERT_TRUE(b.fits);
+  EXPECT_TRUE(HasWarning(b, "pool_below_limits"));
+  d.max_num_seqs = 2;
+  EXPECT_FALSE(HasWarning(Budget(m, d, 8192, 1), "pool_below_limits"));
+}
+
 }  // namespace
 }  // namespace capplan

@@ -25,6 +25,12 @@ inline constexpr int kLiveHiddenTensors = 4;
 inline constexpr int kLiveLogitTensors = 2;
 /// Warnings.
 inline constexpr double kLowHeadroomFraction = 0.10;
+/// near_limit: a deployment that fits with less than this free per GPU after the workload's KV is one allocator
+/// fragment, NCCL buffer or CUDA-graph pool away from an OOM at start-up (engines' own margins are of this order:
+/// vLLM profiles its peak and keeps 1 - --gpu-memory-utilization back; a GiB or two is what fragmentation and
+/// driver growth take in practice). The larger of an absolute and a relative margin.
+inline constexpr double kNearLimitBytes = 2.0 * 1024 * 1024 * 1024;
+inline constexpr double kNearLimitFraction = 0.02;
 
 /// --max-num-seqs as the engine resolves it when the user leaves it out.
 int EffectiveMaxNumSeqs(const EngineProfile& e, const GpuSpec& g, int max_num_seqs);

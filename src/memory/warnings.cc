@@ -1,4 +1,5 @@
 // Warnings beside a budget that fits or not: each names its numbers and what to change.
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -22,6 +23,52 @@ bool LinearWeightsAreSixteenBit(const WeightPrecision& w) {
 std::vector<Warning> BudgetWarnings(const ModelSpec& m, const Deployment& d, const BudgetQuery& q,
                                     const MemoryBudget& b) {
   std::vector<Warning> out;
+  // Weights (or weights and activations) that do not fit: the verdict is the warning, with the nearest fits; the
+  // batch and context warnings below are about a pool that does not exist, so none of them is shown.
+  if (!b.fits && b.kv_cache.v <= 0) {
+    std::string near;
+    const int gpus_now = d.parallel.GpusPerReplica();
+    if (auto n = MinGpusThatFit(m, d, d.weights, q, 1024); n && *n > gpus_now)
+      near += std::to_string(*n) + "x " + d.gpu.id + " at this precision";
+    const bool sixteen = LinearWeightsAreSixteenBit(d.weights);
+    if (sixteen && HasNativeCompute(d.gpu, ComputeClass::kFP8)) {
+      if (auto n = MinGpusThatFit(m, d, UniformWeightPrecision(DType::kFP8), q, 1024))
+        near += (near.empty() ? "" : "; ") + std::to_string(*n) + "x " + d.gpu.id + " with FP8 weights";
+    }
+    if (HasNativeCompute(d.gpu, ComputeClass::kFP4)) {
+      if (auto n = MinGpusThatFit(m, d, UniformWeightPrecision(DType::kNVFP4), q, 1024))
+        near += (near.empty() ? "" : "; ") + std::to_string(*n) + "x " + d.gpu.id + " with NVFP4 weights";
+    }
+    out.push_back({"does_not_fit", "does not fit on " + std::to_string(gpus_now) + "x " + d.gpu.id +
+                                       (near.empty() ? ": no count of this GPU up to 1,024 holds it; try a GPU with "
+                                                       "more memory (capplan fit lists every GPU that does)"
+                                                     : "; the nearest that fit: " + near +
+                                                           " (capplan fit lists "
+                                                           "every GPU)")});
+    return out;
+  }
+  // near_limit: it fits, but with little left over once the workload's sequences hold their KV.
+  const Bytes near_limit{std::max(kNearLimitBytes, kNearLimitFraction * b.capacity.v)};
+  if (b.fits && b.free < near_limit) {
+    out.push_back({"near_limit", "fits with " + FormatBytes(b.free) + " free per GPU after the KV of " +
+                                     Thousands(q.batch) + " x " + Thousands(q.context) + " tokens (under the " +
+                                     FormatBytes(near_limit) +
+                                     " margin that fragmentation and runtime buffers take): expect an OOM at start-up "
+                                     "or under load; lower the batch or context, or add memory"});
+  }
+  // pool_below_limits: --max-model-len x --max-num-seqs promises more KV than the pool holds; the engine starts
+  // (it checks one sequence of max length) but queues or preempts when long requests coincide.
+  if (b.kv_cache.v > 0 && d.max_model_len > 0 && d.max_num_seqs > 0) {
+    const Bytes per_seq = KvBytesPerSequencePerGpu(m, d.parallel, d.kv_dtype, d.engine, d.max_model_len);
+    const int64_t full = per_seq.v > 0 ? static_cast<int64_t>(std::floor(b.kv_cache / per_seq)) : 0;
+    if (per_seq.v > 0 && full < d.max_num_seqs) {
+      out.push_back({"pool_below_limits",
+                     "--max-model-len " + Thousands(d.max_model_len) + " with --max-num-seqs " +
+                         Thousands(d.max_num_seqs) + ": the KV pool holds " + Thousands(full) + " sequence" +
+                         (full == 1 ? "" : "s") + " of that length per rank, not " + Thousands(d.max_num_seqs) +
+                         "; the engine starts, then queues or preempts when long requests coincide"});
+    }
+  }
   // low_headroom: the KV pool is a small slice of what the engine may use.
   // (No pool at all is not a warning but the reason it does not fit.)
   if (b.kv_cache.v > 0 && b.kv_cache / b.capacity < kLowHeadroomFraction) {

@@ -92,6 +92,8 @@ kill "$SERVE_PID" 2>/dev/null; wait "$SERVE_PID" 2>/dev/null
 check simulate-sweep-unreachable 0 'no rate meets the targets: the p95 TPOT target 100 us is below the fastest decode step' -- simulate llama-3.1-8b --gpu h100 --rate 5 --input 500 --output 100 --sweep --slo-tpot-p95 0.0001
 check plan-capacity-not-zero 0 'capacity +0\.0[1-9][0-9]* requests/s per replica' -- plan --input 1000000 --output 1000 --rate 0.1 --slo-ttft-p95 60
 
+check memory-does-not-fit-suggests 0 'does_not_fit.*nearest that fit: 4x h100-sxm at this precision' -- memory llama-4-scout --gpu h100 --gpus 1 --weights bf16
+check memory-pool-below-limits 0 'pool_below_limits.*--max-model-len 131,072 with --max-num-seqs 256' -- memory llama-3.1-8b --gpu h100 --gpus 1 --weights bf16 --max-model-len 131072 --max-num-seqs 256
 check fit-kv-auto-reads-the-checkpoint 0 'vllm, KV fp8\)' -- fit glm-5.1 --context 4096
 
 echo "$pass passed, $fail failed"
