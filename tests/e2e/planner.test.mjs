@@ -439,6 +439,8 @@ test('launch commands are labelled with the deployment they start', async () => 
   await page.waitForSelector('#launch-plan');
   assert.match(await page.textContent('#launch-plan h4'), /^For the plan's recommendation: \d+ × /);
   assert.match(await page.textContent('#launch-on-screen h4'), /^For the configuration on screen: 4 × NVIDIA H100/);
+  // The command for what is on screen (BF16, 8,192 tokens, 16 sequences), not the plan's bounds.
+  assert.match(await page.textContent('#launch-on-screen'), /--max-model-len 8192 --max-num-seqs 16/);
   await page.close();
 });
 

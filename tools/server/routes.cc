@@ -1,11 +1,13 @@
 #include "routes.h"
 
 #include "capplan/hardware.h"
+#include "capplan/launch.h"
 #include "capplan/memory.h"
 #include "capplan/model.h"
 #include "decode.h"
 #include "encode.h"
 #include "encode_cost.h"
+#include "encode_launch.h"
 #include "encode_results.h"
 #include "fields.h"
 
@@ -79,6 +81,25 @@ ApiResponse HandleMemory(std::string_view body) {
   out["layout"]["auto"] = req->layout_auto;
   out["engine"] = EngineName(req->deployment.engine.engine);
   out["kv_dtype"] = DTypeName(req->deployment.kv_dtype);
+  // The commands that start the configuration on screen (issue 16), bounded as the budget was asked:
+  // --max-model-len the context (or the one given), --max-num-seqs the batch (or the one given).
+  if (budget->fits) {
+    std::string hf_id;
+    if (req->model.source.starts_with("preset:")) {
+      hf_id = PresetRepository(req->model.name);
+    } else if (const auto& m = (*j)["model"]; m.is_object() && m.contains("config") && m["config"].is_object()) {
+      const auto& c = m["config"];
+      if (c.contains("_name_or_path") && c["_name_or_path"].is_string())
+        hf_id = ConfigRepository(nlohmann::json{{"_name_or_path", c["_name_or_path"]}}.dump());
+    }
+    const Deployment& d = req->deployment;
+    auto launch =
+        WriteLaunchCommandsAllEngines({.hf_id = hf_id,
+                                       .deployment = d,
+                                       .max_model_len = d.max_model_len > 0 ? d.max_model_len : req->query.context,
+                                       .max_num_seqs = d.max_num_seqs > 0 ? d.max_num_seqs : req->query.batch});
+    if (launch.ok()) out["launch"] = json::EncodeLaunchCommands(*launch);
+  }
   return {200, out};
 }
 

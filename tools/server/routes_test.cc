@@ -66,6 +66,21 @@ TEST(Routes, AConfigBeyondPhysicalLimitsIsRefusedNamingTheField) {
       << r.body.dump();
 }
 
+// Issue 16: the web shows the launch command for the configuration on screen, from /api/memory.
+TEST(Routes, MemoryAnswersWithTheLaunchCommandsOfTheConfigurationAsked) {
+  ApiResponse r = HandleMemory(
+      R"({"model": {"preset": "llama-4-scout"}, "gpu": "h100", "gpus": 4, "weights": "bf16", "context": 8192,
+          "batch": 16})");
+  ASSERT_EQ(r.status, 200) << r.body.dump();
+  ASSERT_TRUE(r.body.contains("launch")) << r.body.dump();
+  const std::string vllm = r.body["launch"]["vllm"].get<std::string>();
+  EXPECT_NE(vllm.find("vllm serve meta-llama/Llama-4-Scout-17B-16E-Instruct --tensor-parallel-size 4"),
+            std::string::npos)
+      << vllm;
+  EXPECT_NE(vllm.find("--max-model-len 8192 --max-num-seqs 16"), std::string::npos) << vllm;
+  EXPECT_EQ(r.body["launch"]["commands"].size(), 3u);
+}
+
 TEST(Routes, ModelAnswersInSimpleMode) {
   ApiResponse r = HandleModel(
       R"({"simple": {"total_params": 109e9, "active_params": 17e9, "num_layers": 48, "num_kv_heads": 8,
