@@ -409,9 +409,9 @@ int RunPlan(PlanOptions& o, const CLI::App& cmd) {
     fmt::print("\n");
   }
   fmt::print(
-      "\nAssumptions: {} engine profile; {} prices; 730 hours a month; the roofline model calibrated to\n"
-      "published TensorRT-LLM measurements (docs/validation.md); latency from the serving simulator "
-      "(docs/metrics.md).\n",
+      "\nAssumptions: {} engine profile and step-time constants; {} prices; 730 hours a month; the roofline model\n"
+      "calibrated per engine and GPU family on published serving sweeps (docs/validation.md, with its error);\n"
+      "latency from the serving simulator (docs/metrics.md).\n",
       o.engine, PricingTierName(*tier));
   return 0;
 }
