@@ -81,20 +81,7 @@ int RunValidate(const ValidateOptions& o) {
       }
       const PerfCalibration c = fam == "default" ? start : FitCalibration(rows, start);
       cals_fitted.push_back(c);
-      out.push_back({{"family", c.family},
-                     {"hbm_efficiency", c.hbm_efficiency},
-                     {"matmul_efficiency", c.matmul_efficiency},
-                     {"matmul_half_tokens", c.matmul_half_tokens},
-                     {"attention_efficiency", c.attention_efficiency},
-                     {"comm_efficiency", c.comm_efficiency},
-                     {"collective_latency_seconds", c.collective_latency.v},
-                     {"layer_overhead_seconds", c.layer_overhead.v},
-                     {"step_overhead_seconds", c.step_overhead.v},
-                     {"routing_skew", c.routing_skew},
-                     {"max_batch", c.max_batch},
-                     {"expert_matmul_scale", c.expert_matmul_scale},
-                     {"moe_layer_overhead_seconds", c.moe_layer_overhead.v},
-                     {"sequence_overhead_seconds", c.sequence_overhead.v}});
+      out.push_back(CalibrationJson(c));
     }
     // Then each engine's sets on the serving sweeps, starting from the family priors just fitted.
     for (const auto& e : FitSweepsJson(cals_fitted))

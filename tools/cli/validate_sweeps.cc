@@ -29,6 +29,8 @@ void PrintSummaries(const std::vector<SweepPoint>& pts, std::string_view key, bo
   }
 }
 
+}  // namespace
+
 nlohmann::json CalibrationJson(const PerfCalibration& c) {
   nlohmann::json j = {{"family", c.family},
                       {"hbm_efficiency", c.hbm_efficiency},
@@ -53,8 +55,6 @@ nlohmann::json CalibrationJson(const PerfCalibration& c) {
   }
   return j;
 }
-
-}  // namespace
 
 void ReportSweeps(const std::vector<PerfCalibration>& cals, const SweepReportOptions& o, nlohmann::json* json_out) {
   const std::vector<SweepCase> cases = ExpressSweeps(BuiltInSweeps());

@@ -22,6 +22,9 @@ void ReportSweeps(const std::vector<PerfCalibration>& cals, const SweepReportOpt
 /// Fits every (engine, family) set on the sweeps; returns the calibration entries (engine-independent priors
 /// first) as the JSON of data/calibration/perf.json.
 nlohmann::json FitSweepsJson(const std::vector<PerfCalibration>& cals);
+
+/// One calibration set as `validate --fit` prints it (the family keys; the engine keys when it is an engine's).
+nlohmann::json CalibrationJson(const PerfCalibration& c);
 /// Leave-one-model-out and leave-one-GPU-out on the sweeps, printed; writes the bands CSV to `bands_path` when set.
 int CrossValidateSweepsReport(const std::vector<PerfCalibration>& cals, bool markdown, const std::string& bands_path);
 
