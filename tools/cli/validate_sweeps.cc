@@ -52,6 +52,7 @@ nlohmann::json CalibrationJson(const PerfCalibration& c) {
     j["overlap_scheduler"] = c.overlap_scheduler;
     j["expert_half_tokens"] = c.expert_half_tokens;
     j["first_wave_weight"] = c.first_wave_weight;
+    j["request_overhead_seconds"] = c.request_overhead.v;
   }
   return j;
 }
