@@ -55,6 +55,15 @@ struct SweepCase {
   int clients = 0;
   int kv_sequences = 0;  // what the KV pool holds at isl + osl (memory budget, computed once)
   double ttft_s = 0, tpot_s = 0;
+  /// Disaggregated rows: `deployment` is one prefill worker, `decode` one decode worker (each its own layout and
+  /// batch cap); predicted by the disaggregated simulator (src/sim/disagg.h), never used to fit constants.
+  bool disagg = false;
+  Deployment decode = {};
+  int prefill_workers = 1, decode_workers = 1;
+  int64_t decode_kv_tokens = 0;  // one decode worker's KV pool, tokens (all its attention-DP ranks)
+  int decode_max_seqs = 0;       // one decode worker's running cap (batch cap, KV capacity)
+  /// "agg", "attention_dp" (agg with attention_dp_size > 1) or "disagg": the issue-14 modes reported apart.
+  std::string layout_mode = "agg";
 };
 
 /// Translates every row (models loaded once). Rows whose model or layout capplan cannot express yet keep their
@@ -70,7 +79,12 @@ struct SweepPoint {
   std::string running_limit = {};
 };
 
-/// Predicts every expressible case with the (engine, family) constants from `calibrations`.
+/// Requests a disaggregated row is simulated with: its clients' first wave and one more (the measured mean of a
+/// closed-loop benchmark includes both; more rounds cost simulation time in `capplan validate`).
+inline constexpr int kDisaggRequestsPerClient = 2;
+
+/// Predicts every expressible case with the (engine, family) constants from `calibrations`; disaggregated rows
+/// through SimulateDisaggregated with a closed loop of the row's clients.
 std::vector<SweepPoint> PredictSweeps(const std::vector<SweepCase>& cases,
                                       const std::vector<PerfCalibration>& calibrations);
 

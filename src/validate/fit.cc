@@ -1,10 +1,15 @@
 // Predicting the sweep rows, summarising the error, fitting the per-(engine, GPU family) constants and
 // cross-validating the fit by model and by GPU.
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <map>
 #include <set>
+#include <thread>
 
 #include "capplan/validate.h"
+#include "perf/collectives.h"
+#include "sim/disagg.h"
 
 namespace capplan {
 namespace {
@@ -97,13 +102,121 @@ double Score(const std::vector<SweepPoint>& pts) {
   return pts.empty() ? 1e9 : Median(t) + 0.6 * Median(f);
 }
 
+/// Per-transfer setup of a KV move (connection handshake, first byte): the value `capplan simulate --disagg` uses
+/// (tools/cli/disagg_flags.cc; NIXL/Mooncake report sub-millisecond setup on RDMA, 1 ms is the conservative end).
+constexpr Seconds kKvTransferLatency{1e-3};
+
+// The decode pool's steps are decode-only and differ step to step only by their context, which grows by one
+// token per sequence: priced once per bin of mean context (1/512 of it, at least 8 tokens; the step time is
+// linear in context, so the bin centre is within 0.1% of the exact step) and reused. Prefill shapes pass through.
+class BinnedDecodeSteps final : public StepTimeModel {
+ public:
+  explicit BinnedDecodeSteps(const StepTimeModel& exact) : exact_(exact) {}
+  Seconds StepTime(const BatchShape& s) const override {
+    if (s.prefill_tokens > 0 || s.decode_sequences <= 0) return exact_.StepTime(s);
+    const int64_t mean = s.decode_context_tokens / s.decode_sequences;
+    const int64_t bin = std::max<int64_t>(8, mean / 512);
+    const int64_t centre = (mean / bin) * bin + bin / 2;
+    const auto key = std::make_pair(s.decode_sequences, centre);
+    if (auto it = cache_.find(key); it != cache_.end()) return it->second;
+    const Seconds t = exact_.StepTime(DecodeShape(s.decode_sequences, centre));
+    cache_.emplace(key, t);
+    return t;
+  }
+
+ private:
+  const StepTimeModel& exact_;
+  mutable std::map<std::pair<int, int64_t>, Seconds> cache_;  // one row's simulation, one thread
+};
+
+// A disaggregated row: its clients' closed loop through the prefill and decode pools (src/sim/disagg.h), each
+// pool priced by its own layout with the row's engine constants. TTFT includes the first decode step (Dynamo
+// and SGLang stream the first token from the decode worker) and the engine's per-request overhead.
+SweepPoint PredictDisagg(const SweepCase& c, const PerfCalibration& cal) {
+  const ModelSpec& m = *c.spec;
+  const RooflineStepTimeModel prefill_model(m, c.deployment, cal);
+  const RooflineStepTimeModel decode_model(m, c.decode, cal);
+  DisaggConfig config;
+  config.prefill.workers = c.prefill_workers;
+  config.prefill.max_num_batched_tokens = static_cast<int64_t>(c.deployment.engine.max_num_batched_tokens) *
+                                          std::max(1, c.deployment.parallel.dp_attention);
+  config.prefill.max_num_seqs = EngineMaxBatch(c.deployment, cal);
+  config.decode.workers = c.decode_workers;
+  config.decode.max_num_seqs = std::min(EngineMaxBatch(c.decode, cal), c.decode_max_seqs);
+  config.decode.kv_capacity_tokens = std::max<int64_t>(c.row->isl + c.row->osl, c.decode_kv_tokens);
+  const int total_gpus = c.prefill_workers * c.deployment.parallel.GpusPerReplica() +
+                         c.decode_workers * c.decode.parallel.GpusPerReplica();
+  config.link = {
+      .bandwidth =
+          KvTransferLinkOf(c.deployment.gpu, c.deployment.parallel.GpusPerReplica(), total_gpus, cal).bandwidth,
+      .latency = kKvTransferLatency};
+  config.kv_bytes_per_token = KvBytesPerSequence(m, c.row->isl, c.deployment.kv_dtype, true) /
+                              static_cast<double>(std::max<int64_t>(1, c.row->isl));
+  config.closed_loop_clients = c.clients;
+  const std::vector<Request> requests(static_cast<size_t>(c.clients) * kDisaggRequestsPerClient,
+                                      Request{Seconds{0}, c.row->isl, c.row->osl});
+  SweepPoint s{.c = &c};
+  s.running_limit = "disagg";
+  const BinnedDecodeSteps binned(decode_model);
+  auto r = SimulateDisaggregated(config, requests, prefill_model, binned);
+  if (!r.ok()) {
+    s.bound = "not simulated: " + r.error().message;
+    s.ttft_pred_s = s.tpot_pred_s = 0;
+  } else {
+    // The benchmark's mean: its first wave (the first request of every client) with the harness's share of
+    // requests (first_wave_weight, fitted on the aggregated rows), the later rounds with the rest.
+    double ttft[2] = {0, 0}, tpot[2] = {0, 0};
+    int n[2] = {0, 0};
+    for (size_t i = 0; i < r->requests.size(); ++i) {
+      const DisaggRecord& q = r->requests[i];
+      const int round = i < static_cast<size_t>(c.clients) ? 0 : 1;
+      ttft[round] += (q.first_token - q.arrival).v;
+      tpot[round] += c.row->osl > 1 ? (q.finished - q.first_token).v / static_cast<double>(c.row->osl - 1) : 0;
+      ++n[round];
+    }
+    const double w = n[1] > 0 ? cal.first_wave_weight : 1.0;
+    auto mean = [&](const double* v) { return w * v[0] / std::max(1, n[0]) + (1 - w) * v[1] / std::max(1, n[1]); };
+    s.ttft_pred_s = mean(ttft) + cal.request_overhead.v;
+    s.tpot_pred_s = mean(tpot);
+    s.bound = std::string(
+        BoundName(decode_model.Breakdown(DecodeShape(config.decode.max_num_seqs, c.row->isl + c.row->osl / 2)).bound));
+  }
+  s.ttft_err_pct = (s.ttft_pred_s - c.ttft_s) / c.ttft_s * 100.0;
+  s.tpot_err_pct = (s.tpot_pred_s - c.tpot_s) / c.tpot_s * 100.0;
+  return s;
+}
+
 }  // namespace
 
 std::vector<SweepPoint> PredictSweeps(const std::vector<SweepCase>& cases, const std::vector<PerfCalibration>& cals) {
   std::vector<SweepPoint> out;
+  // The disaggregated rows are simulations (tens of milliseconds each): run on every core, each row on its own
+  // thread-local models, results in row order.
+  std::vector<const SweepCase*> disagg;
+  for (const SweepCase& c : cases)
+    if (c.expressible && c.disagg) disagg.push_back(&c);
+  std::vector<SweepPoint> disagg_points(disagg.size());
+  {
+    std::atomic<size_t> next{0};
+    auto work = [&] {
+      for (size_t i = next++; i < disagg.size(); i = next++)
+        disagg_points[i] =
+            PredictDisagg(*disagg[i], SelectCalibration(cals, disagg[i]->deployment.gpu, EngineOf(*disagg[i])));
+    };
+    const size_t threads = std::min<size_t>(disagg.size(), std::clamp(std::thread::hardware_concurrency(), 1u, 16u));
+    std::vector<std::thread> pool;
+    for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+    if (!disagg.empty()) work();
+    for (std::thread& t : pool) t.join();
+  }
+  size_t next_disagg = 0;
   for (const SweepCase& c : cases) {
     if (!c.expressible) continue;
     const PerfCalibration cal = SelectCalibration(cals, c.deployment.gpu, EngineOf(c));
+    if (c.disagg) {
+      out.push_back(std::move(disagg_points[next_disagg++]));
+      continue;
+    }
     const RooflineStepTimeModel model(*c.spec, c.deployment, cal);
     const ClosedLoopPoint p = ClosedLoopSteadyState(model, c.clients, c.row->isl, c.row->osl,
                                                     EngineMaxBatch(c.deployment, cal), c.kv_sequences);
@@ -151,7 +264,7 @@ std::vector<SweepSummary> SummariseSweeps(const std::vector<SweepPoint>& points,
 PerfCalibration FitEngineCalibration(const std::vector<SweepCase>& cases, const PerfCalibration& start) {
   std::vector<SweepCase> mine;
   for (const SweepCase& c : cases)
-    if (c.expressible && c.family == start.family && EngineOf(c) == start.engine) mine.push_back(c);
+    if (c.expressible && !c.disagg && c.family == start.family && EngineOf(c) == start.engine) mine.push_back(c);
   if (mine.empty()) return start;
   auto score = [&](const PerfCalibration& c) { return Score(PredictSweeps(mine, {c})); };
   PerfCalibration best = start;
@@ -179,7 +292,7 @@ std::vector<PerfCalibration> FitAllEngines(const std::vector<SweepCase>& cases,
   std::set<std::pair<std::string, std::string>> sets;  // (engine, family) with rows
   std::map<std::pair<std::string, std::string>, std::set<std::string>> versions;
   for (const SweepCase& c : cases) {
-    if (!c.expressible) continue;
+    if (!c.expressible || c.disagg) continue;  // disaggregated rows are predicted, never fitted on
     sets.insert({EngineOf(c), c.family});
     versions[{EngineOf(c), c.family}].insert(c.row->backend_version.empty() ? "unstated" : c.row->backend_version);
   }
