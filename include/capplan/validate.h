@@ -75,7 +75,10 @@ struct SweepPoint {
   const SweepCase* c = nullptr;
   double ttft_pred_s = 0, tpot_pred_s = 0;
   double ttft_err_pct = 0, tpot_err_pct = 0;  // (predicted - measured) / measured x 100
-  std::string bound = {};                     // what limits the steady-state step
+  /// Output tokens/s of the row's closed loop, by Little's law on the mean latencies (N clients x osl / (TTFT +
+  /// (osl - 1) x TPOT)), measured (from the row's own means) and predicted.
+  double tput_meas = 0, tput_pred = 0, tput_err_pct = 0;
+  std::string bound = {};  // what limits the steady-state step
   std::string running_limit = {};
 };
 
@@ -90,7 +93,7 @@ std::vector<SweepPoint> PredictSweeps(const std::vector<SweepCase>& cases,
 
 struct SweepSummary {
   std::string group;
-  std::string metric;  // "ttft" or "tpot"
+  std::string metric;  // "ttft", "tpot" or "throughput"
   int n = 0;
   double median_abs_pct = 0, mean_signed_pct = 0;
 };

@@ -186,6 +186,19 @@ SweepPoint PredictDisagg(const SweepCase& c, const PerfCalibration& cal) {
   return s;
 }
 
+// Throughput of the closed loop from its mean latencies (Little's law), for the measured and the predicted means.
+void SetThroughput(SweepPoint& p) {
+  const SweepCase& c = *p.c;
+  const double osl = static_cast<double>(c.row->osl);
+  auto tput = [&](double ttft, double tpot) {
+    const double e2e = ttft + (osl - 1) * tpot;
+    return e2e > 0 ? c.clients * osl / e2e : 0.0;
+  };
+  p.tput_meas = tput(c.ttft_s, c.tpot_s);
+  p.tput_pred = tput(p.ttft_pred_s, p.tpot_pred_s);
+  p.tput_err_pct = p.tput_meas > 0 ? (p.tput_pred - p.tput_meas) / p.tput_meas * 100.0 : 0;
+}
+
 }  // namespace
 
 std::vector<SweepPoint> PredictSweeps(const std::vector<SweepCase>& cases, const std::vector<PerfCalibration>& cals) {
@@ -215,6 +228,7 @@ std::vector<SweepPoint> PredictSweeps(const std::vector<SweepCase>& cases, const
     const PerfCalibration cal = SelectCalibration(cals, c.deployment.gpu, EngineOf(c));
     if (c.disagg) {
       out.push_back(std::move(disagg_points[next_disagg++]));
+      SetThroughput(out.back());
       continue;
     }
     const RooflineStepTimeModel model(*c.spec, c.deployment, cal);
@@ -227,6 +241,7 @@ std::vector<SweepPoint> PredictSweeps(const std::vector<SweepCase>& cases, const
     s.tpot_err_pct = (s.tpot_pred_s - c.tpot_s) / c.tpot_s * 100.0;
     s.bound = std::string(BoundName(p.step.bound));
     s.running_limit = p.running_limit;
+    SetThroughput(s);
     out.push_back(std::move(s));
   }
   return out;
@@ -236,6 +251,7 @@ std::vector<SweepSummary> SummariseSweeps(const std::vector<SweepPoint>& points,
   std::map<std::string, std::vector<const SweepPoint*>> groups;
   for (const auto& p : points) {
     std::string g = EngineOf(*p.c);
+    if (key == "engine_mode") g += " " + p.c->layout_mode;
     if (key == "engine_gpu" || key == "engine_gpu_model") g += " " + p.c->gpu_id;
     if (key == "engine_gpu_model") g += " " + p.c->model;
     if (key == "all") g = "all";
@@ -243,11 +259,12 @@ std::vector<SweepSummary> SummariseSweeps(const std::vector<SweepPoint>& points,
   }
   std::vector<SweepSummary> out;
   for (const auto& [g, pts] : groups) {
-    for (const char* metric : {"ttft", "tpot"}) {
+    for (const char* metric : {"ttft", "tpot", "throughput"}) {
       std::vector<double> abs_err;
       double signed_sum = 0;
       for (const SweepPoint* p : pts) {
-        const double e = std::string_view(metric) == "ttft" ? p->ttft_err_pct : p->tpot_err_pct;
+        const std::string_view m = metric;
+        const double e = m == "ttft" ? p->ttft_err_pct : m == "tpot" ? p->tpot_err_pct : p->tput_err_pct;
         abs_err.push_back(std::fabs(e));
         signed_sum += e;
       }
