@@ -86,6 +86,23 @@ TEST(ExpressSweeps, AttentionDpAndDisaggregatedRowsAreExpressedWithTheirOwnLayou
   EXPECT_GT(expressed, 1000);  // dense and MoE rows of three engines
 }
 
+// vLLM gpt-oss-120b on H100 at 512 clients held ~100 requests in flight at every TP (Little's law on the rows' own
+// TTFT and TPOT): the rows say 512 clients but ran 100, so they are gaps, not predictions of 512.
+TEST(ExpressSweeps, RowsWhoseHarnessHeldFewerInFlightThanItsClientsAreGaps) {
+  int gaps = 0;
+  for (const auto& c : ExpressSweeps(BuiltInSweeps())) {
+    if (c.row->backend != "vllm" || c.row->system != "h100_sxm" || c.row->model_path != "openai/gpt-oss-120b") continue;
+    if (c.row->concurrency.value_or(0) >= 512) {
+      EXPECT_FALSE(c.expressible);
+      EXPECT_NE(c.reason.find("~100 requests in flight"), std::string::npos) << c.reason;
+      ++gaps;
+    } else {
+      EXPECT_TRUE(c.expressible) << c.reason;
+    }
+  }
+  EXPECT_GT(gaps, 0);
+}
+
 // A disaggregated row through the disaggregated simulator: DeepSeek-V3 on GB200, 1 prefill worker (attention DP 8,
 // EP 8) and 1 decode worker (attention DP 32, EP 32), 1024 in / 8192 out, 2048 clients: measured TTFT 1877 ms, TPOT
 // 24.5 ms (serving-sweeps.csv, id dsr1_gb200_trtllm_fp8_disagg_1024x8192_c2048_cfg375). The prediction must be a
