@@ -36,6 +36,21 @@ struct GpuSpec {
   BytesPerSec scale_out_bandwidth;  // network per GPU per direction (400 Gb/s IB = 50 GB/s)
   double tdp_watts = 0;
   std::string source;
+  /// The calibration family the step model's fitted parameters are shared by ("hopper", "ampere",
+  /// "blackwell", "ada", "cdna3"); empty = "default".
+  std::string perf_family;
+  /// The FP4 weight format its FP4 units run: NVIDIA's NVFP4, AMD's OCP MXFP4 (MI355X).
+  DType fp4_format = DType::kNVFP4;
+  /// Defaults an engine picks by GPU, keyed by engine name ("vllm"): vLLM raises max_num_seqs to
+  /// 1,024 on GPUs with >= 70 GiB except A100 (EngineArgs._set_default_args). 0 = the engine's own.
+  struct EngineDefaults {
+    int max_num_seqs = 0;
+    friend bool operator==(const EngineDefaults&, const EngineDefaults&) = default;
+  };
+  std::map<std::string, EngineDefaults> engine_defaults;
+  /// How price lists name this GPU ("H100 SXM 80GB (p5.48xlarge)"), for the cost module's mapping of
+  /// provider wording to catalog ids (data/prices).
+  std::vector<std::string> provider_names;
   friend bool operator==(const GpuSpec&, const GpuSpec&) = default;
 };
 

@@ -57,7 +57,8 @@ PerfCalibration CalibrationFor(const Deployment& d);
 Result<std::vector<PerfCalibration>> ParseCalibration(std::string_view json_text, std::string_view source_name);
 /// The built-in calibration entries.
 const std::vector<PerfCalibration>& BuiltInCalibrations();
-/// The calibration family of a GPU: "hopper", "ampere", "blackwell", "ada", "cdna3" or "default".
+/// The calibration family of a GPU: its catalog row's perf_family (data/hardware: "hopper", "ampere", "blackwell",
+/// "ada", "cdna3"), "default" when the row has none.
 std::string PerfFamilyOf(const GpuSpec& g);
 /// Picks the engine-independent entry for a GPU from a parsed list ("default" when no family matches).
 PerfCalibration SelectCalibration(const std::vector<PerfCalibration>& all, const GpuSpec& g);

@@ -13,8 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "capplan/deployment.h"
 #include "capplan/error.h"
-#include "capplan/memory.h"
 #include "capplan/model.h"
 #include "capplan/perf.h"
 

@@ -35,14 +35,11 @@ std::string PresetFor(const std::string& model) {
   return "";
 }
 
+// The measurement's GPU name is a catalog alias (data/hardware: "H100-SXM-80GB", "B200").
 std::string GpuFor(const std::string& gpu) {
   if (Contains(gpu, "CTS")) return "";  // custom-thermal H200 variant: clocks and power not in the catalog
-  if (gpu == "H100" || gpu == "H100-SXM-80GB") return "h100-sxm";
-  if (gpu == "H200" || gpu == "H200-SXM-141GB") return "h200-sxm";
-  if (gpu == "A100-SXM4-80GB") return "a100-80gb-sxm";
-  if (gpu == "B200" || gpu == "B200-SXM-180GB") return "b200-hgx";
-  if (gpu == "GB200") return "gb200-gpu";
-  return "";
+  auto g = GpuCatalog::BuiltIn().Find(gpu);
+  return g.ok() ? g->id : "";
 }
 
 bool DTypeFor(const std::string& text, DType& out) {

@@ -39,7 +39,7 @@ std::vector<WeightPrecision> PrecisionOptions(const ModelSpec& m, const GpuSpec&
   const WeightPrecision& native = out[0];
   const bool native_is_16bit = !native.linear && !native.routed_experts;
   if (native_is_16bit && HasNativeCompute(g, ComputeClass::kFP8)) out.push_back(UniformWeightPrecision(DType::kFP8));
-  if (HasNativeCompute(g, ComputeClass::kFP4)) out.push_back(UniformWeightPrecision(DType::kNVFP4));
+  if (HasNativeCompute(g, ComputeClass::kFP4)) out.push_back(UniformWeightPrecision(g.fp4_format));
   return out;
 }
 
