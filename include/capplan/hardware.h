@@ -71,12 +71,15 @@ class GpuCatalog {
   /// By id or alias, case-insensitive. NotFound lists the known ids.
   Result<GpuSpec> Find(std::string_view id_or_alias) const;
   const std::vector<GpuSpec>& All() const { return gpus_; }
+  /// The GPU a deployment runs on when none is named (the catalog document's "default_gpu"; data/hardware).
+  const std::string& DefaultId() const { return default_id_; }
   /// Adds GPUs or overrides fields of existing ones (matched by id, then alias) from a user JSON
   /// file. All or nothing: on error the catalog is unchanged.
   Status Merge(std::string_view json_text, std::string_view source_name);
 
  private:
   std::vector<GpuSpec> gpus_;
+  std::string default_id_;
 };
 
 }  // namespace capplan

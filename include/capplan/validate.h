@@ -111,4 +111,10 @@ std::map<std::string, ErrorBand> BandsFromPoints(const std::vector<SweepPoint>& 
 /// The band of a deployment from the built-in band file (data/validation/error-bands.json); count 0 when none.
 ErrorBand ErrorBandFor(const Deployment& d, const ModelSpec& m, std::string_view metric);
 
+/// Online-serving rows of the published measurements (TTFT / ITL means and throughput at a Poisson request
+/// rate) predicted by the simulator over the roofline model (SimulateDeployment): `requests` requests per row,
+/// same seed.
+std::vector<ValidationPoint> ValidateOnline(const std::vector<MeasurementRow>& rows,
+                                            const std::vector<PerfCalibration>& calibrations, int64_t requests = 1000);
+
 }  // namespace capplan

@@ -238,6 +238,8 @@ Status GpuCatalog::Merge(std::string_view json_text, std::string_view source_nam
     merged.push_back(std::move(g));
   }
   gpus_ = std::move(merged);
+  if (doc.is_object() && doc.contains("default_gpu") && doc["default_gpu"].is_string())
+    default_id_ = Lower(doc["default_gpu"].get<std::string>());
   return Ok{};
 }
 

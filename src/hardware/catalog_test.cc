@@ -191,3 +191,14 @@ TEST(GpuCatalog, NewFieldsAreCheckedWithTheFileAndField) {
 
 }  // namespace
 }  // namespace capplan
+
+namespace capplan {
+namespace {
+
+TEST(GpuCatalog, TheDefaultGpuIsData) {
+  EXPECT_EQ(GpuCatalog::BuiltIn().DefaultId(), "h100-sxm");
+  EXPECT_TRUE(GpuCatalog::BuiltIn().Find(GpuCatalog::BuiltIn().DefaultId()).ok());
+}
+
+}  // namespace
+}  // namespace capplan
