@@ -1,12 +1,23 @@
-// The one parameter search of the fits (max-load family calibrations, per-engine sweep calibrations).
+// The one parameter search of the fits (max-load family calibrations, per-engine sweep calibrations) and their
+// median (internal to validate).
 #pragma once
 
+#include <algorithm>
 #include <functional>
 #include <span>
+#include <vector>
 
 #include "capplan/perf.h"
 
 namespace capplan::validate_internal {
+
+/// The median of the values (0 for none): the fits' and the error summaries' statistic.
+inline double Median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const size_t n = v.size();
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+}
 
 struct DescentGrid {
   int constants = 0;                // constants k = 0 .. constants - 1, tried in this order

@@ -10,12 +10,7 @@
 namespace capplan {
 namespace {
 
-double Median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const size_t n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
-}
+using validate_internal::Median;
 
 std::string EngineOf(const SweepCase& c) { return std::string(EngineName(c.deployment.engine.engine)); }
 

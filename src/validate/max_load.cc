@@ -15,6 +15,8 @@
 namespace capplan {
 namespace {
 
+using validate_internal::Median;
+
 bool Contains(const std::string& s, std::string_view needle) { return s.find(needle) != std::string::npos; }
 
 // A whole non-negative integer (digits only; false past int64 too: std::stoll threw there).
@@ -69,13 +71,6 @@ bool DTypeFor(const std::string& text, DType& out) {
     return true;
   }
   return false;
-}
-
-double Median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const size_t n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
 }
 
 }  // namespace
