@@ -44,13 +44,15 @@ Result<Engine> ParseEngine(std::string_view text, std::string_view field);
 /// with its source); docs/memory.md explains them.
 struct EngineProfile {
   Engine engine = Engine::kVllm;
-  double memory_fraction = 0.90;      // vLLM --gpu-memory-utilization default
-  Bytes cuda_graph_bytes;             // captured graphs' private pools
-  Bytes runtime_overhead_bytes;       // CUDA context, NCCL buffers, allocator fragmentation
-  int max_num_batched_tokens = 8192;  // largest prefill chunk the activations are sized for
-  int kv_block_tokens = 16;           // paged-KV block size
-  bool per_layer_type_kv = true;      // hybrid KV allocation (sliding/chunked layers keep a window)
-  int default_max_num_seqs = 256;     // sequences a step may hold when --max-num-seqs is not given
+  std::string label = "vLLM";                                     // as the engine names itself in text
+  std::string memory_fraction_flag = "--gpu-memory-utilization";  // the flag memory_fraction is set with
+  double memory_fraction = 0.90;                                  // vLLM --gpu-memory-utilization default
+  Bytes cuda_graph_bytes;                                         // captured graphs' private pools
+  Bytes runtime_overhead_bytes;                                   // CUDA context, NCCL buffers, allocator fragmentation
+  int max_num_batched_tokens = 8192;                              // largest prefill chunk the activations are sized for
+  int kv_block_tokens = 16;                                       // paged-KV block size
+  bool per_layer_type_kv = true;   // hybrid KV allocation (sliding/chunked layers keep a window)
+  int default_max_num_seqs = 256;  // sequences a step may hold when --max-num-seqs is not given
   /// TensorRT-LLM: the KV pool is memory_fraction of what is free after weights and activations
   /// (KvCacheConfig.free_gpu_memory_fraction); capacity is then the whole usable memory.
   bool fraction_of_free = false;

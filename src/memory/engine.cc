@@ -15,6 +15,8 @@ namespace {
 // Our own data file: a missing key is a build defect that engine_test (ProfilesComeFromTheDataFile) catches.
 EngineProfile ProfileFromJson(Engine e, const nlohmann::json& p) {
   return EngineProfile{.engine = e,
+                       .label = p.at("label").get<std::string>(),
+                       .memory_fraction_flag = p.at("memory_fraction_flag").get<std::string>(),
                        .memory_fraction = p.at("memory_fraction").get<double>(),
                        .cuda_graph_bytes = GiB(p.at("cuda_graph_gib").get<double>()),
                        .runtime_overhead_bytes = GiB(p.at("runtime_overhead_gib").get<double>()),

@@ -11,6 +11,8 @@ GpuSpec Gpu(std::string_view id) { return *GpuCatalog::BuiltIn().Find(id); }
 TEST(DefaultEngineProfile, ProfilesComeFromTheDataFile) {
   const EngineProfile vllm = DefaultEngineProfile(Engine::kVllm);
   EXPECT_EQ(vllm.engine, Engine::kVllm);
+  EXPECT_EQ(vllm.label, "vLLM");
+  EXPECT_EQ(vllm.memory_fraction_flag, "--gpu-memory-utilization");
   EXPECT_DOUBLE_EQ(vllm.memory_fraction, 0.90);
   EXPECT_EQ(vllm.cuda_graph_bytes, GiB(0.75));
   EXPECT_EQ(vllm.runtime_overhead_bytes, GiB(1.0));
@@ -23,12 +25,15 @@ TEST(DefaultEngineProfile, ProfilesComeFromTheDataFile) {
 
   const EngineProfile sglang = DefaultEngineProfile(Engine::kSglang);
   EXPECT_EQ(sglang.engine, Engine::kSglang);
+  EXPECT_EQ(sglang.label, "SGLang");
+  EXPECT_EQ(sglang.memory_fraction_flag, "--mem-fraction-static");
   EXPECT_DOUBLE_EQ(sglang.memory_fraction, 0.88);
   EXPECT_EQ(sglang.kv_block_tokens, 1);
   EXPECT_TRUE(sglang.reserves_outside_fraction);
 
   const EngineProfile trtllm = DefaultEngineProfile(Engine::kTrtllm);
   EXPECT_EQ(trtllm.engine, Engine::kTrtllm);
+  EXPECT_EQ(trtllm.label, "TensorRT-LLM");
   EXPECT_EQ(trtllm.kv_block_tokens, 32);
   EXPECT_FALSE(trtllm.per_layer_type_kv);
   EXPECT_TRUE(trtllm.fraction_of_free);

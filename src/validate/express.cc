@@ -110,8 +110,7 @@ std::vector<SweepCase> ExpressSweeps(const std::vector<SweepRow>& rows) {
       continue;
     }
     c.family = PerfFamilyOf(*gpu);
-    c.moe = false;
-    for (const auto& l : m->layers) c.moe = c.moe || l.is_moe();
+    c.moe = HasMoeLayers(*m);
 
     Deployment& d = c.deployment;
     d.gpu = *gpu;

@@ -136,17 +136,7 @@ std::string CostLine(const Candidate& c) {
 
 std::string Plural(int64_t n, std::string_view noun) { return fmt::format("{} {}{}", n, noun, n == 1 ? "" : "s"); }
 
-std::string_view EngineLabel(Engine e) {
-  switch (e) {
-    case Engine::kVllm:
-      return "vLLM";
-    case Engine::kSglang:
-      return "SGLang";
-    case Engine::kTrtllm:
-      return "TensorRT-LLM";
-  }
-  return "";
-}
+std::string EngineLabel(Engine e) { return DefaultEngineProfile(e).label; }  // data/engine/profiles.json
 
 int RunPlan(PlanOptions& o, const CLI::App& cmd) {
   auto m = LoadModel(o.model);
