@@ -7,11 +7,15 @@
 // capacity (Little's law), replicas = ceil(rate / capacity), and the prefill time must leave room under
 // the TTFT target. Candidates are ranked by $/month; the cheapest `finalists` are confirmed with the
 // serving simulator (p95 TTFT and TPOT), adding a replica when a percentile misses its target.
+// Disaggregated candidates pair a prefill pool with a decode pool of the same GPU type, weights and KV dtype, each
+// worker in any of the layouts above; they are screened, priced (both pools' GPUs) and confirmed the same way,
+// with the disaggregated simulator (KV transfer over NVLink inside the scale-up domain, RDMA across).
 #pragma once
 
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "capplan/cost.h"
@@ -77,6 +81,18 @@ struct CandidateLatency {
   int64_t simulated_requests = 0;  // requests the confirming simulation ran (sized to a step budget)
 };
 
+/// The prefill pool of a disaggregated candidate (docs/plan.md, "Disaggregated candidates"); the candidate's
+/// `deployment` is then its decode pool (parallel.replicas = decode workers).
+struct DisaggPlan {
+  Deployment prefill;              // parallel.replicas = prefill workers
+  Bytes kv_bytes_per_request;      // the prompt's KV (or MLA latent), what crosses the link once per request
+  Seconds kv_transfer;             // one request's transfer on an idle link, set-up latency included
+  bool nvlink = false;             // both pools inside one scale-up domain; else RDMA over the scale-out NICs
+  Seconds prefill_time;            // one prompt on an idle prefill worker
+  double decode_worker_rps = 0;    // requests/s one decode worker sustains under the TPOT target (analytic)
+  double prefill_utilisation = 0;  // rate x prefill time / prefill workers (analytic)
+};
+
 struct Candidate {
   Deployment deployment;                         // deployment.parallel.replicas = replicas needed
   MemoryBudget memory;                           // per GPU, at input + output context
@@ -90,7 +106,21 @@ struct Candidate {
   DeploymentCost cost;    // at the SLO capacity (what the GPUs can serve)
   Dollars usd_per_month;  // 24x7
   bool meets_slo = false;
-  std::string note;  // e.g. "simulated p95 TPOT 52 ms > 50 ms with 3 replicas; added one"
+  std::string note;                  // e.g. "simulated p95 TPOT 52 ms > 50 ms with 3 replicas; added one"
+  std::optional<DisaggPlan> disagg;  // set: prefill and decode on separate pools
+};
+
+/// GPUs a candidate holds: its replicas', and with disaggregation both pools'.
+int CandidateGpus(const Candidate& c);
+/// "aggregated", "attention-DP" (aggregated with dp_attention > 1) or "disaggregated".
+std::string_view CandidateMode(const Candidate& c);
+
+/// Why disaggregation wins or loses for the workload, from the cheapest candidate of each mode.
+struct DisaggVerdict {
+  bool considered = false;  // disaggregated pairings were looked at
+  bool wins = false;        // the recommendation is disaggregated
+  std::string summary;      // one sentence
+  std::vector<std::string> reasons;
 };
 
 struct PlanResult {
@@ -98,7 +128,11 @@ struct PlanResult {
   std::vector<size_t> pareto;         // indices on the front of $/month against p95 E2E
   int evaluated = 0;                  // configurations looked at
   int fitting = 0;                    // of which fit in memory
-  double tokens_per_month = 0;        // the workload's volume (input + output, 730 h)
+  int evaluated_aggregated = 0;       // of `evaluated`, with dp_attention == 1
+  int evaluated_attention_dp = 0;     // of `evaluated`, with dp_attention > 1
+  int evaluated_disaggregated = 0;    // prefill x decode pool pairings screened (beyond `evaluated`)
+  DisaggVerdict disagg;
+  double tokens_per_month = 0;  // the workload's volume (input + output, 730 h)
   ApiPriceMatch api_match;
   std::vector<ApiComparison> api_comparison;  // against the recommendation (cost.h)
   std::vector<Staleness> api_staleness;       // per api_comparison row, judged on `today`

@@ -30,6 +30,10 @@ struct KvLink {
   Seconds latency;        // per transfer (handshake, first byte)
 };
 
+/// Per-transfer set-up of a KV move (connection handshake, first byte). Assumed, not measured: NIXL and Mooncake
+/// report sub-millisecond set-up on RDMA; 1 ms is the conservative end.
+inline constexpr Seconds kDefaultKvTransferLatency{1e-3};
+
 struct DisaggPool {
   int workers = 1;
   int max_num_seqs = 256;                 // decode: running set; prefill: prompts per step

@@ -96,5 +96,11 @@ check memory-does-not-fit-suggests 0 'does_not_fit.*nearest that fit: 4x h100-sx
 check memory-pool-below-limits 0 'pool_below_limits.*--max-model-len 131,072 with --max-num-seqs 256' -- memory llama-3.1-8b --gpu h100 --gpus 1 --weights bf16 --max-model-len 131072 --max-num-seqs 256
 check fit-kv-auto-reads-the-checkpoint 0 'vllm, KV fp8\)' -- fit glm-5.1 --context 4096
 
+# Disaggregated prefill/decode candidates in plan (issue 14): searched beside aggregated and attention-DP ones, with
+# the verdict and its reasons.
+check plan-disagg-searched 0 'searched: [1-9][0-9]* aggregated and [1-9][0-9]* attention-DP configurations, [1-9][0-9]* disaggregated pairings' -- plan deepseek-r1 --rate 20 --input 8000 --output 1000
+check plan-disagg-verdict 0 'DISAGGREGATED PREFILL/DECODE: disaggregation (wins|loses)' -- plan deepseek-r1 --rate 20 --input 8000 --output 1000
+json_check plan-disagg-json "j['search']['evaluated_by_mode']['disaggregated_pairings'] > 0 and any(c['mode'] == 'disaggregated' and c['gpu_count'] == c['disagg']['prefill']['workers'] * c['disagg']['prefill']['gpus_per_worker'] + c['disagg']['decode']['workers'] * c['disagg']['decode']['gpus_per_worker'] for c in j['candidates']) and any('prefill interference raises TPOT' in x for x in j['disaggregation']['reasons'])" -- plan deepseek-r1 --rate 20 --input 8000 --output 1000 --json
+
 echo "$pass passed, $fail failed"
 [[ $fail -eq 0 ]]

@@ -11,10 +11,6 @@
 namespace capplan::cli {
 namespace {
 
-/// Per-transfer setup of a KV move (connection handshake, first byte). Assumed, not measured:
-/// NIXL/Mooncake report sub-millisecond setup on RDMA; 1 ms is the conservative end.
-constexpr Seconds kKvTransferLatency{1e-3};
-
 struct Pool {
   Deployment deployment;
   MemoryBudget budget;
@@ -65,7 +61,7 @@ DisaggConfig ConfigFor(const ModelSpec& m, const Pool& prefill, const Pool& deco
   const SchedulerConfig ds = SchedulerFor(decode.deployment, decode.budget, EngineMaxBatch(decode.deployment, cal));
   c.decode.max_num_seqs = std::min(ds.max_num_seqs, decode.budget.max_concurrent_sequences);
   c.decode.kv_capacity_tokens = ds.kv_capacity_tokens;
-  c.link = {.bandwidth = LinkOf(prefill, decode, cal).bandwidth, .latency = kKvTransferLatency};
+  c.link = {.bandwidth = LinkOf(prefill, decode, cal).bandwidth, .latency = kDefaultKvTransferLatency};
   c.kv_bytes_per_token = KvBytesPerSequence(m, input, prefill.deployment.kv_dtype, true) /
                          static_cast<double>(std::max<int64_t>(1, input));
   return c;

@@ -125,11 +125,29 @@ nlohmann::json EncodeLoadSweep(const LoadSweepResult& r) {
           {"unreachable", r.unreachable}};
 }
 
+// A disaggregated candidate's pools: the decode pool is the candidate's own layout and replicas (decode workers).
+nlohmann::json EncodeDisagg(const Candidate& c) {
+  if (!c.disagg) return nullptr;
+  const DisaggPlan& d = *c.disagg;
+  const Parallelism& pp = d.prefill.parallel;
+  const Parallelism& dp = c.deployment.parallel;
+  return {
+      {"prefill", {{"workers", pp.replicas}, {"gpus_per_worker", pp.GpusPerReplica()}, {"layout", EncodeLayout(pp)}}},
+      {"decode", {{"workers", dp.replicas}, {"gpus_per_worker", dp.GpusPerReplica()}, {"layout", EncodeLayout(dp)}}},
+      {"kv_bytes_per_request", d.kv_bytes_per_request.v},
+      {"kv_transfer_seconds", d.kv_transfer.v},
+      {"kv_link", d.nvlink ? "nvlink" : "rdma"},
+      {"prefill_seconds", d.prefill_time.v},
+      {"prefill_utilisation", d.prefill_utilisation}};
+}
+
 nlohmann::json EncodeCandidate(const Candidate& c) {
   const Parallelism& p = c.deployment.parallel;
   return {{"gpu", c.deployment.gpu.id},
           {"gpu_name", c.deployment.gpu.name},
-          {"gpu_count", p.TotalGpus()},
+          {"gpu_count", CandidateGpus(c)},
+          {"mode", CandidateMode(c)},
+          {"disagg", EncodeDisagg(c)},
           {"gpus_per_replica", p.GpusPerReplica()},
           {"replicas", p.replicas},
           {"layout", EncodeLayout(p)},
@@ -168,7 +186,17 @@ nlohmann::json EncodePlan(const PlanRequest& r, const PlanResult& plan, Date tod
                    {"slo_ttft_p95_seconds", r.slo_ttft_p95.v}, {"slo_tpot_p95_seconds", r.slo_tpot_p95.v},
                    {"default_scenario", default_scenario}};
   j["model"] = r.model.name;
-  j["search"] = {{"evaluated", plan.evaluated}, {"fitting", plan.fitting}, {"feasible", plan.candidates.size()}};
+  j["search"] = {{"evaluated", plan.evaluated},
+                 {"fitting", plan.fitting},
+                 {"feasible", plan.candidates.size()},
+                 {"evaluated_by_mode",
+                  {{"aggregated", plan.evaluated_aggregated},
+                   {"attention_dp", plan.evaluated_attention_dp},
+                   {"disaggregated_pairings", plan.evaluated_disaggregated}}}};
+  j["disaggregation"] = {{"considered", plan.disagg.considered},
+                         {"wins", plan.disagg.wins},
+                         {"summary", plan.disagg.summary},
+                         {"reasons", plan.disagg.reasons}};
   j["prices_judged_on"] = FormatDate(today);
   if (!plan.feasible()) {
     j["feasible"] = false;

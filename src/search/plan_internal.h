@@ -1,0 +1,54 @@
+// Pieces of Plan() shared by its aggregated (plan.cc) and disaggregated (plan_disagg.cc) searches.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "capplan/perf.h"
+#include "capplan/search.h"
+
+namespace capplan::plan_internal {
+
+// Replicas are sized so the workload uses at most this fraction of the SLO capacity: Poisson arrivals
+// push the running batch above its mean, and the TPOT target is met at the mean.
+inline constexpr double kCapacityHeadroom = 0.9;
+// Extra replicas (or workers) the simulator may add to a finalist before it is dropped.
+inline constexpr int kMaxConfirmRetries = 3;
+
+/// The p95 wait of a prompt for the prefills ahead of it (M/D/1, Kingman's heavy-traffic tail); infinite at rho >= 1.
+Seconds PrefillWaitP95(double rate, Seconds prefill);
+/// Little's law fixed point: the running batch N at a per-replica rate, N = rate x output x step(N), at most `cap`.
+int ConcurrencyAtRate(const RooflineStepTimeModel& model, double rate, const PlanRequest& r, int cap);
+/// The cheapest quote for the candidate's GPUs (CandidateGpus) and its cost at the SLO capacity.
+Status Price(Candidate& c, const PriceCatalog& prices, const PlanRequest& r);
+/// Requests a confirming simulation of `c` runs: --sim-requests, fewer when that many would exceed the step budget.
+int64_t SimRequestsFor(const Candidate& c, const PlanRequest& r);
+
+/// A fitting configuration as a worker of either pool: what the disaggregated search needs of it, computed once.
+struct WorkerProfile {
+  Deployment deployment;
+  MemoryBudget memory;
+  std::shared_ptr<const RooflineStepTimeModel> model;
+  int cap = 1;            // running sequences the KV pool and the engine allow
+  Seconds prefill;        // one prompt on an idle worker
+  int decode_slo = 0;     // the largest batch whose decode-only step meets the TPOT screen (0: none)
+  double decode_rps = 0;  // requests/s one decode worker sustains at decode_slo
+};
+
+/// Profiles `d` (which fits with `memory`; `prefill`: PrefillTime of one prompt) as a prefill and a decode worker.
+WorkerProfile ProfileWorker(const PlanRequest& r, const Deployment& d, const MemoryBudget& memory,
+                            std::shared_ptr<const RooflineStepTimeModel> model, int cap, Seconds prefill);
+
+/// Screens every prefill x decode pairing of the same GPU, weights and KV dtype, prices the cheapest pairing of each
+/// such group and appends it to `out.candidates`; counts the pairings in out.evaluated_disaggregated.
+void AddDisaggCandidates(const PlanRequest& r, const std::vector<WorkerProfile>& workers, const PriceCatalog& prices,
+                         PlanResult& out);
+
+/// Confirms a disaggregated candidate with the disaggregated simulator; adds prefill workers while p95 TTFT misses
+/// and decode workers while p95 TPOT misses (kMaxConfirmRetries), re-pricing; meets_slo false if it still misses.
+void ConfirmDisagg(Candidate& c, const PlanRequest& r, const PriceCatalog& prices);
+
+/// Why disaggregation wins or loses (after confirmation; out.candidates sorted).
+DisaggVerdict JudgeDisaggregation(const PlanRequest& r, const PlanResult& out);
+
+}  // namespace capplan::plan_internal
