@@ -21,6 +21,7 @@
 #include "capplan/cost.h"
 #include "capplan/error.h"
 #include "capplan/hardware.h"
+#include "capplan/launch.h"
 #include "capplan/memory.h"
 #include "capplan/model.h"
 #include "capplan/perf.h"
@@ -89,6 +90,7 @@ struct DisaggPlan {
   Seconds kv_transfer;             // one request's transfer on an idle link, set-up latency included
   bool nvlink = false;             // both pools inside one scale-up domain; else RDMA over the scale-out NICs
   Seconds prefill_time;            // one prompt on an idle prefill worker
+  int prefill_max_num_seqs = 1;    // prompts a prefill worker holds at once (its KV pool and the engine's cap)
   double decode_worker_rps = 0;    // requests/s one decode worker sustains under the TPOT target (analytic)
   double prefill_utilisation = 0;  // rate x prefill time / prefill workers (analytic)
 };
@@ -156,6 +158,9 @@ SchedulerConfig SchedulerFor(const Deployment& d, const MemoryBudget& b, int max
 
 /// The --max-model-len a plan launches with: input + output rounded up to a multiple of 1024 tokens.
 int64_t PlanMaxModelLen(const PlanRequest& r);
+/// What the launch writers need to start candidate `c` (`hf_id`: the repository it serves); with c.disagg, the
+/// prefill pool too.
+LaunchRequest PlanLaunchRequest(const PlanRequest& r, const Candidate& c, const std::string& hf_id);
 
 /// Monthly token volume (input + output) -> request rate, and back, for a workload's lengths.
 double RateFromMonthlyTokens(double tokens_per_month, int64_t input_tokens, int64_t output_tokens);

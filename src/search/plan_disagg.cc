@@ -25,6 +25,18 @@ std::string_view CandidateMode(const Candidate& c) {
   return c.deployment.parallel.dp_attention > 1 ? "attention-DP" : "aggregated";
 }
 
+LaunchRequest PlanLaunchRequest(const PlanRequest& r, const Candidate& c, const std::string& hf_id) {
+  LaunchRequest l{.hf_id = hf_id,
+                  .deployment = c.deployment,
+                  .max_model_len = PlanMaxModelLen(r),
+                  .max_num_seqs = std::max(1, c.slo_concurrency)};
+  if (c.disagg)
+    l.disagg = DisaggLaunch{.prefill = c.disagg->prefill,
+                            .prefill_max_num_seqs = c.disagg->prefill_max_num_seqs,
+                            .nvlink = c.disagg->nvlink};
+  return l;
+}
+
 namespace plan_internal {
 namespace {
 
@@ -136,6 +148,7 @@ void AddDisaggCandidates(const PlanRequest& r, const std::vector<WorkerProfile>&
         DisaggPlan plan;
         plan.prefill = p->deployment;
         plan.prefill_time = p->prefill;
+        plan.prefill_max_num_seqs = std::max(1, p->cap);
         plan.decode_worker_rps = d->decode_rps;
         plan.kv_bytes_per_request = KvBytesPerSequence(r.model, r.input_tokens, p->deployment.kv_dtype, true);
         // Prefill workers: enough to stay under 90% busy, then more while the p95 wait breaks the TTFT screen.

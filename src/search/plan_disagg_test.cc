@@ -116,6 +116,25 @@ TEST(PlanDisagg, SaysWhyDisaggregationWinsOrLoses) {
   EXPECT_TRUE(Contains(quiet->disagg.reasons, "too few requests to keep a prefill pool busy")) << quiet->disagg.summary;
 }
 
+TEST(PlanDisagg, LaunchesADisaggregatedCandidateAsItsPoolsAndARouter) {
+  const auto& plan = Busy();
+  ASSERT_TRUE(plan.ok()) << plan.error().message;
+  for (const Candidate& c : plan->candidates) {
+    if (!c.disagg) continue;
+    auto launch =
+        WriteLaunchCommandsAllEngines(PlanLaunchRequest(DeepSeekLongPrompts(20), c, "deepseek-ai/DeepSeek-R1"));
+    ASSERT_TRUE(launch.ok()) << launch.error().message;
+    for (const LaunchCommand& l : *launch) {
+      ASSERT_EQ(l.processes.size(), 3u) << l.command;
+      EXPECT_EQ(l.processes[0].instances, c.disagg->prefill.parallel.replicas);
+      EXPECT_EQ(l.processes[1].instances, c.deployment.parallel.replicas);
+      EXPECT_EQ(l.processes[2].role, "router");
+    }
+    return;
+  }
+  FAIL() << "no disaggregated candidate";
+}
+
 TEST(PlanDisagg, ATtftTargetThatNoPairingReachesIsExplained) {
   PlanRequest r = DeepSeekLongPrompts(1);
   r.slo_ttft_p95 = Seconds{0.02};  // 8000 tokens of prefill take longer on any GPU

@@ -239,11 +239,7 @@ int RunPlan(PlanOptions& o, const CLI::App& cmd) {
     return 1;
   }
   const Candidate& best = plan->candidates.front();
-  const int64_t max_model_len = PlanMaxModelLen(r);
-  auto launch = WriteLaunchCommandsAllEngines({.hf_id = r.hf_id,
-                                               .deployment = best.deployment,
-                                               .max_model_len = max_model_len,
-                                               .max_num_seqs = best.slo_concurrency});
+  auto launch = WriteLaunchCommandsAllEngines(PlanLaunchRequest(r, best, r.hf_id));
   if (!launch.ok()) return ReportError(launch.error());
 
   if (o.csv) {
@@ -370,6 +366,21 @@ int RunPlan(PlanOptions& o, const CLI::App& cmd) {
 
   fmt::print("\nLAUNCH (bounds the worst case: max context and running sequences the budget assumed)\n");
   for (const LaunchCommand& c : *launch) {
+    if (!c.processes.empty()) {
+      fmt::print("  {}{}, disaggregated:\n", EngineLabel(c.engine),
+                 c.engine == r.engine ? " (the engine planned for)" : "");
+      for (const LaunchProcess& p : c.processes) {
+        fmt::print("    {} ({}):\n      {}\n", p.role, p.role == "router" ? "once" : Plural(p.instances, "worker"),
+                   p.command);
+        if (p.options_file.empty()) continue;
+        fmt::print("      with {}:\n", p.options_file_name);
+        std::istringstream yml(p.options_file);
+        for (std::string line; std::getline(yml, line);)
+          if (!line.starts_with("#")) fmt::print("        {}\n", line);
+      }
+      for (const auto& n : c.notes) fmt::print("    note: {}\n", n);
+      continue;
+    }
     fmt::print("  {}{}:\n    {}\n", EngineLabel(c.engine), c.engine == r.engine ? " (the engine planned for)" : "",
                c.command);
     if (!c.options_file.empty()) {

@@ -209,12 +209,8 @@ nlohmann::json EncodePlan(const PlanRequest& r, const PlanResult& plan, Date tod
   nlohmann::json rec = EncodeCandidate(best);
   rec["warnings"] = nlohmann::json::array();
   for (const auto& w : best.memory.warnings) rec["warnings"].push_back({{"code", w.code}, {"message", w.message}});
-  const int64_t max_model_len = PlanMaxModelLen(r);
   const std::string hf_id = r.hf_id.empty() ? PresetRepository(r.preset) : r.hf_id;
-  auto launch = WriteLaunchCommandsAllEngines({.hf_id = hf_id,
-                                               .deployment = best.deployment,
-                                               .max_model_len = max_model_len,
-                                               .max_num_seqs = best.slo_concurrency});
+  auto launch = WriteLaunchCommandsAllEngines(PlanLaunchRequest(r, best, hf_id));
   if (launch.ok()) rec["launch"] = EncodeLaunchCommands(*launch);
   j["recommended"] = rec;
   j["candidates"] = nlohmann::json::array();
