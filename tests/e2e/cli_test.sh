@@ -102,5 +102,12 @@ check plan-disagg-searched 0 'searched: [1-9][0-9]* aggregated and [1-9][0-9]* a
 check plan-disagg-verdict 0 'DISAGGREGATED PREFILL/DECODE: disaggregation (wins|loses)' -- plan deepseek-r1 --rate 20 --input 8000 --output 1000
 json_check plan-disagg-json "j['search']['evaluated_by_mode']['disaggregated_pairings'] > 0 and any(c['mode'] == 'disaggregated' and c['gpu_count'] == c['disagg']['prefill']['workers'] * c['disagg']['prefill']['gpus_per_worker'] + c['disagg']['decode']['workers'] * c['disagg']['decode']['gpus_per_worker'] for c in j['candidates']) and any('prefill interference raises TPOT' in x for x in j['disaggregation']['reasons'])" -- plan deepseek-r1 --rate 20 --input 8000 --output 1000 --json
 
+# The disaggregated closed loop takes --concurrency with the aggregated closed loop's meaning (warm-up and drain not
+# measured); --disagg-clients is a deprecated alias that says so, and a disagreement between the two is refused.
+check disagg-concurrency 0 'closed loop of 8 clients: the first 8 requests \(warm-up\) and the last 8 \(drain\) are not measured' -- simulate qwen3-8b --gpu h100 --prefill-workers 1 --decode-workers 1 --input 512 --output 64 --concurrency 8 --requests 100
+check disagg-clients-deprecated 0 'warning: --disagg-clients is deprecated; use --concurrency' -- simulate qwen3-8b --gpu h100 --prefill-workers 1 --decode-workers 1 --input 512 --output 64 --disagg-clients 8 --requests 100
+check disagg-concurrency-disagree 2 '^capplan: error: --concurrency=4 and --disagg-clients=8 disagree: give --concurrency' -- simulate qwen3-8b --gpu h100 --prefill-workers 1 --decode-workers 1 --input 512 --output 64 --disagg-clients 8 --concurrency 4
+check disagg-perf-concurrency 0 'closed loop of 8 clients \(analytic steady state\): TTFT' -- perf qwen3-8b --gpu h100 --prefill-workers 1 --decode-workers 1 --input 512 --output 64 --concurrency 8
+
 echo "$pass passed, $fail failed"
 [[ $fail -eq 0 ]]
