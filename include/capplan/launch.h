@@ -43,14 +43,21 @@ struct DisaggLaunch {
   bool nvlink = false;           // both pools inside one scale-up domain (else the KV crosses RDMA NICs)
 };
 
+/// Multi-token-prediction speculative decoding (the model's own MTP layers) with `tokens` drafted per step.
+struct SpecLaunch {
+  int tokens = 1;
+};
+
 struct LaunchRequest {
   /// The model's repository (a Hugging Face id, the preset's, `--hf-id`, or a config's `_name_or_path`);
   /// empty when unknown (a config file with no `_name_or_path`): the command then names a placeholder.
   std::string hf_id;
   Deployment deployment;
-  int64_t max_model_len = 0;                          // tokens; > 0
-  int max_num_seqs = 0;                               // running sequences; > 0
-  std::optional<DisaggLaunch> disagg = std::nullopt;  // set: prefill and decode workers and the router between them
+  int64_t max_model_len = 0;  // tokens; > 0
+  int max_num_seqs = 0;       // running sequences; > 0
+  std::optional<DisaggLaunch> disagg = std::nullopt;
+  std::optional<SpecLaunch> spec = std::nullopt;  // set: the engine's MTP flags (vLLM --speculative-config, ...)  //
+                                                  // set: prefill and decode workers and the router between them
 };
 
 /// One process of a disaggregated launch: started `instances` times, each on its own GPUs (the router once).

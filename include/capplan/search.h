@@ -95,6 +95,16 @@ struct DisaggPlan {
   double prefill_utilisation = 0;  // rate x prefill time / prefill workers (analytic)
 };
 
+/// Multi-token prediction on a candidate (models with MTP layers, num_nextn_predict_layers > 0): the target verifies
+/// `tokens` drafted tokens per step; `acceptance` per draft position is assumed, from data/perf/speculative.json.
+struct SpecPlan {
+  int tokens = 1;
+  std::vector<double> acceptance;
+  std::string acceptance_source;
+  double tokens_per_step = 1;  // 1 + a1 + a1 a2 + ...
+  double speedup = 1;          // plain decode step / speculative time per token, at the candidate's SLO batch
+};
+
 struct Candidate {
   Deployment deployment;                         // deployment.parallel.replicas = replicas needed
   MemoryBudget memory;                           // per GPU, at input + output context
@@ -110,6 +120,7 @@ struct Candidate {
   bool meets_slo = false;
   std::string note;                  // e.g. "simulated p95 TPOT 52 ms > 50 ms with 3 replicas; added one"
   std::optional<DisaggPlan> disagg;  // set: prefill and decode on separate pools
+  std::optional<SpecPlan> spec;      // set: served with MTP speculative decoding
 };
 
 /// GPUs a candidate holds: its replicas', and with disaggregation both pools'.
@@ -133,6 +144,7 @@ struct PlanResult {
   int evaluated_aggregated = 0;       // of `evaluated`, with dp_attention == 1
   int evaluated_attention_dp = 0;     // of `evaluated`, with dp_attention > 1
   int evaluated_disaggregated = 0;    // prefill x decode pool pairings screened (beyond `evaluated`)
+  int evaluated_speculative = 0;      // MTP variants screened (models with MTP layers; beyond `evaluated`)
   DisaggVerdict disagg;
   double tokens_per_month = 0;  // the workload's volume (input + output, 730 h)
   ApiPriceMatch api_match;

@@ -113,3 +113,28 @@ TEST(LaunchDisagg, AggregatedLaunchesHaveNoProcessesAndBadPrefillBoundsNameTheFi
 
 }  // namespace
 }  // namespace capplan
+
+namespace capplan {
+namespace {
+
+TEST(LaunchSpec, MtpFlagsPerEngine) {
+  LaunchRequest r = TwoPrefillThreeDecode();
+  r.disagg.reset();
+  r.deployment.parallel.replicas = 1;
+  r.spec = SpecLaunch{.tokens = 1};
+  auto v = WriteLaunchCommandFor(Engine::kVllm, r);
+  auto s = WriteLaunchCommandFor(Engine::kSglang, r);
+  auto t = WriteLaunchCommandFor(Engine::kTrtllm, r);
+  ASSERT_TRUE(v.ok() && s.ok() && t.ok());
+  EXPECT_THAT(v->command, HasSubstr(R"(--speculative-config '{"method":"mtp","num_speculative_tokens":1}')"));
+  EXPECT_THAT(s->command, HasSubstr("--speculative-algorithm EAGLE --speculative-num-steps 1 "
+                                    "--speculative-eagle-topk 1 --speculative-num-draft-tokens 2"));
+  EXPECT_THAT(t->options_file, HasSubstr("speculative_config:\n  decoding_type: MTP\n  num_nextn_predict_layers: 1\n"));
+  r.spec.reset();
+  auto plain = WriteLaunchCommandFor(Engine::kVllm, r);
+  ASSERT_TRUE(plain.ok());
+  EXPECT_THAT(plain->command, Not(HasSubstr("--speculative-config")));
+}
+
+}  // namespace
+}  // namespace capplan

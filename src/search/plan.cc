@@ -146,7 +146,9 @@ using plan_internal::SimRequestsFor;
 
 // Confirms a candidate's p95 TTFT and TPOT with the simulator; adds replicas while a target is missed.
 void Confirm(Candidate& c, const ModelSpec& m, const PlanRequest& r, const PriceCatalog& prices) {
-  const RooflineStepTimeModel model(m, c.deployment, CalibrationFor(c.deployment));
+  const RooflineStepTimeModel target(m, c.deployment, CalibrationFor(c.deployment));
+  const std::unique_ptr<StepTimeModel> spec = plan_internal::SpeculativeModelFor(c, m, target);
+  const StepTimeModel& model = spec ? *spec : static_cast<const StepTimeModel&>(target);
   for (int attempt = 0; attempt <= kMaxConfirmRetries; ++attempt) {
     SimConfig cfg;
     cfg.replicas = c.deployment.parallel.replicas;
@@ -389,6 +391,7 @@ Result<PlanResult> Plan(const PlanRequest& r, const GpuCatalog& gpus, const Pric
   }
 
   plan_internal::AddDisaggCandidates(r, workers, prices, out);
+  plan_internal::AddSpecCandidates(r, workers, prices, out);
 
   auto by_cost = [](const Candidate& a, const Candidate& b) {
     if (a.usd_per_month.v != b.usd_per_month.v) return a.usd_per_month.v < b.usd_per_month.v;

@@ -30,6 +30,7 @@ LaunchRequest PlanLaunchRequest(const PlanRequest& r, const Candidate& c, const 
                   .deployment = c.deployment,
                   .max_model_len = PlanMaxModelLen(r),
                   .max_num_seqs = std::max(1, c.slo_concurrency)};
+  if (c.spec) l.spec = SpecLaunch{.tokens = c.spec->tokens};
   if (c.disagg)
     l.disagg = DisaggLaunch{.prefill = c.disagg->prefill,
                             .prefill_max_num_seqs = c.disagg->prefill_max_num_seqs,

@@ -135,6 +135,36 @@ TEST(PlanDisagg, LaunchesADisaggregatedCandidateAsItsPoolsAndARouter) {
   FAIL() << "no disaggregated candidate";
 }
 
+TEST(PlanSpec, ModelsWithMtpLayersGetMtpCandidatesWithTheAssumedAcceptance) {
+  const auto& plan = Busy();
+  ASSERT_TRUE(plan.ok()) << plan.error().message;
+  EXPECT_GT(plan->evaluated_speculative, 0);
+  int mtp = 0;
+  for (const Candidate& c : plan->candidates) {
+    if (!c.spec) continue;
+    ++mtp;
+    ASSERT_EQ(c.spec->acceptance.size(), 1u);
+    EXPECT_DOUBLE_EQ(c.spec->acceptance[0], 0.83);  // data/perf/speculative.json
+    EXPECT_NEAR(c.spec->tokens_per_step, 1.83, 1e-12);
+    EXPECT_NE(c.spec->acceptance_source.find("vLLM"), std::string::npos);
+    auto launch = WriteLaunchCommand(PlanLaunchRequest(DeepSeekLongPrompts(20), c, "deepseek-ai/DeepSeek-R1"));
+    ASSERT_TRUE(launch.ok());
+    EXPECT_NE(launch->command.find("--speculative-config"), std::string::npos) << launch->command;
+  }
+  EXPECT_GT(mtp, 0);
+}
+
+TEST(PlanSpec, ModelsWithoutMtpLayersGetNone) {
+  PlanRequest r;
+  r.model = *LoadPreset("llama-3.1-8b");
+  r.gpus_allowed = {"h100"};
+  r.finalists = 0;
+  auto plan = PlanOf(r);
+  ASSERT_TRUE(plan.ok()) << plan.error().message;
+  EXPECT_EQ(plan->evaluated_speculative, 0);
+  for (const Candidate& c : plan->candidates) EXPECT_FALSE(c.spec.has_value());
+}
+
 TEST(PlanDisagg, ATtftTargetThatNoPairingReachesIsExplained) {
   PlanRequest r = DeepSeekLongPrompts(1);
   r.slo_ttft_p95 = Seconds{0.02};  // 8000 tokens of prefill take longer on any GPU

@@ -48,6 +48,16 @@ void AddDisaggCandidates(const PlanRequest& r, const std::vector<WorkerProfile>&
 /// and decode workers while p95 TPOT misses (kMaxConfirmRetries), re-pricing; meets_slo false if it still misses.
 void ConfirmDisagg(Candidate& c, const PlanRequest& r, const PriceCatalog& prices);
 
+/// Adds an MTP variant of every profiled configuration that passes the screen with speculative decoding (models
+/// with MTP layers only; the acceptance from data/perf/speculative.json); counts them in out.evaluated_speculative.
+void AddSpecCandidates(const PlanRequest& r, const std::vector<WorkerProfile>& workers, const PriceCatalog& prices,
+                       PlanResult& out);
+
+/// The step model a confirming simulation of `c` runs: null unless c.spec, else the speculative step model over
+/// `target` (it owns the draft pass's model).
+std::unique_ptr<StepTimeModel> SpeculativeModelFor(const Candidate& c, const ModelSpec& m,
+                                                   const RooflineStepTimeModel& target);
+
 /// Why disaggregation wins or loses (after confirmation; out.candidates sorted).
 DisaggVerdict JudgeDisaggregation(const PlanRequest& r, const PlanResult& out);
 

@@ -133,7 +133,8 @@ std::string Hf(const PlanOptions& o, const ModelSpec& m) {
 
 // The layout column: the replicas' layout, or "xPyD" with both pools' layouts.
 std::string CandidateLayout(const Candidate& c) {
-  if (!c.disagg) return LayoutName(c.deployment.parallel);
+  const std::string mtp = c.spec ? fmt::format(" +MTP{}", c.spec->tokens) : "";
+  if (!c.disagg) return LayoutName(c.deployment.parallel) + mtp;
   const Parallelism& p = c.disagg->prefill.parallel;
   const Parallelism& d = c.deployment.parallel;
   auto one = [](const Parallelism& x) {
@@ -356,6 +357,17 @@ int RunPlan(PlanOptions& o, const CLI::App& cmd) {
   fmt::print("{}.\n", best.latency.simulated ? ", confirmed by simulation" : "");
   fmt::print("              searched: {} aggregated and {} attention-DP configurations, {} disaggregated pairings\n",
              plan->evaluated_aggregated, plan->evaluated_attention_dp, plan->evaluated_disaggregated);
+  if (plan->evaluated_speculative > 0)
+    fmt::print("              and {} MTP speculative variants (the model has multi-token-prediction layers)\n",
+               plan->evaluated_speculative);
+  if (best.spec) {
+    std::string rates;
+    for (double a : best.spec->acceptance) rates += fmt::format("{}{:.2f}", rates.empty() ? "" : ", ", a);
+    fmt::print(
+        "  speculative MTP, {} drafted token(s) per step at an assumed acceptance of {} ({:.2f} tokens per step, "
+        "{:.2f}x the plain decode at its batch); source: {}\n",
+        best.spec->tokens, rates, best.spec->tokens_per_step, best.spec->speedup, best.spec->acceptance_source);
+  }
   if (!best.note.empty()) fmt::print("              {}\n", best.note);
   for (const auto& w : best.memory.warnings) fmt::print("  warning     {}\n", w.message);
 

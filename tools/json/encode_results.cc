@@ -148,6 +148,13 @@ nlohmann::json EncodeCandidate(const Candidate& c) {
           {"gpu_count", CandidateGpus(c)},
           {"mode", CandidateMode(c)},
           {"disagg", EncodeDisagg(c)},
+          {"speculative", c.spec ? nlohmann::json{{"method", "mtp"},
+                                                  {"tokens", c.spec->tokens},
+                                                  {"acceptance", c.spec->acceptance},
+                                                  {"acceptance_source", c.spec->acceptance_source},
+                                                  {"tokens_per_step", c.spec->tokens_per_step},
+                                                  {"speedup", c.spec->speedup}}
+                                 : nlohmann::json(nullptr)},
           {"gpus_per_replica", p.GpusPerReplica()},
           {"replicas", p.replicas},
           {"layout", EncodeLayout(p)},
@@ -192,7 +199,8 @@ nlohmann::json EncodePlan(const PlanRequest& r, const PlanResult& plan, Date tod
                  {"evaluated_by_mode",
                   {{"aggregated", plan.evaluated_aggregated},
                    {"attention_dp", plan.evaluated_attention_dp},
-                   {"disaggregated_pairings", plan.evaluated_disaggregated}}}};
+                   {"disaggregated_pairings", plan.evaluated_disaggregated},
+                   {"speculative_mtp", plan.evaluated_speculative}}}};
   j["disaggregation"] = {{"considered", plan.disagg.considered},
                          {"wins", plan.disagg.wins},
                          {"summary", plan.disagg.summary},
