@@ -26,6 +26,7 @@
 #include "capplan/model.h"
 #include "capplan/perf.h"
 #include "capplan/sim.h"
+#include "capplan/validate.h"
 #include "capplan/work_budget.h"
 
 namespace capplan {
@@ -121,6 +122,10 @@ struct Candidate {
   std::string note;                  // e.g. "simulated p95 TPOT 52 ms > 50 ms with 3 replicas; added one"
   std::optional<DisaggPlan> disagg;  // set: prefill and decode on separate pools
   std::optional<SpecPlan> spec;      // set: served with MTP speculative decoding
+  /// Issue 12: how far the TPOT prediction of this candidate's regime is typically off (data/validation/
+  /// error-bands.csv; count 0: no band for the regime), and whether p95 TPOT x band.high still meets the target.
+  ErrorBand tpot_band;
+  bool meets_slo_in_band = true;
 };
 
 /// GPUs a candidate holds: its replicas', and with disaggregation both pools'.
@@ -146,6 +151,9 @@ struct PlanResult {
   int evaluated_disaggregated = 0;    // prefill x decode pool pairings screened (beyond `evaluated`)
   int evaluated_speculative = 0;      // MTP variants screened (models with MTP layers; beyond `evaluated`)
   DisaggVerdict disagg;
+  /// Whether the recommendation still meets the TPOT target at its error band's high factor, and if not, that no
+  /// candidate does (it is then the cheapest that meets the target at the point estimate only).
+  std::string error_band_note;
   double tokens_per_month = 0;  // the workload's volume (input + output, 730 h)
   ApiPriceMatch api_match;
   std::vector<ApiComparison> api_comparison;  // against the recommendation (cost.h)

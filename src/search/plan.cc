@@ -393,7 +393,10 @@ Result<PlanResult> Plan(const PlanRequest& r, const GpuCatalog& gpus, const Pric
   plan_internal::AddDisaggCandidates(r, workers, prices, out);
   plan_internal::AddSpecCandidates(r, workers, prices, out);
 
+  for (Candidate& c : out.candidates) plan_internal::JudgeErrorBand(c, r);
+  // Cheapest first among those whose TPOT error band still meets the target (issue 12), then the others.
   auto by_cost = [](const Candidate& a, const Candidate& b) {
+    if (a.meets_slo_in_band != b.meets_slo_in_band) return a.meets_slo_in_band;
     if (a.usd_per_month.v != b.usd_per_month.v) return a.usd_per_month.v < b.usd_per_month.v;
     if (CandidateGpus(a) != CandidateGpus(b)) return CandidateGpus(a) < CandidateGpus(b);
     return a.latency.e2e.p95 < b.latency.e2e.p95;
@@ -420,6 +423,7 @@ Result<PlanResult> Plan(const PlanRequest& r, const GpuCatalog& gpus, const Pric
         plan_internal::ConfirmDisagg(out.candidates[next], r, prices);
       else
         Confirm(out.candidates[next], r.model, r, prices);
+      plan_internal::JudgeErrorBand(out.candidates[next], r);
       // A simulation stopped by the request's budget is the answer, not a candidate that "failed".
       if (r.budget) CAPPLAN_RETURN_IF_ERROR(r.budget->status());
       if (out.candidates[next].meets_slo) confirmed.push_back(out.candidates[next]);
@@ -432,6 +436,7 @@ Result<PlanResult> Plan(const PlanRequest& r, const GpuCatalog& gpus, const Pric
   }
   if (progress) progress(1.0);
   out.disagg = plan_internal::JudgeDisaggregation(r, out);
+  out.error_band_note = plan_internal::ErrorBandNote(r, out);
 
   // Pareto front of $/month against p95 E2E: walking by cost, keep each strictly faster one.
   Seconds best_e2e{1e300};

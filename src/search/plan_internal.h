@@ -58,6 +58,11 @@ void AddSpecCandidates(const PlanRequest& r, const std::vector<WorkerProfile>& w
 std::unique_ptr<StepTimeModel> SpeculativeModelFor(const Candidate& c, const ModelSpec& m,
                                                    const RooflineStepTimeModel& target);
 
+/// Sets c.tpot_band and c.meets_slo_in_band from c.latency.tpot.p95 (analytic or simulated).
+void JudgeErrorBand(Candidate& c, const PlanRequest& r);
+/// The note on the recommendation's band (out.candidates sorted, band-meeting ones first).
+std::string ErrorBandNote(const PlanRequest& r, const PlanResult& out);
+
 /// Why disaggregation wins or loses (after confirmation; out.candidates sorted).
 DisaggVerdict JudgeDisaggregation(const PlanRequest& r, const PlanResult& out);
 

@@ -109,5 +109,9 @@ check disagg-clients-deprecated 0 'warning: --disagg-clients is deprecated; use 
 check disagg-concurrency-disagree 2 '^capplan: error: --concurrency=4 and --disagg-clients=8 disagree: give --concurrency' -- simulate qwen3-8b --gpu h100 --prefill-workers 1 --decode-workers 1 --input 512 --output 64 --disagg-clients 8 --concurrency 4
 check disagg-perf-concurrency 0 'closed loop of 8 clients \(analytic steady state\): TTFT' -- perf qwen3-8b --gpu h100 --prefill-workers 1 --decode-workers 1 --input 512 --output 64 --concurrency 8
 
+# Error bands in plan (issue 12): the recommendation's band is judged, and a plan that no band allows says so.
+check plan-error-band 0 'error band  p95 TPOT .* at the error band.s high factor' -- plan
+check plan-error-band-none 0 'error band  no candidate meets p95 TPOT 4.00 ms at its error band.s high factor: the recommendation is the cheapest that meets it at the point estimate only' -- plan llama-3.1-8b --engine trtllm --gpus-allowed b200 --rate 5 --slo-tpot-p95 0.004 --finalists 0
+
 echo "$pass passed, $fail failed"
 [[ $fail -eq 0 ]]

@@ -357,6 +357,7 @@ int RunPlan(PlanOptions& o, const CLI::App& cmd) {
   fmt::print("{}.\n", best.latency.simulated ? ", confirmed by simulation" : "");
   fmt::print("              searched: {} aggregated and {} attention-DP configurations, {} disaggregated pairings\n",
              plan->evaluated_aggregated, plan->evaluated_attention_dp, plan->evaluated_disaggregated);
+  if (!plan->error_band_note.empty()) fmt::print("  error band  {}\n", plan->error_band_note);
   if (plan->evaluated_speculative > 0)
     fmt::print("              and {} MTP speculative variants (the model has multi-token-prediction layers)\n",
                plan->evaluated_speculative);

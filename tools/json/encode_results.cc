@@ -148,6 +148,12 @@ nlohmann::json EncodeCandidate(const Candidate& c) {
           {"gpu_count", CandidateGpus(c)},
           {"mode", CandidateMode(c)},
           {"disagg", EncodeDisagg(c)},
+          {"tpot_error_band",
+           {{"regime", c.tpot_band.regime},
+            {"low", c.tpot_band.low},
+            {"high", c.tpot_band.high},
+            {"count", c.tpot_band.count},
+            {"meets_slo_at_high", c.meets_slo_in_band}}},
           {"speculative", c.spec ? nlohmann::json{{"method", "mtp"},
                                                   {"tokens", c.spec->tokens},
                                                   {"acceptance", c.spec->acceptance},
@@ -201,6 +207,7 @@ nlohmann::json EncodePlan(const PlanRequest& r, const PlanResult& plan, Date tod
                    {"attention_dp", plan.evaluated_attention_dp},
                    {"disaggregated_pairings", plan.evaluated_disaggregated},
                    {"speculative_mtp", plan.evaluated_speculative}}}};
+  j["error_band_note"] = plan.error_band_note;
   j["disaggregation"] = {{"considered", plan.disagg.considered},
                          {"wins", plan.disagg.wins},
                          {"summary", plan.disagg.summary},
