@@ -148,7 +148,7 @@ using plan_internal::SimRequestsFor;
 void Confirm(Candidate& c, const ModelSpec& m, const PlanRequest& r, const PriceCatalog& prices) {
   const RooflineStepTimeModel target(m, c.deployment, CalibrationFor(c.deployment));
   const std::unique_ptr<StepTimeModel> spec = plan_internal::SpeculativeModelFor(c, m, target);
-  const StepTimeModel& model = spec ? *spec : static_cast<const StepTimeModel&>(target);
+  const plan_internal::CachedStepTimeModel model(spec ? *spec : static_cast<const StepTimeModel&>(target));
   for (int attempt = 0; attempt <= kMaxConfirmRetries; ++attempt) {
     SimConfig cfg;
     cfg.replicas = c.deployment.parallel.replicas;

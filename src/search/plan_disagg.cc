@@ -208,8 +208,9 @@ void AddDisaggCandidates(const PlanRequest& r, const std::vector<WorkerProfile>&
 void ConfirmDisagg(Candidate& c, const PlanRequest& r, const PriceCatalog& prices) {
   const PerfCalibration pcal = CalibrationFor(c.disagg->prefill);
   const PerfCalibration dcal = CalibrationFor(c.deployment);
-  const RooflineStepTimeModel prefill_model(r.model, c.disagg->prefill, pcal);
-  const RooflineStepTimeModel decode_model(r.model, c.deployment, dcal);
+  const RooflineStepTimeModel prefill_roofline(r.model, c.disagg->prefill, pcal);
+  const RooflineStepTimeModel decode_roofline(r.model, c.deployment, dcal);
+  const CachedStepTimeModel prefill_model(prefill_roofline), decode_model(decode_roofline);
   for (int attempt = 0; attempt <= kMaxConfirmRetries; ++attempt) {
     const DisaggPlan& dp = *c.disagg;
     DisaggConfig cfg;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <unordered_map>
 #include <vector>
 
 #include "capplan/perf.h"
@@ -62,6 +63,30 @@ std::unique_ptr<StepTimeModel> SpeculativeModelFor(const Candidate& c, const Mod
 void JudgeErrorBand(Candidate& c, const PlanRequest& r);
 /// The note on the recommendation's band (out.candidates sorted, band-meeting ones first).
 std::string ErrorBandNote(const PlanRequest& r, const PlanResult& out);
+
+/// A step model that remembers the step times it has answered, exactly by batch shape (the simulator of one
+/// confirmation asks the same shapes again: identical requests meet identical batches). Same answers as `inner`.
+class CachedStepTimeModel final : public StepTimeModel {
+ public:
+  explicit CachedStepTimeModel(const StepTimeModel& inner) : inner_(inner) {}
+  Seconds StepTime(const BatchShape& s) const override;
+  int64_t hits() const { return hits_; }
+  int64_t misses() const { return static_cast<int64_t>(cache_.size()); }
+
+ private:
+  struct Key {
+    int prefill_sequences, decode_sequences;
+    int64_t prefill_tokens, prefill_cached_tokens, decode_context_tokens;
+    double prefill_attention_pairs;
+    bool operator==(const Key&) const = default;
+  };
+  struct KeyHash {
+    size_t operator()(const Key& k) const;
+  };
+  const StepTimeModel& inner_;
+  mutable std::unordered_map<Key, Seconds, KeyHash> cache_;
+  mutable int64_t hits_ = 0;
+};
 
 /// Why disaggregation wins or loses (after confirmation; out.candidates sorted).
 DisaggVerdict JudgeDisaggregation(const PlanRequest& r, const PlanResult& out);
