@@ -31,7 +31,8 @@ if(CAPPLAN_PRICE_FILES)
   capplan_embed(capplan_cost_data prices BASE ${CMAKE_SOURCE_DIR}/data/prices FILES ${CAPPLAN_PRICE_FILES})
 endif()
 file(GLOB CAPPLAN_PERF_FILES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/data/calibration/*.json
-     ${CMAKE_SOURCE_DIR}/data/validation/*.csv ${CMAKE_SOURCE_DIR}/data/validation/*.json)
+     ${CMAKE_SOURCE_DIR}/data/validation/*.csv ${CMAKE_SOURCE_DIR}/data/validation/*.json
+     ${CMAKE_SOURCE_DIR}/data/perf/*.json)
 if(CAPPLAN_PERF_FILES)
   capplan_embed(capplan_perf_data perf BASE ${CMAKE_SOURCE_DIR}/data FILES ${CAPPLAN_PERF_FILES})
 endif()

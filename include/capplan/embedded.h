@@ -16,7 +16,7 @@ namespace embedded {
 std::span<const EmbeddedFile> models();    // data/models
 std::span<const EmbeddedFile> hardware();  // data/hardware
 std::span<const EmbeddedFile> prices();    // data/prices
-std::span<const EmbeddedFile> perf();      // data/calibration, data/validation
+std::span<const EmbeddedFile> perf();      // data/calibration, data/validation, data/perf
 std::span<const EmbeddedFile> web();       // web/dist
 std::span<const EmbeddedFile> engine();    // data/engine
 }  // namespace embedded

@@ -7,21 +7,27 @@
 // capacity (Little's law), replicas = ceil(rate / capacity), and the prefill time must leave room under
 // the TTFT target. Candidates are ranked by $/month; the cheapest `finalists` are confirmed with the
 // serving simulator (p95 TTFT and TPOT), adding a replica when a percentile misses its target.
+// Disaggregated candidates pair a prefill pool with a decode pool of the same GPU type, weights and KV dtype, each
+// worker in any of the layouts above; they are screened, priced (both pools' GPUs) and confirmed the same way,
+// with the disaggregated simulator (KV transfer over NVLink inside the scale-up domain, RDMA across).
 #pragma once
 
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "capplan/cost.h"
 #include "capplan/error.h"
 #include "capplan/hardware.h"
+#include "capplan/launch.h"
 #include "capplan/memory.h"
 #include "capplan/model.h"
 #include "capplan/perf.h"
 #include "capplan/serve.h"
 #include "capplan/sim.h"
+#include "capplan/validate.h"
 #include "capplan/work_budget.h"
 
 namespace capplan {
@@ -78,6 +84,29 @@ struct CandidateLatency {
   int64_t simulated_requests = 0;  // requests the confirming simulation ran (sized to a step budget)
 };
 
+/// The prefill pool of a disaggregated candidate (docs/plan.md, "Disaggregated candidates"); the candidate's
+/// `deployment` is then its decode pool (parallel.replicas = decode workers).
+struct DisaggPlan {
+  Deployment prefill;              // parallel.replicas = prefill workers
+  Bytes kv_bytes_per_request;      // the prompt's KV (or MLA latent), what crosses the link once per request
+  Seconds kv_transfer;             // one request's transfer on an idle link, set-up latency included
+  bool nvlink = false;             // both pools inside one scale-up domain; else RDMA over the scale-out NICs
+  Seconds prefill_time;            // one prompt on an idle prefill worker
+  int prefill_max_num_seqs = 1;    // prompts a prefill worker holds at once (its KV pool and the engine's cap)
+  double decode_worker_rps = 0;    // requests/s one decode worker sustains under the TPOT target (analytic)
+  double prefill_utilisation = 0;  // rate x prefill time / prefill workers (analytic)
+};
+
+/// Multi-token prediction on a candidate (models with MTP layers, num_nextn_predict_layers > 0): the target verifies
+/// `tokens` drafted tokens per step; `acceptance` per draft position is assumed, from data/perf/speculative.json.
+struct SpecPlan {
+  int tokens = 1;
+  std::vector<double> acceptance;
+  std::string acceptance_source;
+  double tokens_per_step = 1;  // 1 + a1 + a1 a2 + ...
+  double speedup = 1;          // plain decode step / speculative time per token, at the candidate's SLO batch
+};
+
 struct Candidate {
   Deployment deployment;                         // deployment.parallel.replicas = replicas needed
   MemoryBudget memory;                           // per GPU, at input + output context
@@ -91,7 +120,26 @@ struct Candidate {
   DeploymentCost cost;    // at the SLO capacity (what the GPUs can serve)
   Dollars usd_per_month;  // 24x7
   bool meets_slo = false;
-  std::string note;  // e.g. "simulated p95 TPOT 52 ms > 50 ms with 3 replicas; added one"
+  std::string note;                  // e.g. "simulated p95 TPOT 52 ms > 50 ms with 3 replicas; added one"
+  std::optional<DisaggPlan> disagg;  // set: prefill and decode on separate pools
+  std::optional<SpecPlan> spec;      // set: served with MTP speculative decoding
+  /// Issue 12: how far the TPOT prediction of this candidate's regime is typically off (data/validation/
+  /// error-bands.csv; count 0: no band for the regime), and whether p95 TPOT x band.high still meets the target.
+  ErrorBand tpot_band;
+  bool meets_slo_in_band = true;
+};
+
+/// GPUs a candidate holds: its replicas', and with disaggregation both pools'.
+int CandidateGpus(const Candidate& c);
+/// "aggregated", "attention-DP" (aggregated with dp_attention > 1) or "disaggregated".
+std::string_view CandidateMode(const Candidate& c);
+
+/// Why disaggregation wins or loses for the workload, from the cheapest candidate of each mode.
+struct DisaggVerdict {
+  bool considered = false;  // disaggregated pairings were looked at
+  bool wins = false;        // the recommendation is disaggregated
+  std::string summary;      // one sentence
+  std::vector<std::string> reasons;
 };
 
 struct PlanResult {
@@ -99,7 +147,15 @@ struct PlanResult {
   std::vector<size_t> pareto;         // indices on the front of $/month against p95 E2E
   int evaluated = 0;                  // configurations looked at
   int fitting = 0;                    // of which fit in memory
-  double tokens_per_month = 0;        // the workload's volume (input + output, 730 h)
+  int evaluated_aggregated = 0;       // of `evaluated`, with dp_attention == 1
+  int evaluated_attention_dp = 0;     // of `evaluated`, with dp_attention > 1
+  int evaluated_disaggregated = 0;    // prefill x decode pool pairings screened (beyond `evaluated`)
+  int evaluated_speculative = 0;      // MTP variants screened (models with MTP layers; beyond `evaluated`)
+  DisaggVerdict disagg;
+  /// Whether the recommendation still meets the TPOT target at its error band's high factor, and if not, that no
+  /// candidate does (it is then the cheapest that meets the target at the point estimate only).
+  std::string error_band_note;
+  double tokens_per_month = 0;  // the workload's volume (input + output, 730 h)
   ApiPriceMatch api_match;
   std::vector<ApiComparison> api_comparison;  // against the recommendation (cost.h)
   std::vector<Staleness> api_staleness;       // per api_comparison row, judged on `today`
@@ -117,6 +173,9 @@ Result<PlanResult> Plan(const PlanRequest& request, const GpuCatalog& gpus, cons
 // ReplicaKvTokens and SchedulerFor: serve.h (the one set-up of a simulated deployment).
 /// The --max-model-len a plan launches with: input + output rounded up to a multiple of 1024 tokens.
 int64_t PlanMaxModelLen(const PlanRequest& r);
+/// What the launch writers need to start candidate `c` (`hf_id`: the repository it serves); with c.disagg, the
+/// prefill pool too.
+LaunchRequest PlanLaunchRequest(const PlanRequest& r, const Candidate& c, const std::string& hf_id);
 
 /// Monthly token volume (input + output) -> request rate, and back, for a workload's lengths.
 double RateFromMonthlyTokens(double tokens_per_month, int64_t input_tokens, int64_t output_tokens);

@@ -40,6 +40,9 @@ struct ServeOptions {
   std::optional<PerfCalibration> calibration;
   /// Load balancer, seed, limits, SLOs and recording, as given; replicas and scheduler are set here.
   SimConfig sim;
+  /// The step times; null: the roofline model of the deployment with `calibration`. Plan passes the speculative
+  /// (MTP) model of a candidate behind a step-time cache. Borrowed: it must outlive the call.
+  const StepTimeModel* step_model = nullptr;
 };
 
 /// The budget, calibration and simulator configuration of `d` (replicas = d.parallel.replicas, the scheduler

@@ -61,15 +61,9 @@ ResolvedCheckpoint ResolveCheckpoint(const LaunchRequest& r, bool engine_quantiz
 
 }  // namespace engine_detail
 
-Result<LaunchCommand> WriteLaunchCommandFor(Engine engine, const LaunchRequest& r) {
-  if (r.max_model_len < 1)
-    return Error::InvalidArgument(fmt::format("max_model_len={} must be at least 1 token", r.max_model_len),
-                                  "max_model_len");
-  if (r.max_num_seqs < 1)
-    return Error::InvalidArgument(fmt::format("max_num_seqs={} must be at least 1 sequence", r.max_num_seqs),
-                                  "max_num_seqs");
-  LaunchRequest req = r;
-  if (req.deployment.engine.engine != engine) req.deployment.engine = DefaultEngineProfile(engine);
+namespace {
+
+LaunchCommand WriteOne(Engine engine, const LaunchRequest& req) {
   LaunchCommand out;
   out.engine = engine;
   switch (engine) {
@@ -83,6 +77,43 @@ Result<LaunchCommand> WriteLaunchCommandFor(Engine engine, const LaunchRequest& 
       engine_detail::WriteTrtllm(req, out);
       break;
   }
+  return out;
+}
+
+// A disaggregated deployment: the engine's writer for each pool, then the roles, connector and router.
+Result<LaunchCommand> WriteDisaggregatedFor(Engine engine, const LaunchRequest& r) {
+  if (r.disagg->prefill_max_num_seqs < 1)
+    return Error::InvalidArgument(
+        fmt::format("prefill_max_num_seqs={} must be at least 1 sequence", r.disagg->prefill_max_num_seqs),
+        "prefill_max_num_seqs");
+  LaunchRequest decode = r;
+  decode.disagg.reset();
+  decode.deployment.parallel.replicas = 1;
+  if (decode.deployment.engine.engine != engine) decode.deployment.engine = DefaultEngineProfile(engine);
+  LaunchRequest prefill = decode;
+  prefill.deployment = r.disagg->prefill;
+  prefill.deployment.parallel.replicas = 1;
+  if (prefill.deployment.engine.engine != engine) prefill.deployment.engine = DefaultEngineProfile(engine);
+  prefill.max_num_seqs = r.disagg->prefill_max_num_seqs;
+  LaunchCommand out;
+  out.engine = engine;
+  engine_detail::WriteDisaggregated(r, WriteOne(engine, prefill), WriteOne(engine, decode), out);
+  return out;
+}
+
+}  // namespace
+
+Result<LaunchCommand> WriteLaunchCommandFor(Engine engine, const LaunchRequest& r) {
+  if (r.max_model_len < 1)
+    return Error::InvalidArgument(fmt::format("max_model_len={} must be at least 1 token", r.max_model_len),
+                                  "max_model_len");
+  if (r.max_num_seqs < 1)
+    return Error::InvalidArgument(fmt::format("max_num_seqs={} must be at least 1 sequence", r.max_num_seqs),
+                                  "max_num_seqs");
+  if (r.disagg) return WriteDisaggregatedFor(engine, r);
+  LaunchRequest req = r;
+  if (req.deployment.engine.engine != engine) req.deployment.engine = DefaultEngineProfile(engine);
+  LaunchCommand out = WriteOne(engine, req);
   if (req.deployment.parallel.replicas > 1)
     out.notes.push_back(fmt::format("run {} such replicas (one command each, on their own GPUs) behind a load balancer",
                                     req.deployment.parallel.replicas));

@@ -25,6 +25,12 @@ void WriteSglang(const LaunchRequest& r, LaunchCommand& out) {
   if (d.kv_dtype == DType::kFP8) s += " --kv-cache-dtype fp8_e4m3";
   if (c.online_fp8) s += " --quantization fp8";
   s += fmt::format(" --mem-fraction-static {:.2f}", d.engine.memory_fraction);
+  // SGLang runs a model's MTP layers as its EAGLE draft: K steps of one token (top-k 1), K + 1 tokens verified.
+  if (r.spec)
+    s += fmt::format(
+        " --speculative-algorithm EAGLE --speculative-num-steps {} --speculative-eagle-topk 1 "
+        "--speculative-num-draft-tokens {}",
+        r.spec->tokens, r.spec->tokens + 1);
   out.command = s;
 }
 

@@ -30,6 +30,8 @@ void WriteTrtllm(const LaunchRequest& r, LaunchCommand& out) {
   if (d.kv_dtype == DType::kFP8) yml += "  dtype: fp8\n";
   yml += fmt::format("cuda_graph_config:\n  enable_padding: true\n  max_batch_size: {}\n", per_rank);
   if (dp > 1) yml += "enable_attention_dp: true\n";
+  if (r.spec)  // the LLM API's MTP decoding: the model's next-token-prediction layers, K of them per step
+    yml += fmt::format("speculative_config:\n  decoding_type: MTP\n  num_nextn_predict_layers: {}\n", r.spec->tokens);
   if (d.parallel.eplb_redundant > 0)
     out.notes.push_back(
         fmt::format("the plan assumes {} redundant experts per MoE layer (EPLB): set TensorRT-LLM's "

@@ -34,6 +34,9 @@ void WriteVllm(const LaunchRequest& r, LaunchCommand& out) {
   if (d.kv_dtype == DType::kFP8) s += " --kv-cache-dtype fp8";
   if (c.online_fp8) s += " --quantization fp8";
   s += fmt::format(" --gpu-memory-utilization {:.2f}", d.engine.memory_fraction);
+  // vLLM 0.11 names every model's own MTP layers "mtp" (older releases: deepseek_mtp for DeepSeek).
+  if (r.spec)
+    s += fmt::format(R"( --speculative-config '{{"method":"mtp","num_speculative_tokens":{}}}')", r.spec->tokens);
   out.command = s;
 }
 

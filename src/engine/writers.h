@@ -22,4 +22,10 @@ void WriteVllm(const LaunchRequest& r, LaunchCommand& out);
 void WriteSglang(const LaunchRequest& r, LaunchCommand& out);
 void WriteTrtllm(const LaunchRequest& r, LaunchCommand& out);
 
+/// Turns the prefill worker's command (`prefill`, written by the engine's writer for r.disagg->prefill) and the
+/// decode worker's (`decode`) into the engine's disaggregated launch: role flags, KV connector, ports and the router
+/// (launch_disagg.cc). `out` gets the processes, with `command` / `options_file` the prefill worker's.
+void WriteDisaggregated(const LaunchRequest& r, const LaunchCommand& prefill, const LaunchCommand& decode,
+                        LaunchCommand& out);
+
 }  // namespace capplan::engine_detail

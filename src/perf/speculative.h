@@ -5,10 +5,13 @@
 // decode step (memory-bound), at large batches it costs K + 1 times the compute (docs/scale.md).
 #pragma once
 
+#include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
 #include "capplan/error.h"
+#include "capplan/model.h"
 #include "capplan/step_time.h"
 #include "capplan/units.h"
 
@@ -17,20 +20,44 @@ namespace capplan {
 enum class SpecMethod { kMtp, kEagle, kDraft };
 Result<SpecMethod> ParseSpecMethod(std::string_view text, std::string_view field);
 
-/// DeepSeek-V3/R1 MTP-1: vLLM's own MTP test accepts about 83% of the drafted second tokens (the
-/// DeepSeek-V3 technical report, section 5.4.3, gives 85-90% at its evaluation). The published
-/// default when --spec mtp is given without --spec-acceptance.
-inline constexpr double kDeepSeekMtp1Acceptance = 0.83;
-
 struct SpecConfig {
   SpecMethod method = SpecMethod::kMtp;
   int tokens = 1;                  // K drafted per step
   std::vector<double> acceptance;  // a_i: draft position i accepted given positions < i were
 };
 
-/// Checks K >= 1, one acceptance in [0, 1] per position (MTP with K = 1 and none given takes the
-/// DeepSeek default). Errors name --spec-tokens / --spec-acceptance.
+/// A published default acceptance (data/perf/speculative.json): per draft position, with its source.
+struct DefaultAcceptance {
+  std::vector<double> acceptance;
+  std::string source;
+};
+/// The default for `method` drafting `tokens` per step, if the data file has a measurement for it.
+std::optional<DefaultAcceptance> FindDefaultAcceptance(SpecMethod method, int tokens);
+std::string_view SpecMethodName(SpecMethod m);
+
+/// Checks K >= 1, one acceptance in [0, 1] per position (none given: the data file's default for the method and
+/// K, when it has one). Errors name --spec-tokens / --spec-acceptance.
 Result<SpecConfig> ResolveSpec(SpecConfig c);
+
+/// The draft pass of MTP and EAGLE: one decoder layer (DeepSeek's MTP module reuses a MoE layer's shape) and the
+/// LM head, on the target's deployment.
+ModelSpec OneLayerDraft(const ModelSpec& m);
+
+/// A step model for the serving simulator under speculative decoding: a step's decodes are priced as the verify
+/// of K + 1 tokens each plus K draft passes, divided by the expected tokens per step (the mean time per emitted
+/// token; the simulator emits one token per sequence per step), and its prefill chunks as they are.
+/// Approximation: the simulator's steps are mean-token steps, so TPOT is right on average and ITL spread is not.
+class SpeculativeStepTimeModel final : public StepTimeModel {
+ public:
+  SpeculativeStepTimeModel(const StepTimeModel& target, const StepTimeModel& draft, SpecConfig c)
+      : target_(target), draft_(draft), c_(std::move(c)) {}
+  Seconds StepTime(const BatchShape& shape) const override;
+
+ private:
+  const StepTimeModel& target_;
+  const StepTimeModel& draft_;
+  SpecConfig c_;
+};
 
 /// 1 + a1 + a1 a2 + ... + a1...aK: tokens a step emits on average (the verified token always).
 double ExpectedTokensPerStep(const SpecConfig& c);

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "capplan/perf.h"
+
 namespace capplan {
 namespace {
 
@@ -26,6 +28,34 @@ TEST(Speculative, ExpectedTokensAreTheAcceptanceChain) {
   auto mtp = ResolveSpec({.method = SpecMethod::kMtp, .tokens = 1, .acceptance = {}});
   ASSERT_TRUE(mtp.ok());
   EXPECT_NEAR(ExpectedTokensPerStep(*mtp), 1.83, 1e-12);
+}
+
+TEST(Speculative, TheDefaultAcceptanceComesFromTheDataFileWithItsSource) {
+  auto d = FindDefaultAcceptance(SpecMethod::kMtp, 1);
+  ASSERT_TRUE(d.has_value());
+  ASSERT_EQ(d->acceptance.size(), 1u);
+  EXPECT_DOUBLE_EQ(d->acceptance[0], 0.83);
+  EXPECT_NE(d->source.find("vLLM"), std::string::npos) << d->source;
+  // No published measurement for EAGLE with 3 drafted tokens: no default, and ResolveSpec asks for rates.
+  EXPECT_FALSE(FindDefaultAcceptance(SpecMethod::kEagle, 3).has_value());
+  EXPECT_EQ(ResolveSpec({.method = SpecMethod::kEagle, .tokens = 3, .acceptance = {}}).error().field,
+            "spec-acceptance");
+}
+
+TEST(Speculative, TheSimulatorsStepModelPricesDecodesPerEmittedToken) {
+  const LinearStepModel target(0.010, 0.00001);  // 10 ms + 10 us per token
+  const LinearStepModel draft(0.001, 0.000001);  // 1 ms + 1 us per token
+  const SpeculativeStepTimeModel m(target, draft, {.method = SpecMethod::kMtp, .tokens = 1, .acceptance = {0.83}});
+  // 8 decodes: verify 16 tokens 10.16 ms + draft 1.008 ms = 11.168 ms for 1.83 tokens: 6.1027 ms per token.
+  EXPECT_NEAR(m.StepTime(DecodeShape(8, 1000)).v, 0.011168 / 1.83, 1e-12);
+  // With a 100-token prefill chunk in the step: the chunk alone costs 11 ms; verify + chunk 116 tokens 11.16 ms,
+  // + draft 1.008 ms: 11 ms + (12.168 - 11) ms / 1.83.
+  BatchShape mixed = DecodeShape(8, 1000);
+  mixed.prefill_sequences = 1;
+  mixed.prefill_tokens = 100;
+  EXPECT_NEAR(m.StepTime(mixed).v, 0.011 + (0.012168 - 0.011) / 1.83, 1e-12);
+  // A prefill-only step is the target's.
+  EXPECT_NEAR(m.StepTime(PrefillShape(100, 0)).v, 0.011, 1e-12);
 }
 
 TEST(Speculative, PaysAtSmallBatchesAndStopsAtLargeOnes) {

@@ -7,15 +7,13 @@
 #include <set>
 
 #include "capplan/search.h"
+#include "search/plan_internal.h"
 
 namespace capplan {
 namespace {
 
-// Replicas are sized so the workload uses at most this fraction of the SLO capacity: Poisson arrivals
-// push the running batch above its mean, and the TPOT target is met at the mean.
-constexpr double kCapacityHeadroom = 0.9;
-// Extra replicas the simulator may add to a finalist before it is dropped.
-constexpr int kMaxConfirmRetries = 3;
+using plan_internal::kCapacityHeadroom;
+using plan_internal::kMaxConfirmRetries;
 // Simulations are sized to the question, not to a fixed request count: a confirming simulation runs at most about
 // this many engine steps (each ~1-3 us of step model), so a 1M-token prompt at 0.1 requests/s is confirmed with
 // fewer requests than a chat workload, and the whole plan stays under 2 s on 2 cores (bench/plan_bench.cc).
@@ -68,6 +66,10 @@ std::vector<Parallelism> LayoutOptions(const ModelSpec& m, const GpuSpec& g, int
   return out;
 }
 
+}  // namespace
+
+namespace plan_internal {
+
 // The p95 time a prompt waits for the prefill of those ahead of it, when prompts arrive as Poisson at `rate` per
 // replica and each takes `prefill` of the replica's compute (M/D/1; the tail of the waiting time from the heavy-
 // traffic approximation P(W > t) ~ rho exp(-2 (1 - rho) t / (rho S)), Kingman). Infinite at rho >= 1.
@@ -95,7 +97,7 @@ int ConcurrencyAtRate(const RooflineStepTimeModel& model, double rate, const Pla
 }
 
 Status Price(Candidate& c, const PriceCatalog& prices, const PlanRequest& r) {
-  const int gpus = c.deployment.parallel.TotalGpus();
+  const int gpus = CandidateGpus(c);
   if (r.own) {
     CAPPLAN_ASSIGN_OR_RETURN(OwnGpuHour own, OwnCostPerGpuHour(c.deployment.gpu.id, prices, *r.own));
     if (!own.as_of) own.as_of = PriceDate{"your inputs", std::nullopt};  // Price() has no date: say whose they are
@@ -133,8 +135,20 @@ int64_t SimRequestsFor(const Candidate& c, const PlanRequest& r) {
   return std::clamp<int64_t>(fit, std::min(kMinSimRequests, r.sim_requests), r.sim_requests);
 }
 
+}  // namespace plan_internal
+
+namespace {
+
+using plan_internal::ConcurrencyAtRate;
+using plan_internal::PrefillWaitP95;
+using plan_internal::Price;
+using plan_internal::SimRequestsFor;
+
 // Confirms a candidate's p95 TTFT and TPOT with the simulator; adds replicas while a target is missed.
 void Confirm(Candidate& c, const ModelSpec& m, const PlanRequest& r, const PriceCatalog& prices) {
+  const RooflineStepTimeModel target(m, c.deployment, CalibrationFor(c.deployment));
+  const std::unique_ptr<StepTimeModel> spec = plan_internal::SpeculativeModelFor(c, m, target);
+  const plan_internal::CachedStepTimeModel model(spec ? *spec : static_cast<const StepTimeModel&>(target));
   for (int attempt = 0; attempt <= kMaxConfirmRetries; ++attempt) {
     // The deployment's max_num_seqs is the SLO concurrency per attention-DP rank (set by the screen): the one
     // batch-cap rule (ServingBatchCap) then runs what the launch command runs.
@@ -143,6 +157,7 @@ void Confirm(Candidate& c, const ModelSpec& m, const PlanRequest& r, const Price
     serve.sim.load_balancer = LoadBalancer::kLeastOutstandingRequests;
     serve.sim.seed = r.seed;
     serve.sim.limits.budget = r.budget;
+    serve.step_model = &model;
     WorkloadSpec w;
     w.arrival = ArrivalProcess::kPoisson;
     w.rate_per_second = r.rate_per_second;
@@ -267,12 +282,14 @@ Result<PlanResult> Plan(const PlanRequest& r, const GpuCatalog& gpus, const Pric
   double fewest_replicas_needed = std::numeric_limits<double>::infinity();
   std::string fewest_replicas_config;
   std::set<std::string> unpriced;
+  std::vector<plan_internal::WorkerProfile> workers;  // every fitting configuration, for the disaggregated pairings
   const int64_t context = r.input_tokens + r.output_tokens;
   for (size_t i = 0; i < options.size(); ++i) {
     if (progress) progress(0.8 * static_cast<double>(i) / options.size());
     const Option& o = options[i];
     if (r.budget) CAPPLAN_RETURN_IF_ERROR(r.budget->Charge(1));  // the deadline and the client, between options
     ++out.evaluated;
+    ++(o.layout.dp_attention > 1 ? out.evaluated_attention_dp : out.evaluated_aggregated);
     Candidate c;
     c.deployment = {.gpu = o.gpu,
                     .parallel = o.layout,
@@ -291,6 +308,8 @@ Result<PlanResult> Plan(const PlanRequest& r, const GpuCatalog& gpus, const Pric
         fmt::format("{} x{} {}", o.gpu.id, o.gpus, DTypeName(o.weights.linear.value_or(o.weights.base)));
 
     const Seconds prefill = PrefillTime(model, r.input_tokens);
+    workers.push_back(plan_internal::ProfileWorker(r, c.deployment, *budget,
+                                                   std::make_shared<RooflineStepTimeModel>(model), cap, prefill));
     if (prefill < best_prefill) {
       best_prefill = prefill;
       best_prefill_config = name;
@@ -357,10 +376,15 @@ Result<PlanResult> Plan(const PlanRequest& r, const GpuCatalog& gpus, const Pric
     out.candidates.push_back(std::move(c));
   }
 
+  plan_internal::AddDisaggCandidates(r, workers, prices, out);
+  plan_internal::AddSpecCandidates(r, workers, prices, out);
+
+  for (Candidate& c : out.candidates) plan_internal::JudgeErrorBand(c, r);
+  // Cheapest first among those whose TPOT error band still meets the target (issue 12), then the others.
   auto by_cost = [](const Candidate& a, const Candidate& b) {
+    if (a.meets_slo_in_band != b.meets_slo_in_band) return a.meets_slo_in_band;
     if (a.usd_per_month.v != b.usd_per_month.v) return a.usd_per_month.v < b.usd_per_month.v;
-    if (a.deployment.parallel.TotalGpus() != b.deployment.parallel.TotalGpus())
-      return a.deployment.parallel.TotalGpus() < b.deployment.parallel.TotalGpus();
+    if (CandidateGpus(a) != CandidateGpus(b)) return CandidateGpus(a) < CandidateGpus(b);
     return a.latency.e2e.p95 < b.latency.e2e.p95;
   };
   std::stable_sort(out.candidates.begin(), out.candidates.end(), by_cost);
@@ -381,7 +405,11 @@ Result<PlanResult> Plan(const PlanRequest& r, const GpuCatalog& gpus, const Pric
         const Candidate& cheapest = *std::min_element(confirmed.begin(), confirmed.end(), by_cost);
         if (!by_cost(out.candidates[next], cheapest)) break;
       }
-      Confirm(out.candidates[next], r.model, r, prices);
+      if (out.candidates[next].disagg)
+        plan_internal::ConfirmDisagg(out.candidates[next], r, prices);
+      else
+        Confirm(out.candidates[next], r.model, r, prices);
+      plan_internal::JudgeErrorBand(out.candidates[next], r);
       // A simulation stopped by the request's budget is the answer, not a candidate that "failed".
       if (r.budget) CAPPLAN_RETURN_IF_ERROR(r.budget->status());
       if (out.candidates[next].meets_slo) confirmed.push_back(out.candidates[next]);
@@ -393,6 +421,8 @@ Result<PlanResult> Plan(const PlanRequest& r, const GpuCatalog& gpus, const Pric
     for (auto& c : rest) out.candidates.push_back(std::move(c));
   }
   if (progress) progress(1.0);
+  out.disagg = plan_internal::JudgeDisaggregation(r, out);
+  out.error_band_note = plan_internal::ErrorBandNote(r, out);
 
   // Pareto front of $/month against p95 E2E: walking by cost, keep each strictly faster one.
   Seconds best_e2e{1e300};

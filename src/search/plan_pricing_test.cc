@@ -29,8 +29,8 @@ TEST(PlanPricing, OwnPricesEveryGpuFromTheTcoTable) {
     const auto tco = PriceCatalog::BuiltIn()->Tco(c.deployment.gpu.id);
     ASSERT_TRUE(tco.has_value()) << c.deployment.gpu.id;  // only GPUs of the TCO table are searched
     EXPECT_EQ(c.quote.usd_per_gpu_hour, tco->own_hyperscaler);
-    // Owned GPUs are billed one by one: $/month = GPUs x $/GPU-hour x 730.
-    EXPECT_NEAR(c.usd_per_month.v, c.deployment.parallel.TotalGpus() * tco->own_hyperscaler.v * 730, 1e-6);
+    // Owned GPUs are billed one by one: $/month = GPUs (both pools when disaggregated) x $/GPU-hour x 730.
+    EXPECT_NEAR(c.usd_per_month.v, CandidateGpus(c) * tco->own_hyperscaler.v * 730, 1e-6);
   }
 }
 

@@ -37,23 +37,23 @@ Result<ServingSetup> SetUpServing(const ModelSpec& m, const Deployment& d, const
 Result<SimResult> SimulateDeployment(const ModelSpec& m, const Deployment& d, const WorkloadSpec& w,
                                      const ServeOptions& o) {
   CAPPLAN_ASSIGN_OR_RETURN(ServingSetup s, SetUpServing(m, d, o));
-  const RooflineStepTimeModel model(m, d, s.calibration);
-  return Simulate(s.config, w, model);
+  const RooflineStepTimeModel roofline(m, d, s.calibration);
+  return Simulate(s.config, w, o.step_model ? *o.step_model : roofline);
 }
 
 Result<SimResult> SimulateDeploymentClosedLoop(const ModelSpec& m, const Deployment& d, const ClosedLoopSpec& loop,
                                                const std::vector<Request>& requests, const ServeOptions& o) {
   CAPPLAN_ASSIGN_OR_RETURN(ServingSetup s, SetUpServing(m, d, o));
-  const RooflineStepTimeModel model(m, d, s.calibration);
-  return SimulateClosedLoop(s.config, loop, requests, model);
+  const RooflineStepTimeModel roofline(m, d, s.calibration);
+  return SimulateClosedLoop(s.config, loop, requests, o.step_model ? *o.step_model : roofline);
 }
 
 Result<LoadSweepResult> LoadSweepDeployment(const ModelSpec& m, const Deployment& d, const LoadSweepSpec& spec,
                                             const ServeOptions& o,
                                             const std::function<void(double fraction)>& progress) {
   CAPPLAN_ASSIGN_OR_RETURN(ServingSetup s, SetUpServing(m, d, o));
-  const RooflineStepTimeModel model(m, d, s.calibration);
-  return LoadSweep(s.config, spec, model, progress);
+  const RooflineStepTimeModel roofline(m, d, s.calibration);
+  return LoadSweep(s.config, spec, o.step_model ? *o.step_model : roofline, progress);
 }
 
 }  // namespace capplan

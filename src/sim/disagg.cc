@@ -64,6 +64,17 @@ Status Validate(const DisaggConfig& c, const std::vector<Request>& requests) {
     return Bad("KV link latency and bytes per token must not be negative", "kv-link");
   if (c.closed_loop_clients && *c.closed_loop_clients < 1)
     return Bad("--concurrency=" + to_string(*c.closed_loop_clients) + " must be at least 1", "concurrency");
+  if (c.closed_loop_clients && c.closed_loop_warmup_requests) {
+    const int64_t clients = *c.closed_loop_clients;
+    const int64_t warmup = *c.closed_loop_warmup_requests < 0 ? DefaultWarmupRequests(static_cast<int>(clients))
+                                                              : *c.closed_loop_warmup_requests;
+    const auto n = static_cast<int64_t>(requests.size());
+    if (n <= warmup + clients)
+      return Bad("closed loop of " + to_string(clients) + " clients: " + to_string(n) +
+                     " requests leave none to measure after the warm-up of " + to_string(warmup) +
+                     " and the drain of " + to_string(clients) + " (give more --requests)",
+                 "requests");
+  }
   for (size_t i = 0; i < requests.size(); ++i) {
     const Request& r = requests[i];
     if (r.input_tokens < 1 || r.output_tokens < 1)
@@ -261,9 +272,17 @@ class DisaggSim {
     std::vector<double> ttft, tpot, e2e, queue, transfer;
     double first = 1e300, last = 0;
     int64_t output = 0;
-    for (const Job& j : jobs_) {
+    // A measured closed loop: latencies of the requests sent in [warm-up, n - clients), throughput over the sends.
+    int64_t begin = 0, end = static_cast<int64_t>(jobs_.size());
+    if (c_.closed_loop_clients && c_.closed_loop_warmup_requests && !jobs_.empty()) {
+      const int clients = *c_.closed_loop_clients;
+      begin = *c_.closed_loop_warmup_requests < 0 ? DefaultWarmupRequests(clients) : *c_.closed_loop_warmup_requests;
+      end = std::max(begin, end - clients);
+    }
+    for (int64_t i = 0; i < static_cast<int64_t>(jobs_.size()); ++i) r.requests.push_back(jobs_[i].record);
+    for (int64_t i = begin; i < end; ++i) {
+      const Job& j = jobs_[i];
       const DisaggRecord& x = j.record;
-      r.requests.push_back(x);
       r.completed_requests += 1;
       output += j.request.output_tokens;
       first = std::min(first, x.arrival.v);
@@ -281,6 +300,22 @@ class DisaggSim {
     r.prefill_queue = sim::SummarizeLatency(queue);
     r.transfer = sim::SummarizeLatency(transfer);
     r.window = Seconds{jobs_.empty() ? 0 : last - first};
+    if (begin > 0 || end < static_cast<int64_t>(jobs_.size())) {
+      // Completions between the first measured send and the last send, over that span.
+      const double start = jobs_[begin].record.arrival.v, stop = jobs_.back().record.arrival.v;
+      int64_t done = 0, tokens = 0;
+      for (const Job& j : jobs_)
+        if (j.record.finished.v > start && j.record.finished.v <= stop) {
+          done += 1;
+          tokens += j.request.output_tokens;
+        }
+      r.window = Seconds{stop - start};
+      if (r.window.v > 0) {
+        r.output_tokens_per_second = static_cast<double>(tokens) / r.window.v;
+        r.requests_per_second = static_cast<double>(done) / r.window.v;
+      }
+      return r;
+    }
     if (r.window.v > 0) {
       r.output_tokens_per_second = static_cast<double>(output) / r.window.v;
       r.requests_per_second = static_cast<double>(r.completed_requests) / r.window.v;

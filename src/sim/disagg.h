@@ -30,6 +30,10 @@ struct KvLink {
   Seconds latency;        // per transfer (handshake, first byte)
 };
 
+/// Per-transfer set-up of a KV move (connection handshake, first byte). Assumed, not measured: NIXL and Mooncake
+/// report sub-millisecond set-up on RDMA; 1 ms is the conservative end.
+inline constexpr Seconds kDefaultKvTransferLatency{1e-3};
+
 struct DisaggPool {
   int workers = 1;
   int max_num_seqs = 256;                 // decode: running set; prefill: prompts per step
@@ -44,6 +48,11 @@ struct DisaggConfig {
   Bytes kv_bytes_per_token;  // of the whole model (what crosses the link per prompt token)
   bool first_token_after_decode_step = true;
   std::optional<int> closed_loop_clients;  // each client sends its next request when one finishes
+  /// Closed loop only. Set: the metrics cover the requests sent after the first `warm-up` ones and before the
+  /// last `clients` (the drain), and throughput counts completions between the first measured send and the last
+  /// send, as SimulateClosedLoop measures an aggregated closed loop (docs/metrics.md, "Closed loop"); < 0:
+  /// DefaultWarmupRequests(clients). Unset: every request counts.
+  std::optional<int64_t> closed_loop_warmup_requests;
   int64_t max_steps = 50'000'000;
 };
 
@@ -54,8 +63,8 @@ struct DisaggRecord {
 };
 
 struct DisaggResult {
-  int64_t completed_requests = 0;
-  Seconds window;                                           // first arrival to last token
+  int64_t completed_requests = 0;  // the requests the metrics cover (a measured closed loop: after the warm-up)
+  Seconds window;                  // first arrival to last token
   LatencySummary ttft, tpot, e2e, prefill_queue, transfer;  // transfer: queue + time on the link
   double output_tokens_per_second = 0;
   double requests_per_second = 0;

@@ -89,6 +89,34 @@ TEST(Disagg, ClosedLoopClientSendsTheNextRequestWhenOneFinishes) {
   EXPECT_NEAR(r.window.v, 0.906, 1e-9);
 }
 
+TEST(Disagg, AMeasuredClosedLoopExcludesTheWarmUpAndTheDrainAsTheAggregatedOneDoes) {
+  // Two clients send 1,000-token prompts (10 output tokens) at t = 0. The second prompt waits 100 ms for the prefill
+  // worker and its transfer 2 ms for the link: it finishes at 0.404 (E2E 0.404). From then on the two clients are
+  // staggered and every request runs alone: prefill 0.100 + transfer 0.102 + 10 decode steps = 0.302 s, TTFT
+  // 0.212 s. Sends: 0, 0, 0.302, 0.404, 0.604, 0.706. Warm-up = one round (2 requests), drain = the last 2.
+  DisaggConfig c = Config();
+  c.closed_loop_clients = 2;
+  c.closed_loop_warmup_requests = -1;
+  const DisaggResult r = Serve(c, sim::Fixed(6, 0, 1000, 10));
+  ASSERT_EQ(r.requests.size(), 6u);
+  EXPECT_NEAR(r.requests[1].finished.v - r.requests[1].arrival.v, 0.404, 1e-9);  // the warm-up's collision
+  EXPECT_EQ(r.completed_requests, 2);                                            // requests 2 and 3
+  EXPECT_NEAR(r.e2e.p99.v, 0.302, 1e-9);
+  EXPECT_NEAR(r.ttft.p99.v, 0.212, 1e-9);
+  // Throughput: completions in (0.302, 0.706] (at 0.404, 0.604, 0.706) over the 0.404 s between those sends.
+  EXPECT_NEAR(r.window.v, 0.404, 1e-9);
+  EXPECT_NEAR(r.requests_per_second, 3 / 0.404, 1e-9);
+  EXPECT_NEAR(r.e2e.mean.v, 0.302, 1e-9);
+  // Unmeasured (the old behaviour), the warm-up's collision counts: mean (5 x 0.302 + 0.404) / 6.
+  c.closed_loop_warmup_requests.reset();
+  EXPECT_NEAR(Serve(c, sim::Fixed(6, 0, 1000, 10)).e2e.mean.v, (5 * 0.302 + 0.404) / 6, 1e-9);
+  // Too few requests to measure anything after the warm-up and before the drain.
+  c.closed_loop_warmup_requests = -1;
+  auto few = SimulateDisaggregated(c, sim::Fixed(4, 0, 1000, 10), kPrefill, kDecode);
+  ASSERT_FALSE(few.ok());
+  EXPECT_EQ(few.error().field, "requests");
+}
+
 TEST(Disagg, ShortestQueueSpreadsPromptsOverPrefillWorkers) {
   DisaggConfig c = Config();
   c.prefill.workers = 2;

@@ -99,5 +99,24 @@ check fit-kv-auto-reads-the-checkpoint 0 'vllm, KV fp8\)' -- fit glm-5.1 --conte
 mkdir -p "$TMP/profile.d"
 check plan-traffic-profile-directory 2 'profile.d: is a directory, not a traffic profile CSV file' -- plan llama-3.1-8b --traffic-profile "$TMP/profile.d"
 
+# Disaggregated prefill/decode candidates in plan (issue 14): searched beside aggregated and attention-DP ones, with
+# the verdict and its reasons.
+check plan-disagg-searched 0 'searched: [1-9][0-9]* aggregated and [1-9][0-9]* attention-DP configurations, [1-9][0-9]* disaggregated pairings' -- plan deepseek-r1 --rate 20 --input 8000 --output 1000
+check plan-disagg-verdict 0 'DISAGGREGATED PREFILL/DECODE: disaggregation (wins|loses)' -- plan deepseek-r1 --rate 20 --input 8000 --output 1000
+json_check plan-disagg-json "j['search']['evaluated_by_mode']['disaggregated_pairings'] > 0 and any(c['mode'] == 'disaggregated' and c['gpu_count'] == c['disagg']['prefill']['workers'] * c['disagg']['prefill']['gpus_per_worker'] + c['disagg']['decode']['workers'] * c['disagg']['decode']['gpus_per_worker'] for c in j['candidates']) and any('prefill interference raises TPOT' in x for x in j['disaggregation']['reasons'])" -- plan deepseek-r1 --rate 20 --input 8000 --output 1000 --json
+
+# The disaggregated closed loop takes --concurrency with the aggregated closed loop's meaning (warm-up and drain not
+# measured); --disagg-clients is a deprecated alias that says so, and a disagreement between the two is refused.
+check disagg-concurrency 0 'closed loop of 8 clients: the first 8 requests \(warm-up\) and the last 8 \(drain\) are not measured' -- simulate qwen3-8b --gpu h100 --prefill-workers 1 --decode-workers 1 --input 512 --output 64 --concurrency 8 --requests 100
+check disagg-clients-deprecated 0 'warning: --disagg-clients is deprecated; use --concurrency' -- simulate qwen3-8b --gpu h100 --prefill-workers 1 --decode-workers 1 --input 512 --output 64 --disagg-clients 8 --requests 100
+check disagg-concurrency-disagree 2 '^capplan: error: --concurrency=4 and --disagg-clients=8 disagree: give --concurrency' -- simulate qwen3-8b --gpu h100 --prefill-workers 1 --decode-workers 1 --input 512 --output 64 --disagg-clients 8 --concurrency 4
+check disagg-perf-concurrency 0 'closed loop of 8 clients \(analytic steady state\): TTFT' -- perf qwen3-8b --gpu h100 --prefill-workers 1 --decode-workers 1 --input 512 --output 64 --concurrency 8
+
+# Error bands in plan (issue 12): the recommendation's band is judged, and a plan that no band allows says so.
+check plan-error-band 0 'error band  p95 TPOT .* at the error band.s high factor' -- plan
+# The fastest B200 candidate's TPOT is 2.21 ms and the trtllm dense Blackwell band's high factor x1.35
+# (error-bands.csv, refit 2026-12-02): a 2.8 ms target (x1.35 = 2.98 ms for the fastest) is met by none within its band.
+check plan-error-band-none 0 'error band  no candidate meets p95 TPOT 2.80 ms at its error band.s high factor: the recommendation is the cheapest that meets it at the point estimate only' -- plan llama-3.1-8b --engine trtllm --gpus-allowed b200 --rate 5 --slo-tpot-p95 0.0028 --finalists 0
+
 echo "$pass passed, $fail failed"
 [[ $fail -eq 0 ]]

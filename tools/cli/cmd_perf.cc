@@ -34,7 +34,14 @@ struct PerfOptions {
 int RunPerf(const PerfOptions& o) {
   auto m = LoadModel(o.model);
   if (!m.ok()) return ReportError(m.error());
-  if (o.disagg.Any()) return PrintDisaggregatedPerf(*m, o.deployment, o.disagg, o.input, o.output, o.batch);
+  if (o.disagg.Any()) {
+    DisaggFlags f = o.disagg;
+    if (o.concurrency < 0 || (o.concurrency == 0 && o.concurrency_given))
+      return ReportError(Error::InvalidArgument("--concurrency must be at least 1 client", "--concurrency"));
+    const std::optional<int> concurrency = o.concurrency_given ? std::optional<int>(o.concurrency) : std::nullopt;
+    if (auto merged = MergeConcurrency(f, concurrency); !merged.ok()) return ReportError(merged.error());
+    return PrintDisaggregatedPerf(*m, o.deployment, f, o.input, o.output, o.batch);
+  }
   auto chosen = DeploymentThatFits(*m, o.deployment, o.gpus_given, o.input + o.output);
   if (!chosen.ok()) return ReportError(chosen.error());
   const Deployment* d = &chosen->deployment;

@@ -129,6 +129,19 @@ std::string Hf(const PlanOptions& o, const ModelSpec& m) {
   return text.ok() ? ConfigRepository(*text) : "";
 }
 
+// The layout column: the replicas' layout, or "xPyD" with both pools' layouts.
+std::string CandidateLayout(const Candidate& c) {
+  const std::string mtp = c.spec ? fmt::format(" +MTP{}", c.spec->tokens) : "";
+  if (!c.disagg) return LayoutName(c.deployment.parallel) + mtp;
+  const Parallelism& p = c.disagg->prefill.parallel;
+  const Parallelism& d = c.deployment.parallel;
+  auto one = [](const Parallelism& x) {
+    std::string s = x.dp_attention > 1 ? fmt::format("DP{}", x.dp_attention) : fmt::format("TP{}", x.tp);
+    return x.ep > 1 ? s + fmt::format(" EP{}", x.ep) : s;
+  };
+  return fmt::format("{}P {} + {}D {}", p.replicas, one(p), d.replicas, one(d));
+}
+
 std::string CostLine(const Candidate& c) {
   return fmt::format("{}/hour, {}/month (24x7), {} per million output tokens at SLO capacity",
                      FormatDollars(Dollars{c.cost.usd_per_hour.v}), FormatDollars(c.cost.usd_per_month_24x7),
@@ -215,25 +228,23 @@ int RunPlan(PlanOptions& o, const CLI::App& cmd) {
     return 1;
   }
   const Candidate& best = plan->candidates.front();
-  const int64_t max_model_len = PlanMaxModelLen(r);
-  auto launch = WriteLaunchCommandsAllEngines({.hf_id = r.hf_id,
-                                               .deployment = best.deployment,
-                                               .max_model_len = max_model_len,
-                                               .max_num_seqs = best.slo_concurrency});
+  auto launch = WriteLaunchCommandsAllEngines(PlanLaunchRequest(r, best, r.hf_id));
   if (!launch.ok()) return ReportError(launch.error());
 
   if (o.csv) {
     fmt::print(
         "rank,gpu,gpu_count,replicas,tp,ep,pp,weights,kv,usd_per_month,usd_per_million_output_tokens,ttft_p95_s,tpot_"
-        "p95_s,e2e_p95_s,simulated,provider,price_as_of\n");
+        "p95_s,e2e_p95_s,simulated,provider,price_as_of,mode,prefill_workers,prefill_gpus_per_worker\n");
     for (size_t i = 0; i < plan->candidates.size(); ++i) {
       const Candidate& c = plan->candidates[i];
       const Parallelism& p = c.deployment.parallel;
-      fmt::print("{},{},{},{},{},{},{},{},{},{:.2f},{:.4f},{:.4f},{:.4f},{:.4f},{},{},{}\n", i + 1, c.deployment.gpu.id,
-                 p.TotalGpus(), p.replicas, p.tp, p.ep, p.pp, json::PrecisionName(c.deployment.weights),
-                 DTypeName(c.deployment.kv_dtype), c.usd_per_month.v, c.cost.usd_per_million_output_tokens.v,
-                 c.latency.ttft.p95.v, c.latency.tpot.p95.v, c.latency.e2e.p95.v, c.latency.simulated,
-                 c.quote.row.provider, c.quote.row.as_of.text);
+      fmt::print("{},{},{},{},{},{},{},{},{},{:.2f},{:.4f},{:.4f},{:.4f},{:.4f},{},{},{},{},{},{}\n", i + 1,
+                 c.deployment.gpu.id, CandidateGpus(c), p.replicas, p.tp, p.ep, p.pp,
+                 json::PrecisionName(c.deployment.weights), DTypeName(c.deployment.kv_dtype), c.usd_per_month.v,
+                 c.cost.usd_per_million_output_tokens.v, c.latency.ttft.p95.v, c.latency.tpot.p95.v,
+                 c.latency.e2e.p95.v, c.latency.simulated, c.quote.row.provider, c.quote.row.as_of.text,
+                 CandidateMode(c), c.disagg ? c.disagg->prefill.parallel.replicas : 0,
+                 c.disagg ? c.disagg->prefill.parallel.GpusPerReplica() : 0);
     }
     return 0;
   }
@@ -246,7 +257,7 @@ int RunPlan(PlanOptions& o, const CLI::App& cmd) {
   std::vector<ApiComparison> fleet_apis;
   if (profile) {
     for (const Candidate& c : plan->candidates) {
-      if (!c.meets_slo) continue;
+      if (!c.meets_slo || c.disagg) continue;  // the fleet scales whole replicas: aggregated candidates only
       auto f = DayOfTraffic(o, r, c, *profile, false);
       if (f.ok() && (!fleet || f->usd_per_month_autoscaled < fleet->usd_per_month_autoscaled)) {
         fleet = *f;
@@ -285,7 +296,6 @@ int RunPlan(PlanOptions& o, const CLI::App& cmd) {
   }
 
   // ---- The report --------------------------------------------------------------------------------
-  const Parallelism& bp = best.deployment.parallel;
   fmt::print("capplan plan: {} ({}, {:.1f}B total / {:.1f}B active parameters)\n", o.model, r.hf_id,
              TotalParams(*m) / 1e9, ActiveParams(*m, true) / 1e9);
   if (is_default)
@@ -302,20 +312,27 @@ int RunPlan(PlanOptions& o, const CLI::App& cmd) {
              plan->tokens_per_month / 1e9, FormatDate(*today));
 
   fmt::print("RECOMMENDATION\n");
-  fmt::print("  {} x {} ({}), weights {}, KV cache {}\n", bp.TotalGpus(), best.deployment.gpu.name, LayoutName(bp),
-             json::PrecisionName(best.deployment.weights), DTypeName(best.deployment.kv_dtype));
+  fmt::print("  {} x {} ({}), weights {}, KV cache {}\n", CandidateGpus(best), best.deployment.gpu.name,
+             CandidateLayout(best), json::PrecisionName(best.deployment.weights), DTypeName(best.deployment.kv_dtype));
   if (!launch->empty() && launch->front().checkpoint != r.hf_id)
     fmt::print("              checkpoint: {}\n", launch->front().checkpoint);
   fmt::print("  cost        {}\n", CostLine(best));
   fmt::print("              {} at {}/GPU-hour x {} GPU(s), price of {}\n", best.quote.row.provider,
              FormatDollars(Dollars{best.quote.usd_per_gpu_hour.v}), best.quote.billed_gpus,
              DateLabel(best.quote.row.as_of, *today, o.prices.max_age_days));
-  fmt::print("  memory      per GPU: {} weights + {} KV pool + {} activations/overhead of {} usable\n",
-             FormatBytes(best.memory.weights_total), FormatBytes(best.memory.kv_cache),
+  fmt::print("  memory      per {}GPU: {} weights + {} KV pool + {} activations/overhead of {} usable\n",
+             best.disagg ? "decode " : "", FormatBytes(best.memory.weights_total), FormatBytes(best.memory.kv_cache),
              FormatBytes(best.memory.activations + best.memory.overhead), FormatBytes(best.memory.capacity));
-  fmt::print("  capacity    {:.3g} requests/s per replica under the targets ({} running), {:.0f} output tok/s in all\n",
-             best.replica_capacity_rps, Plural(best.slo_concurrency, "sequence"),
-             best.capacity_output_tokens_per_second);
+  if (best.disagg)
+    fmt::print(
+        "  capacity    {:.3g} requests/s in all under the targets (decode workers run up to {} each), {:.0f} output "
+        "tok/s\n",
+        best.replica_capacity_rps * best.deployment.parallel.replicas, Plural(best.slo_concurrency, "sequence"),
+        best.capacity_output_tokens_per_second);
+  else
+    fmt::print(
+        "  capacity    {:.3g} requests/s per replica under the targets ({} running), {:.0f} output tok/s in all\n",
+        best.replica_capacity_rps, Plural(best.slo_concurrency, "sequence"), best.capacity_output_tokens_per_second);
   fmt::print("  latency     {}:\n", best.latency.simulated
                                         ? fmt::format("simulated, {} Poisson requests", best.latency.simulated_requests)
                                         : std::string("analytic estimate (not simulated)"));
@@ -326,11 +343,45 @@ int RunPlan(PlanOptions& o, const CLI::App& cmd) {
   fmt::print("  why         the cheapest of {} configurations that fit ({} looked at) and meet both targets",
              plan->candidates.size(), plan->evaluated);
   fmt::print("{}.\n", best.latency.simulated ? ", confirmed by simulation" : "");
+  fmt::print("              searched: {} aggregated and {} attention-DP configurations, {} disaggregated pairings\n",
+             plan->evaluated_aggregated, plan->evaluated_attention_dp, plan->evaluated_disaggregated);
+  if (!plan->error_band_note.empty()) fmt::print("  error band  {}\n", plan->error_band_note);
+  if (plan->evaluated_speculative > 0)
+    fmt::print("              and {} MTP speculative variants (the model has multi-token-prediction layers)\n",
+               plan->evaluated_speculative);
+  if (best.spec) {
+    std::string rates;
+    for (double a : best.spec->acceptance) rates += fmt::format("{}{:.2f}", rates.empty() ? "" : ", ", a);
+    fmt::print(
+        "  speculative MTP, {} drafted token(s) per step at an assumed acceptance of {} ({:.2f} tokens per step, "
+        "{:.2f}x the plain decode at its batch); source: {}\n",
+        best.spec->tokens, rates, best.spec->tokens_per_step, best.spec->speedup, best.spec->acceptance_source);
+  }
   if (!best.note.empty()) fmt::print("              {}\n", best.note);
   for (const auto& w : best.memory.warnings) fmt::print("  warning     {}\n", w.message);
 
+  if (plan->disagg.considered) {
+    fmt::print("\nDISAGGREGATED PREFILL/DECODE: {}\n", plan->disagg.summary);
+    for (const auto& why : plan->disagg.reasons) fmt::print("  - {}\n", why);
+  }
+
   fmt::print("\nLAUNCH (bounds the worst case: max context and running sequences the budget assumed)\n");
   for (const LaunchCommand& c : *launch) {
+    if (!c.processes.empty()) {
+      fmt::print("  {}{}, disaggregated:\n", EngineLabel(c.engine),
+                 c.engine == r.engine ? " (the engine planned for)" : "");
+      for (const LaunchProcess& p : c.processes) {
+        fmt::print("    {} ({}):\n      {}\n", p.role, p.role == "router" ? "once" : Plural(p.instances, "worker"),
+                   p.command);
+        if (p.options_file.empty()) continue;
+        fmt::print("      with {}:\n", p.options_file_name);
+        std::istringstream yml(p.options_file);
+        for (std::string line; std::getline(yml, line);)
+          if (!line.starts_with("#")) fmt::print("        {}\n", line);
+      }
+      for (const auto& n : c.notes) fmt::print("    note: {}\n", n);
+      continue;
+    }
     fmt::print("  {}{}:\n    {}\n", EngineLabel(c.engine), c.engine == r.engine ? " (the engine planned for)" : "",
                c.command);
     if (!c.options_file.empty()) {
@@ -349,11 +400,11 @@ int RunPlan(PlanOptions& o, const CLI::App& cmd) {
     const Candidate& c = plan->candidates[i];
     const bool front = std::find(plan->pareto.begin(), plan->pareto.end(), i) != plan->pareto.end();
     fmt::print("  {:>2}{}{:<14} {:>5} {:<26} {:<16} {:<5} {:>12} {:>9} {:>9} {:>9} {:<4} {} ({})\n", i + 1,
-               front ? "*" : " ", c.deployment.gpu.id, c.deployment.parallel.TotalGpus(),
-               LayoutName(c.deployment.parallel), json::PrecisionName(c.deployment.weights),
-               DTypeName(c.deployment.kv_dtype), FormatDollars(c.usd_per_month), FormatSeconds(c.latency.ttft.p95),
-               FormatSeconds(c.latency.tpot.p95), FormatSeconds(c.latency.e2e.p95), c.latency.simulated ? "yes" : "no",
-               c.quote.row.provider, DateLabel(c.quote.row.as_of, *today, o.prices.max_age_days));
+               front ? "*" : " ", c.deployment.gpu.id, CandidateGpus(c), CandidateLayout(c),
+               json::PrecisionName(c.deployment.weights), DTypeName(c.deployment.kv_dtype),
+               FormatDollars(c.usd_per_month), FormatSeconds(c.latency.ttft.p95), FormatSeconds(c.latency.tpot.p95),
+               FormatSeconds(c.latency.e2e.p95), c.latency.simulated ? "yes" : "no", c.quote.row.provider,
+               DateLabel(c.quote.row.as_of, *today, o.prices.max_age_days));
   }
   if (static_cast<int>(plan->candidates.size()) > o.show)
     fmt::print("  ... {} more (--show N, --json or --csv for all)\n",

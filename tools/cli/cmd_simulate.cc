@@ -126,7 +126,9 @@ int RunSimulate(const SimulateOptions& o) {
   if (o.disagg.Any()) {
     auto requests = GenerateWorkload(*w, o.seed);
     if (!requests.ok()) return ReportError(requests.error());
-    return RunDisaggregated(*m, o.deployment, o.disagg, *requests, o.input, o.output);
+    DisaggFlags f = o.disagg;
+    if (auto merged = MergeConcurrency(f, o.concurrency); !merged.ok()) return ReportError(merged.error());
+    return RunDisaggregated(*m, o.deployment, f, *requests, o.input, o.output);
   }
   ServeOptions serve;
   serve.context = o.input + o.output;

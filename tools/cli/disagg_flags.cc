@@ -11,10 +11,6 @@
 namespace capplan::cli {
 namespace {
 
-/// Per-transfer setup of a KV move (connection handshake, first byte). Assumed, not measured:
-/// NIXL/Mooncake report sub-millisecond setup on RDMA; 1 ms is the conservative end.
-constexpr Seconds kKvTransferLatency{1e-3};
-
 struct Pool {
   Deployment deployment;
   MemoryBudget budget;
@@ -65,10 +61,56 @@ DisaggConfig ConfigFor(const ModelSpec& m, const Pool& prefill, const Pool& deco
   const SchedulerConfig ds = SchedulerFor(decode.deployment, decode.budget, EngineMaxBatch(decode.deployment, cal));
   c.decode.max_num_seqs = std::min(ds.max_num_seqs, decode.budget.max_concurrent_sequences);
   c.decode.kv_capacity_tokens = ds.kv_capacity_tokens;
-  c.link = {.bandwidth = LinkOf(prefill, decode, cal).bandwidth, .latency = kKvTransferLatency};
+  c.link = {.bandwidth = LinkOf(prefill, decode, cal).bandwidth, .latency = kDefaultKvTransferLatency};
   c.kv_bytes_per_token = KvBytesPerSequence(m, input, prefill.deployment.kv_dtype, true) /
                          static_cast<double>(std::max<int64_t>(1, input));
   return c;
+}
+
+struct ClosedLoopDisagg {
+  Seconds ttft, tpot;
+  double running_per_decode_worker = 0;
+  double requests_per_second = 0;
+  double prefill_utilisation = 0;
+  bool prefill_bound = false;
+};
+
+// N clients cycle through TTFT + (output - 1) x TPOT. Each decode worker runs the clients that are decoding
+// (N / workers x the decode share of the cycle, at most `max_running`); the prefill pool serves N / cycle prompts a
+// second, with the M/D/1 mean wait while it keeps up, and bounds the rate (the clients queue) when it does not.
+template <class StepAt>
+ClosedLoopDisagg ClosedLoopSteadyState(int clients, int decode_workers, int prefill_workers, Seconds prefill,
+                                       Seconds transfer, int64_t output, int max_running, const StepAt& step_at) {
+  ClosedLoopDisagg s;
+  double running = std::max(1.0, static_cast<double>(clients) / decode_workers);
+  const double decode_tokens = static_cast<double>(std::max<int64_t>(1, output - 1));
+  for (int i = 0; i < 60; ++i) {
+    const int b = std::clamp(static_cast<int>(std::ceil(running)), 1, std::max(1, max_running));
+    s.tpot = step_at(b);
+    const Seconds first = step_at(b);
+    const double decode_time = s.tpot.v * decode_tokens;
+    double cycle = prefill.v + transfer.v + first.v + decode_time;
+    double rps = clients / cycle;
+    double rho = rps * prefill.v / prefill_workers;
+    s.prefill_bound = rho >= 0.95;
+    if (s.prefill_bound) {
+      rps = 0.95 * prefill_workers / prefill.v;
+      cycle = clients / rps;
+    } else {
+      cycle += rho * prefill.v / (2 * (1 - rho));
+      rps = clients / cycle;
+      rho = rps * prefill.v / prefill_workers;
+    }
+    s.ttft = Seconds{cycle - decode_time};
+    s.requests_per_second = rps;
+    s.prefill_utilisation = rho;
+    const double next = std::min<double>(
+        std::max(1.0, clients / static_cast<double>(decode_workers) * decode_time / cycle), std::max(1, max_running));
+    s.running_per_decode_worker = next;
+    if (std::fabs(next - running) < 0.01) break;
+    running = 0.5 * (running + next);
+  }
+  return s;
 }
 
 std::string PoolName(const Pool& p) {
@@ -97,9 +139,8 @@ void AddDisaggFlags(CLI::App& cmd, DisaggFlags& f) {
     cmd.add_option("--" + n + "-dp-attention", pool->dp_attention, n + " workers' attention data-parallel ranks");
     cmd.add_option("--" + n + "-ep", pool->ep, n + " workers' expert parallelism");
   }
-  cmd.add_option("--disagg-clients", f.clients,
-                 "Closed loop: this many clients, each sending its next request when one finishes (default: the "
-                 "arrival process)");
+  cmd.add_option("--disagg-clients", f.clients, "Deprecated: use --concurrency (the same closed loop)")
+      ->each([&f](const std::string&) { f.deprecated_clients_flag = true; });
   cmd.add_flag("--prefill-emits-first-token", f.prefill_emits_first_token,
                "Count the prefill worker's token as the first (default: the first decode step's, as SGLang and "
                "Dynamo stream it)");
@@ -120,6 +161,7 @@ int RunDisaggregated(const ModelSpec& m, const DeploymentFlags& base, const Disa
   DisaggConfig c = ConfigFor(m, *prefill, *decode, cal, input);
   c.first_token_after_decode_step = !f.prefill_emits_first_token;
   c.closed_loop_clients = f.clients;
+  if (f.clients) c.closed_loop_warmup_requests = -1;  // DefaultWarmupRequests, and the drain, as aggregated
   const int total_gpus = TotalGpus(*prefill, *decode);
   const bool nvlink = LinkOf(*prefill, *decode, cal).nvlink;
 
@@ -140,6 +182,9 @@ int RunDisaggregated(const ModelSpec& m, const DeploymentFlags& base, const Disa
   Row("E2E", r->e2e);
   fmt::print("\n  throughput  {:.0f} output tok/s, {:.2f} requests/s over {} ({} requests)\n",
              r->output_tokens_per_second, r->requests_per_second, FormatSeconds(r->window), r->completed_requests);
+  if (f.clients)
+    fmt::print("closed loop of {} clients: the first {} requests (warm-up) and the last {} (drain) are not measured\n",
+               *f.clients, DefaultWarmupRequests(*f.clients), *f.clients);
   fmt::print("TTFT = prefill queue + prefill + KV transfer{}; docs/scale.md.\n",
              c.first_token_after_decode_step ? " + the first decode step" : "");
   return 0;
@@ -172,7 +217,29 @@ int PrintDisaggregatedPerf(const ModelSpec& m, const DeploymentFlags& base, cons
              batch / tpot.v * decode->workers, decode->workers);
   fmt::print("  decode KV pool                      {} sequences of {} tokens per worker\n",
              decode->budget.max_concurrent_sequences, input + output);
+  if (f.clients) {
+    const ClosedLoopDisagg s = ClosedLoopSteadyState(
+        *f.clients, decode->workers, prefill->workers, prefill_time, transfer, output, c.decode.max_num_seqs,
+        [&](int b) { return decode_model.StepTime(DecodeShape(b, input + output / 2)); });
+    fmt::print(
+        "  closed loop of {} clients (analytic steady state): TTFT {}, TPOT {}, {:.1f} running per decode worker, "
+        "{:.0f} output tok/s, {:.2f} requests/s; prefill pool {:.0f}% busy{}\n",
+        *f.clients, FormatSeconds(s.ttft), FormatSeconds(s.tpot), s.running_per_decode_worker,
+        s.requests_per_second * static_cast<double>(output), s.requests_per_second, 100 * s.prefill_utilisation,
+        s.prefill_bound ? " (prefill-bound: the clients queue for it)" : "");
+  }
   return 0;
+}
+
+Status MergeConcurrency(DisaggFlags& f, std::optional<int> concurrency) {
+  if (f.deprecated_clients_flag)
+    fmt::print(stderr, "capplan: warning: --disagg-clients is deprecated; use --concurrency (the same closed loop)\n");
+  if (concurrency && f.clients && *concurrency != *f.clients)
+    return Error::InvalidArgument(
+        fmt::format("--concurrency={} and --disagg-clients={} disagree: give --concurrency", *concurrency, *f.clients),
+        "--concurrency");
+  if (concurrency) f.clients = concurrency;
+  return Ok{};
 }
 
 }  // namespace capplan::cli

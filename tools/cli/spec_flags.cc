@@ -28,21 +28,14 @@ Result<std::vector<double>> ParseRates(const std::string& text) {
   return out;
 }
 
-// The draft pass of MTP and EAGLE: one decoder layer (DeepSeek's MTP module reuses a MoE layer's
-// shape) and the LM head, on the target's deployment.
-ModelSpec OneLayerDraft(const ModelSpec& m) {
-  ModelSpec d = m;
-  d.layers = {m.layers.back()};
-  return d;
-}
-
 }  // namespace
 
 void AddSpecFlags(CLI::App& cmd, SpecFlags& f) {
   cmd.add_option("--spec", f.method, "Speculative decoding: mtp, eagle or draft (prints the effect on TPOT)");
   cmd.add_option("--spec-tokens", f.tokens, "Tokens drafted per step (K)")->capture_default_str();
   cmd.add_option("--spec-acceptance", f.acceptance,
-                 "Acceptance per draft position, a1,a2,... (default for mtp with K=1: 0.83, vLLM's DeepSeek MTP test)");
+                 "Acceptance per draft position, a1,a2,... (default: data/perf/speculative.json, mtp with K=1: 0.83 "
+                 "from vLLM's DeepSeek MTP test)");
   cmd.add_option("--spec-draft-model", f.draft_model, "The draft model for --spec draft (preset or config.json)");
 }
 

@@ -8,11 +8,22 @@ nlohmann::json EncodeLaunchCommands(const std::vector<LaunchCommand>& commands) 
   j["commands"] = nlohmann::json::array();
   for (const auto& c : commands) {
     j[std::string(EngineName(c.engine))] = c.command;
-    j["commands"].push_back({{"engine", EngineName(c.engine)},
-                             {"command", c.command},
-                             {"options_file", c.options_file},
-                             {"checkpoint", c.checkpoint},
-                             {"notes", c.notes}});
+    nlohmann::json one = {{"engine", EngineName(c.engine)},
+                          {"command", c.command},
+                          {"options_file", c.options_file},
+                          {"checkpoint", c.checkpoint},
+                          {"notes", c.notes}};
+    // Disaggregated: every process (prefill and decode workers, the router); absent for an aggregated deployment.
+    if (!c.processes.empty()) {
+      one["processes"] = nlohmann::json::array();
+      for (const LaunchProcess& p : c.processes)
+        one["processes"].push_back({{"role", p.role},
+                                    {"instances", p.instances},
+                                    {"command", p.command},
+                                    {"options_file_name", p.options_file_name},
+                                    {"options_file", p.options_file}});
+    }
+    j["commands"].push_back(std::move(one));
   }
   return j;
 }

@@ -125,11 +125,42 @@ nlohmann::json EncodeLoadSweep(const LoadSweepResult& r) {
           {"unreachable", r.unreachable}};
 }
 
+// A disaggregated candidate's pools: the decode pool is the candidate's own layout and replicas (decode workers).
+nlohmann::json EncodeDisagg(const Candidate& c) {
+  if (!c.disagg) return nullptr;
+  const DisaggPlan& d = *c.disagg;
+  const Parallelism& pp = d.prefill.parallel;
+  const Parallelism& dp = c.deployment.parallel;
+  return {
+      {"prefill", {{"workers", pp.replicas}, {"gpus_per_worker", pp.GpusPerReplica()}, {"layout", EncodeLayout(pp)}}},
+      {"decode", {{"workers", dp.replicas}, {"gpus_per_worker", dp.GpusPerReplica()}, {"layout", EncodeLayout(dp)}}},
+      {"kv_bytes_per_request", d.kv_bytes_per_request.v},
+      {"kv_transfer_seconds", d.kv_transfer.v},
+      {"kv_link", d.nvlink ? "nvlink" : "rdma"},
+      {"prefill_seconds", d.prefill_time.v},
+      {"prefill_utilisation", d.prefill_utilisation}};
+}
+
 nlohmann::json EncodeCandidate(const Candidate& c) {
   const Parallelism& p = c.deployment.parallel;
   return {{"gpu", c.deployment.gpu.id},
           {"gpu_name", c.deployment.gpu.name},
-          {"gpu_count", p.TotalGpus()},
+          {"gpu_count", CandidateGpus(c)},
+          {"mode", CandidateMode(c)},
+          {"disagg", EncodeDisagg(c)},
+          {"tpot_error_band",
+           {{"regime", c.tpot_band.regime},
+            {"low", c.tpot_band.low},
+            {"high", c.tpot_band.high},
+            {"count", c.tpot_band.count},
+            {"meets_slo_at_high", c.meets_slo_in_band}}},
+          {"speculative", c.spec ? nlohmann::json{{"method", "mtp"},
+                                                  {"tokens", c.spec->tokens},
+                                                  {"acceptance", c.spec->acceptance},
+                                                  {"acceptance_source", c.spec->acceptance_source},
+                                                  {"tokens_per_step", c.spec->tokens_per_step},
+                                                  {"speedup", c.spec->speedup}}
+                                 : nlohmann::json(nullptr)},
           {"gpus_per_replica", p.GpusPerReplica()},
           {"replicas", p.replicas},
           {"layout", EncodeLayout(p)},
@@ -168,7 +199,19 @@ nlohmann::json EncodePlan(const PlanRequest& r, const PlanResult& plan, Date tod
                    {"slo_ttft_p95_seconds", r.slo_ttft_p95.v}, {"slo_tpot_p95_seconds", r.slo_tpot_p95.v},
                    {"default_scenario", default_scenario}};
   j["model"] = r.model.name;
-  j["search"] = {{"evaluated", plan.evaluated}, {"fitting", plan.fitting}, {"feasible", plan.candidates.size()}};
+  j["search"] = {{"evaluated", plan.evaluated},
+                 {"fitting", plan.fitting},
+                 {"feasible", plan.candidates.size()},
+                 {"evaluated_by_mode",
+                  {{"aggregated", plan.evaluated_aggregated},
+                   {"attention_dp", plan.evaluated_attention_dp},
+                   {"disaggregated_pairings", plan.evaluated_disaggregated},
+                   {"speculative_mtp", plan.evaluated_speculative}}}};
+  j["error_band_note"] = plan.error_band_note;
+  j["disaggregation"] = {{"considered", plan.disagg.considered},
+                         {"wins", plan.disagg.wins},
+                         {"summary", plan.disagg.summary},
+                         {"reasons", plan.disagg.reasons}};
   j["prices_judged_on"] = FormatDate(today);
   if (!plan.feasible()) {
     j["feasible"] = false;
@@ -181,12 +224,8 @@ nlohmann::json EncodePlan(const PlanRequest& r, const PlanResult& plan, Date tod
   nlohmann::json rec = EncodeCandidate(best);
   rec["warnings"] = nlohmann::json::array();
   for (const auto& w : best.memory.warnings) rec["warnings"].push_back({{"code", w.code}, {"message", w.message}});
-  const int64_t max_model_len = PlanMaxModelLen(r);
   const std::string hf_id = r.hf_id.empty() ? PresetRepository(r.preset) : r.hf_id;
-  auto launch = WriteLaunchCommandsAllEngines({.hf_id = hf_id,
-                                               .deployment = best.deployment,
-                                               .max_model_len = max_model_len,
-                                               .max_num_seqs = best.slo_concurrency});
+  auto launch = WriteLaunchCommandsAllEngines(PlanLaunchRequest(r, best, hf_id));
   if (launch.ok()) rec["launch"] = EncodeLaunchCommands(*launch);
   j["recommended"] = rec;
   j["candidates"] = nlohmann::json::array();
