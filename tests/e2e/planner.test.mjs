@@ -416,21 +416,20 @@ test('a provider filter on the cost table', async () => {
   await page.close();
 });
 
-test('the minimum viable configurations, with $/month', async (t) => {
-  const probe = await fetch(`${base}/api/fit`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ model: { preset: 'llama-4-scout' } }) });
-  if (probe.status === 404) {
-    // Without the route the page says so in its place (and this test cannot check the table).
-    const { page } = await openPlanner();
-    assert.match(await page.textContent('#fit-body'), /Not available on this server: the minimum viable configurations/);
-    await page.close();
-    t.skip('the server has no POST /api/fit yet');
-    return;
-  }
-  const { page } = await openPlanner();
+test('the minimum viable configurations, with $/month at the cheapest provider (POST /api/fit)', async () => {
+  const { page, errors } = await openPlanner('?conc=16');
   await page.waitForSelector('#fit-table');
-  const rows = await page.$$eval('#fit-table tbody tr', (trs) => trs.map((tr) => tr.textContent));
+  const rows = await page.$$eval('#fit-table tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((td) => td.textContent)));
   assert.ok(rows.length >= 2, JSON.stringify(rows));
-  assert.ok(rows.some((r) => /\$[\d,]+\.\d\d/.test(r)), `priced: ${JSON.stringify(rows)}`);
+  // Each priced row: "$7,854.80 (RunPod)"; the figure is the API's cheapest rental x 730 hours.
+  const priced = rows.filter((r) => /^\$[\d,]+\.\d\d \(.+\)$/.test(r[5]));
+  assert.ok(priced.length >= 1, `priced: ${JSON.stringify(rows)}`);
+  const api = await (await fetch(`${base}/api/fit`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ model: { preset: 'llama-4-scout' }, context: 8192, batch: 16, engine: 'vllm', kv_dtype: 'bf16' }) })).json();
+  const first = api.configurations.find((c) => c.usd_per_month !== null);
+  assert.ok(rows.some((r) => r[0] === first.gpu && r[5].includes(first.provider)), JSON.stringify({ first, rows }));
+  assert.doesNotMatch(await page.textContent('#fit-body'), /does not price|Not available/);
+  assert.deepEqual(errors, []);
+  await shot(page, '13-fit-priced');
   await page.close();
 });
 
@@ -476,7 +475,6 @@ test('a favicon, and no 404 on a page load', async () => {
   await page.goto(`${base}/`);
   await page.waitForSelector('body[data-state="ready"]');
   assert.equal(await page.locator('link[rel="icon"]').count(), 1);
-  const fit404 = (u) => /\/api\/fit$/.test(u); // a route the page asks for before the server has it
-  assert.deepEqual(missing.filter((m) => !fit404(m)), []);
+  assert.deepEqual(missing, []);
   await page.close();
 });

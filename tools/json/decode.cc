@@ -173,10 +173,6 @@ Result<ModelRequest> DecodeModelRequest(const nlohmann::json& body) {
   return r;
 }
 
-namespace {
-
-// The "model" object every request but /api/model carries: required, checked for unknown keys, decoded;
-// `preset` is its preset name when it names one ("" otherwise).
 Status DecodeRequestModel(const nlohmann::json& body, ModelSpec& model, std::string& preset) {
   if (!body.contains("model"))
     return Error::InvalidArgument(fmt::format("{}: model is required", kRequestSource), "model");
@@ -189,6 +185,8 @@ Status DecodeRequestModel(const nlohmann::json& body, ModelSpec& model, std::str
     preset = source["preset"].get<std::string>();
   return Ok{};
 }
+
+namespace {
 
 // The deployment fields shared by /api/memory, /api/perf and /api/simulate: model, gpu, gpus, layout,
 // weights, kv_dtype, engine, max_model_len, max_num_seqs. Unknown fields are checked by the caller.

@@ -35,6 +35,10 @@ inline constexpr int64_t kMaxPlanFinalists = 8;
 /// that ignores active parameters predicts). `path` names the object in errors ("model").
 Result<ModelSpec> DecodeModelSource(const nlohmann::json& source, std::string_view path);
 
+/// The "model" object every request but /api/model carries: required, checked for unknown keys, decoded;
+/// `preset` is its preset name when it names one ("" otherwise).
+Status DecodeRequestModel(const nlohmann::json& body, ModelSpec& model, std::string& preset);
+
 /// Simple mode's numbers (BuildSimpleModel's input).
 Result<SimpleModelInput> DecodeSimpleModel(const nlohmann::json& simple, std::string_view path);
 

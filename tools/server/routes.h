@@ -35,5 +35,7 @@ ApiResponse HandlePerf(std::string_view body);    // POST /api/perf
 ApiResponse HandleSimulate(std::string_view body, WorkBudget* budget = nullptr);
 ApiResponse HandlePlan(std::string_view body, WorkBudget* budget = nullptr);
 ApiResponse HandleCost(std::string_view body);  // POST /api/cost (docs/cost.md)
+ApiResponse HandleFit(std::string_view body);   // POST /api/fit: the minimum viable configurations, priced
+ApiResponse HandleProviders();                  // GET /api/providers: the price catalog's providers
 
 }  // namespace capplan::server

@@ -191,9 +191,8 @@ export interface TrafficTier {
   cheapest: string;
 }
 
-/// One row of `capplan fit --json`'s configurations (the minimum viable configurations). The server
-/// has no /api/fit route yet; the page asks for it and says so when it is missing. `usd_per_month` is
-/// the key the page needs for the price (not in `capplan fit --json` today).
+/// One row of `capplan fit --json`'s configurations (the minimum viable configurations), as POST /api/fit
+/// answers it: the CLI's keys plus the cheapest rental (null when no provider prices the GPU).
 export interface FitConfiguration {
   gpu: string;
   gpus: number;
@@ -202,8 +201,11 @@ export interface FitConfiguration {
   max_concurrent_sequences?: number;
   free_bytes?: number;
   total_tdp_watts?: number;
-  usd_per_month?: number;
-  provider?: string;
+  usd_per_month?: number | null;
+  usd_per_hour?: number | null;
+  gpus_billed?: number | null;
+  provider?: string | null;
+  price_as_of?: string | null;
 }
 export interface FitResult {
   configurations: FitConfiguration[];

@@ -133,7 +133,7 @@ export function renderFit(f: FitResult | null, error: ApiError | null, inputErro
     setChildren(body, error && !inputError ? unavailable('the minimum viable configurations (POST /api/fit)', error) : null);
     return;
   }
-  const priced = f.configurations.some((c) => c.usd_per_month !== undefined);
+  const priced = f.configurations.some((c) => typeof c.usd_per_month === 'number');
   setChildren(
     body,
     f.configurations.length === 0
@@ -141,7 +141,7 @@ export function renderFit(f: FitResult | null, error: ApiError | null, inputErro
       : h(
           'table',
           { class: 'numbers wide', id: 'fit-table' },
-          head(['GPU', 'GPUs', 'Weights', 'Layout', 'Sequences the KV holds', '$/month (24/7)']),
+          head(['GPU', 'GPUs', 'Weights', 'Layout', 'Sequences the KV holds', '$/month (24/7), cheapest rental', 'Price as of']),
           h(
             'tbody',
             {},
@@ -154,12 +154,15 @@ export function renderFit(f: FitResult | null, error: ApiError | null, inputErro
                 h('td', {}, c.weights),
                 h('td', {}, `TP ${c.layout.tp} · EP ${c.layout.ep} · PP ${c.layout.pp}`),
                 h('td', { class: 'n' }, c.max_concurrent_sequences === undefined ? '—' : integer(c.max_concurrent_sequences)),
-                h('td', { class: 'n' }, c.usd_per_month === undefined ? 'not priced' : `${dollars(c.usd_per_month)}${c.provider ? ` (${c.provider})` : ''}`),
+                h('td', { class: 'n' }, typeof c.usd_per_month === 'number' ? `${dollars(c.usd_per_month)}${c.provider ? ` (${c.provider})` : ''}` : 'no provider prices it'),
+                h('td', {}, c.price_as_of ?? '—'),
               ),
             ),
           ),
         ),
-    priced ? null : h('p', { class: 'hint' }, 'The server does not price these configurations yet.'),
+    priced
+      ? h('p', { class: 'hint' }, 'Each at the cheapest provider renting that many GPUs (whole instances billed), 730 hours a month.')
+      : h('p', { class: 'hint' }, 'No provider in the price catalog rents these GPUs.'),
   );
 }
 

@@ -1,0 +1,95 @@
+// POST /api/fit, GET /api/providers, POST /api/cost and /api/plan's traffic profile: the CLI's --json documents (the
+// same encoders), priced, with errors naming the field.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "routes.h"
+
+namespace capplan::server {
+namespace {
+
+// `capplan` run on the CLI the test binary sits beside (build/), its stdout as JSON; null when it cannot run.
+nlohmann::json CliJson(const std::string& args) {
+  const std::string cmd = std::string(CAPPLAN_CLI_PATH) + " " + args + " 2>/dev/null";
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), pclose);
+  if (!pipe) return nullptr;
+  std::string out;
+  char buf[4096];
+  while (size_t n = fread(buf, 1, sizeof buf, pipe.get())) out.append(buf, n);
+  return nlohmann::json::parse(out, nullptr, /*allow_exceptions=*/false);
+}
+
+TEST(FitRoute, AnswersWithTheKeysOfTheCliPlusTheCheapestPrice) {
+  ApiResponse r = HandleFit(R"({"model": {"preset": "llama-4-scout"}, "context": 8192, "batch": 16})");
+  ASSERT_EQ(r.status, 200) << r.body.dump();
+  const nlohmann::json& configs = r.body["configurations"];
+  ASSERT_GE(configs.size(), 2u);
+  EXPECT_EQ(r.body["model"], "llama-4-scout");
+  EXPECT_EQ(r.body["context_tokens"], 8192);
+  EXPECT_EQ(r.body["batch"], 16);
+  bool priced = false;
+  for (const auto& c : configs) {
+    for (const char* k : {"gpu", "gpus", "weights", "layout", "per_gpu", "fits", "max_concurrent_sequences",
+                          "total_tdp_watts", "provider", "usd_per_month", "usd_per_hour", "gpus_billed"})
+      EXPECT_TRUE(c.contains(k)) << k << " in " << c.dump();
+    if (c["usd_per_month"].is_number()) {
+      priced = true;
+      // A month is 730 hours of the cheapest rental (docs/cost.md), whole instances billed.
+      EXPECT_DOUBLE_EQ(c["usd_per_month"].get<double>(), c["usd_per_hour"].get<double>() * 730);
+      EXPECT_GE(c["gpus_billed"].get<int>(), c["gpus"].get<int>());
+      EXPECT_FALSE(c["provider"].get<std::string>().empty());
+    }
+  }
+  EXPECT_TRUE(priced);
+}
+
+TEST(FitRoute, SameConfigurationsAsTheCli) {
+  nlohmann::json cli = CliJson("fit llama-4-scout --context 8192 --batch 16 --json");
+  if (cli.is_null()) GTEST_SKIP() << "no capplan binary at " << CAPPLAN_CLI_PATH;
+  ApiResponse r = HandleFit(R"({"model": {"preset": "llama-4-scout"}, "context": 8192, "batch": 16})");
+  ASSERT_EQ(r.status, 200);
+  ASSERT_EQ(cli["configurations"].size(), r.body["configurations"].size());
+  for (size_t i = 0; i < cli["configurations"].size(); ++i) {
+    nlohmann::json api = r.body["configurations"][i];
+    for (const char* k : {"provider", "usd_per_hour", "usd_per_month", "gpus_billed", "price_as_of"}) api.erase(k);
+    EXPECT_EQ(api, cli["configurations"][i]) << i;
+  }
+}
+
+TEST(FitRoute, BadInputIsA4xxNamingTheField) {
+  ApiResponse no_model = HandleFit(R"({"context": 8192})");
+  EXPECT_EQ(no_model.status, 400);
+  EXPECT_EQ(no_model.body["error"]["field"], "model");
+  ApiResponse batch = HandleFit(R"({"model": {"preset": "llama-4-scout"}, "batch": 0})");
+  EXPECT_EQ(batch.status, 400);
+  EXPECT_EQ(batch.body["error"]["field"], "batch");
+  ApiResponse unknown = HandleFit(R"({"model": {"preset": "llama-4-scout"}, "gpus": 4})");
+  EXPECT_EQ(unknown.status, 400);
+  EXPECT_NE(unknown.body["error"]["message"].get<std::string>().find("unknown field \"gpus\""), std::string::npos);
+  ApiResponse engine = HandleFit(R"({"model": {"preset": "llama-4-scout"}, "engine": "tgi"})");
+  EXPECT_EQ(engine.status, 400);
+  EXPECT_EQ(engine.body["error"]["field"], "engine");
+  ApiResponse preset = HandleFit(R"({"model": {"preset": "llama-9"}})");
+  EXPECT_EQ(preset.status, 404);
+  ApiResponse too_long = HandleFit(R"({"model": {"preset": "llama-3.1-8b"}, "context": 1000000})");
+  EXPECT_EQ(too_long.status, 400);
+  EXPECT_EQ(too_long.body["error"]["field"], "context");
+  EXPECT_NE(too_long.body["error"]["message"].get<std::string>().find("exceeds the model's context"),
+            std::string::npos);
+}
+
+TEST(ProvidersRoute, ListsEveryProviderOfTheCatalog) {
+  ApiResponse r = HandleProviders();
+  ASSERT_EQ(r.status, 200);
+  const auto gpu = r.body["gpu_providers"].get<std::vector<std::string>>();
+  for (const char* p : {"RunPod", "Lambda", "CoreWeave", "AWS"})
+    EXPECT_NE(std::find(gpu.begin(), gpu.end(), p), gpu.end()) << p;
+  EXPECT_FALSE(r.body["api_providers"].empty());
+}
+
+}  // namespace
+}  // namespace capplan::server
