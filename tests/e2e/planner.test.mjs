@@ -390,7 +390,7 @@ test('the plan searches across GPU types, with a GPU filter', async () => {
   // Only the Hardware step's GPU, then add the H200.
   await page.uncheck('#plan-gpus-all');
   await ready(page);
-  const only = await page.$$eval('#cost-table tbody tr td:nth-child(2)', (tds) => tds.map((t) => t.textContent));
+  const only = await page.$$eval('#gpu-type-table tbody tr td:nth-child(2)', (tds) => tds.map((t) => t.textContent));
   assert.ok(only.length > 0 && only.every((t) => /H100/.test(t)), JSON.stringify(only));
   await page.check('#plan-gpu-h200-sxm');
   await ready(page);
@@ -401,18 +401,80 @@ test('the plan searches across GPU types, with a GPU filter', async () => {
   await page.close();
 });
 
-test('a provider filter on the cost table', async () => {
+// The rows of the provider table (#cost-table, POST /api/cost) as objects keyed by the column headings.
+async function costRows(page) {
+  return page.$$eval('#cost-table', ([table]) => {
+    const heads = [...table.querySelectorAll('thead th')].map((th) => th.textContent);
+    return [...table.querySelectorAll('tbody tr')].map((tr) => ({
+      ...Object.fromEntries([...tr.cells].map((td, i) => [heads[i], td.textContent])),
+      stale: tr.classList.contains('stale-price'),
+    }));
+  });
+}
+const money = (t) => Number(t.replace(/[$,]/g, ''));
+
+test('the configuration on screen priced by every provider of its GPU (POST /api/cost)', async () => {
+  const { page, errors } = await openPlanner('?weights=bf16');
+  await page.waitForSelector('#cost-table');
+  const rows = await costRows(page);
+  const names = rows.map((r) => r.Provider);
+  // The seed's comparison: the same 4x H100 deployment at RunPod, Lambda, CoreWeave and AWS (not 12 rows of one).
+  for (const p of ['RunPod', 'Lambda', 'CoreWeave', 'AWS']) assert.ok(names.includes(p), `${p} in ${JSON.stringify(names)}`);
+  assert.equal(new Set(names).size, names.length, `one row per provider: ${JSON.stringify(names)}`);
+  for (const r of rows) {
+    // $/month is $/hour x 730 (a month of 24/7), to the cent; every row has its date.
+    assert.ok(Math.abs(money(r['$/month (24/7)']) - money(r['$/hour']) * 730) < 0.01 * 730, JSON.stringify(r));
+    assert.match(r['Price as of'], /^\d{4}-\d\d(-\d\d)?/);
+    assert.match(r['$ per M output tokens'], /^\$\d+\.\d{3}$/);
+  }
+  // CoreWeave and AWS rent 8-GPU nodes: 8 GPUs billed for a 4-GPU deployment, and the page says so.
+  const cw = rows.find((r) => r.Provider === 'CoreWeave');
+  assert.match(cw['GPUs billed'], /^8 \(1 × 8-GPU instance, billed whole \(4 GPUs idle\)\)$/);
+  assert.match(await page.textContent('#cost-billed-whole'), /CoreWeave.*idle GPUs are billed too/);
+  const runpod = rows.find((r) => r.Provider === 'RunPod');
+  assert.match(runpod['GPUs billed'], /^4 /);
+  // The table is the server's: as many rows as POST /api/cost answers for this configuration.
+  const api = await (await fetch(`${base}/api/cost`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ model: { preset: 'llama-4-scout' }, gpu: 'h100-sxm', gpus: 4, weights: 'bf16', kv_dtype: 'bf16', max_model_len: 8192 }) })).json();
+  assert.equal(rows.length, api.providers.length);
+  assert.match(await page.textContent('#cost-capacity'), /requests\/s.*730 hours/);
+  assert.deepEqual(errors, []);
+  await shot(page, '14-cost-by-provider');
+  await page.close();
+});
+
+test('the provider filter lists every provider of the catalog; an unknown one is an error, not zero rows', async () => {
   const { page } = await openPlanner();
   await page.waitForSelector('#cost-table');
   const options = await page.$$eval('#provider-filter option', (os) => os.map((o) => o.value).filter((v) => v));
-  assert.ok(options.length >= 1, JSON.stringify(options));
-  const pick = options[options.length - 1];
-  await page.selectOption('#provider-filter', pick);
+  const catalog = await (await fetch(`${base}/api/providers`)).json();
+  assert.deepEqual([...options].sort(), [...catalog.gpu_providers].sort());
+  // Providers that do not price the GPU on screen are offered too (the catalog, not what one answer held).
+  assert.ok(options.length > (await costRows(page)).length, JSON.stringify(options));
+  await page.selectOption('#provider-filter', 'Lambda');
   await ready(page);
-  const providers = await page.$$eval('#cost-table tbody tr td:first-child', (tds) => tds.map((t) => t.textContent));
-  assert.ok(providers.length > 0 && providers.every((p) => p === pick), `${pick}: ${JSON.stringify(providers)}`);
-  assert.match(await page.textContent('#plan-scope'), new RegExp(`priced at ${pick}`));
-  assert.match(decodeURIComponent(page.url()), new RegExp(`provider=${pick}`));
+  const rows = await costRows(page);
+  assert.ok(rows.length > 0 && rows.every((r) => r.Provider === 'Lambda'), JSON.stringify(rows));
+  assert.match(await page.textContent('#plan-scope'), /priced at Lambda/);
+  assert.match(decodeURIComponent(page.url()), /provider=Lambda/);
+  await page.close();
+  // A misspelt provider in a shared link: the server's error at the filter, no empty table.
+  const bad = await openPlanner('?provider=lamda');
+  await bad.page.waitForSelector('.field-error[data-field="provider-filter"]');
+  assert.match(await bad.page.textContent('.field-error[data-field="provider-filter"]'), /unknown provider 'lamda'; known: .*Lambda/);
+  assert.equal(await bad.page.locator('#cost-table').count(), 0);
+  await bad.page.close();
+});
+
+test('stale prices are flagged in the provider table', async () => {
+  // The 3-year rental rates of the TCO table are dated 2026-04: older than the 90 days the planner trusts.
+  const { page } = await openPlanner('?pricing=reserved-3y');
+  await page.waitForSelector('#cost-table');
+  assert.equal(await page.inputValue('#pricing-tier'), 'reserved-3y');
+  const rows = await costRows(page);
+  const stale = rows.filter((r) => r.stale);
+  assert.ok(stale.length >= 1, JSON.stringify(rows));
+  assert.ok(stale.every((r) => /\(stale\)$/.test(r['Price as of'])), JSON.stringify(stale));
+  assert.match(await page.textContent('#cost-stale'), /Stale prices/);
   await page.close();
 });
 

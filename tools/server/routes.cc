@@ -167,7 +167,7 @@ ApiResponse HandlePlan(std::string_view body, WorkBudget* work) {
   const Date today = json::TodayUtc();
   req->request.budget = work;
   Result<PlanResult> plan = Plan(req->request, GpuCatalog::BuiltIn(), *prices, today);
-  if (!plan.ok()) return ErrorResponse(plan.error());
+  if (!plan.ok()) return ErrorResponse(WithRequestField(plan.error()));
   // An infeasible plan is an answer, not an error: 200 with feasible: false, the reason and the way out.
   return {200, json::EncodePlan(req->request, *plan, today, /*default_scenario=*/false)};
 }
@@ -181,7 +181,7 @@ ApiResponse HandleCost(std::string_view body) {
   if (!prices.ok()) return ErrorResponse(prices.error());
   const Date today = json::TodayUtc();
   Result<CostReport> report = CostDeployment(*req, *prices, today);
-  if (!report.ok()) return ErrorResponse(report.error());
+  if (!report.ok()) return ErrorResponse(WithRequestField(report.error()));
   nlohmann::json out = json::EncodeCost(*req, *report);
   out["today"] = FormatDate(today);
   return {200, out};

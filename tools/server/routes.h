@@ -20,6 +20,9 @@ struct ApiResponse {
 /// 422 for a well-formed request the library cannot model (unsupported family, impossible layout).
 int HttpStatusFor(ErrorCode code);
 ApiResponse ErrorResponse(const Error& e);
+/// `e` with the JSON field where a library call named the CLI's flag (--providers -> providers, --pricing ->
+/// pricing, --traffic-profile -> traffic_profile), its message's flag prefix made "request: FIELD".
+Error WithRequestField(Error e);
 /// The body as sent: JSON text in which invalid UTF-8 (echoed from a request into an error message) is replaced by
 /// U+FFFD rather than making the serializer throw (found by fuzz/api).
 std::string ResponseText(const ApiResponse& r);

@@ -91,5 +91,39 @@ TEST(ProvidersRoute, ListsEveryProviderOfTheCatalog) {
   EXPECT_FALSE(r.body["api_providers"].empty());
 }
 
+TEST(CostRoute, PricesTheDeploymentAtEveryProviderOfItsGpu) {
+  ApiResponse r = HandleCost(R"({"model": {"preset": "llama-4-scout"}, "gpu": "h100", "gpus": 4, "weights": "bf16"})");
+  ASSERT_EQ(r.status, 200) << r.body.dump();
+  std::vector<std::string> names;
+  for (const auto& p : r.body["providers"]) {
+    names.push_back(p["provider"].get<std::string>());
+    // A month is 730 hours (docs/cost.md); whole instances are billed: 4 GPUs on an 8-GPU node bill 8.
+    EXPECT_DOUBLE_EQ(p["usd_per_month"].get<double>(), p["usd_per_hour"].get<double>() * 730);
+    EXPECT_EQ(p["gpus_billed"].get<int>() % p["gpus_per_instance"].get<int>(), 0);
+    EXPECT_GE(p["gpus_billed"].get<int>(), 4);
+    if (p["provider"] == "CoreWeave") {
+      EXPECT_EQ(p["gpus_billed"], 8);
+    }
+  }
+  for (const char* p : {"RunPod", "Lambda", "CoreWeave", "AWS"})
+    EXPECT_NE(std::find(names.begin(), names.end(), p), names.end()) << p;
+}
+
+TEST(CostRoute, AnUnknownProviderIsAnErrorNamingTheJsonField) {
+  ApiResponse cost = HandleCost(R"({"model": {"preset": "llama-4-scout"}, "gpu": "h100", "gpus": 4,
+                                    "weights": "bf16", "providers": ["lamda"]})");
+  EXPECT_EQ(cost.status, 404);
+  EXPECT_EQ(cost.body["error"]["field"], "providers");
+  EXPECT_EQ(cost.body["error"]["message"].get<std::string>().rfind("request: providers: unknown provider 'lamda'", 0),
+            0u)
+      << cost.body.dump();
+  ApiResponse plan = HandlePlan(R"({"model": {"preset": "llama-4-scout"}, "providers": ["lamda"]})");
+  EXPECT_EQ(plan.status, 404);
+  EXPECT_EQ(plan.body["error"]["field"], "providers");
+  EXPECT_EQ(plan.body["error"]["message"].get<std::string>().rfind("request: providers: unknown provider 'lamda'", 0),
+            0u)
+      << plan.body.dump();
+}
+
 }  // namespace
 }  // namespace capplan::server

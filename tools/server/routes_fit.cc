@@ -10,6 +10,21 @@
 
 namespace capplan::server {
 
+Error WithRequestField(Error e) {
+  // The library names the CLI's flag where the cost and plan calls take the same list (--providers, --pricing).
+  static constexpr std::pair<std::string_view, std::string_view> kFields[] = {{"--providers", "providers"},
+                                                                              {"request: providers", "providers"},
+                                                                              {"--pricing", "pricing"},
+                                                                              {"--traffic-profile", "traffic_profile"}};
+  for (const auto& [from, to] : kFields) {
+    if (e.field != from) continue;
+    e.field = std::string(to);
+    if (from.starts_with("--") && e.message.starts_with(std::string(from) + ":"))
+      e.message = "request: " + std::string(to) + e.message.substr(from.size());
+  }
+  return e;
+}
+
 ApiResponse HandleFit(std::string_view body) {
   Result<nlohmann::json> j = json::ParseRequestBody(body);
   if (!j.ok()) return ErrorResponse(j.error());

@@ -240,6 +240,39 @@ export interface ApiComparison {
   staleness?: string;
 }
 
+/// One provider's bill for the configuration on screen (POST /api/cost, `capplan cost --json`'s providers[]).
+export interface ProviderCost {
+  provider: string;
+  usd_per_hour: number;
+  usd_per_month: number;
+  usd_per_million_output_tokens: number;
+  gpus_billed: number;
+  gpus_used: number;
+  instances: number;
+  gpus_per_instance: number;
+  instance: string;
+  usd_per_gpu_hour: number;
+  as_of: string;
+  staleness: 'fresh' | 'stale' | 'unknown';
+  tier: string;
+  pricing_type: string;
+  source: string;
+}
+
+export interface CostResult {
+  tier: string;
+  today: string;
+  capacity: { replicas: number; requests_per_second: number; output_tokens_per_second: number; slo_concurrency_per_replica: number; tokens_per_month_24x7: number };
+  providers: ProviderCost[];
+  spot: { note: string; spare_replicas: number } | null;
+  own: { usd_per_gpu_hour: number; basis: string } | null;
+}
+
+export interface ProvidersResult {
+  gpu_providers: string[];
+  api_providers: string[];
+}
+
 export type PlanResult =
   | { feasible: false; reason: string; suggestions: string[] }
   | {
@@ -292,4 +325,6 @@ export const api = {
   perf: (req: unknown, signal?: AbortSignal) => call<PerfResult>('POST', '/api/perf', req, signal),
   simulate: (req: unknown, signal?: AbortSignal) => call<SimulateResult>('POST', '/api/simulate', req, signal),
   plan: (req: unknown, signal?: AbortSignal) => call<PlanResult>('POST', '/api/plan', req, signal),
+  cost: (req: unknown, signal?: AbortSignal) => call<CostResult>('POST', '/api/cost', req, signal),
+  providers: () => call<ProvidersResult>('GET', '/api/providers'),
 };

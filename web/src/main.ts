@@ -7,6 +7,7 @@ import { debounce, errorBox, h, setChildren } from './dom';
 import { fieldOf, isModelError, showFieldErrors, showModelError } from './errors';
 import { hardwareStep, modelStep, planSearchStep, workloadStep } from './inputs';
 import { beginRecompute, endRecompute, markFresh, renderInputProblem, renderMemory, renderModel, renderPerf, renderSimulate, renderWarnings, resultsStep } from './results';
+import { fillProviderFilter, renderCost } from './results_cost';
 import { renderFit, renderLaunch, renderPlan } from './results_plan';
 import { sweepRequests } from './simsize';
 import { decodeState, deploymentFields, effectiveContext, encodeState, modelSource, type PlannerState } from './state';
@@ -83,7 +84,18 @@ async function recompute(s: PlannerState, signal: AbortSignal, generation: numbe
     if (!r.ok && r.error.body.code === 'resource_limit' && requests >= 40) r = await api.simulate({ ...body, requests: Math.floor(requests / 4) }, signal);
     return { r, requests: r.ok ? requests : 0 };
   };
-  const [model, memory, perf, sim, plan, fit] = await Promise.all([
+  // The provider table's volume for its API lines: the workload's monthly tokens (input + output).
+  const monthlyTokens = s.loadMode === 'rate' ? s.rate * (s.inputTokens + s.outputTokens) * SECONDS_PER_MONTH : s.monthlyTokens;
+  const costBody = {
+    ...deployment,
+    input: s.inputTokens,
+    output: s.outputTokens,
+    ...slos,
+    pricing: s.pricing,
+    monthly_tokens: monthlyTokens,
+    ...(s.provider ? { providers: [s.provider] } : {}),
+  };
+  const [model, memory, perf, sim, plan, fit, cost] = await Promise.all([
     live(api.model({ ...modelSource(s), context }, signal), (r) => guarded('model-error', () => renderModel(r.ok ? r.value : null))),
     // The workload's context bounds the engine (--max-model-len), as the launch command will.
     live(api.memory({ ...deployment, context, batch: s.concurrency }, signal), (r) => guarded('memory-body', () => renderMemory(...split(r), inputError(r.ok ? null : r.error))), 'verdict', 'memory'),
@@ -96,9 +108,10 @@ async function recompute(s: PlannerState, signal: AbortSignal, generation: numbe
       'cost', 'tiers', 'crossover',
     ),
     live(fitOnce({ model: modelSource(s), context, batch: s.concurrency, engine: s.engine, kv_dtype: s.kvDtype }, signal), (r) => guarded('fit-body', () => renderFit(...split(r), inputError(r.ok ? null : r.error))), 'fit'),
+    live(api.cost(costBody, signal), (r) => guarded('providers-body', () => renderCost(...split(r), inputError(r.ok ? null : r.error), s)), 'providers'),
   ]);
   if (signal.aborted) return;
-  const results = [model, memory, perf, sim.r, plan, fit];
+  const results = [model, memory, perf, sim.r, plan, fit, cost];
   const errors = results.flatMap((r) => (r.ok ? [] : [r.error]));
   const modelErr = errors.find(isModelError) ?? null;
   showModelError(modelErr);
@@ -117,7 +130,7 @@ async function recompute(s: PlannerState, signal: AbortSignal, generation: numbe
 async function start(): Promise<void> {
   const app = document.getElementById('app') as HTMLElement;
   const state = decodeState(window.location.search);
-  const [presets, gpus, health] = await Promise.all([api.models(), api.gpus(), api.health()]);
+  const [presets, gpus, health, providers] = await Promise.all([api.models(), api.gpus(), api.health(), api.providers()]);
   if (!presets.ok || !gpus.ok) {
     const e = !presets.ok ? presets.error : !gpus.ok ? gpus.error : null;
     setChildren(app, errorBox(`The planner could not load its catalogs: ${e?.message ?? 'unknown error'}`));
@@ -168,6 +181,7 @@ async function start(): Promise<void> {
       resultsStep(state, onChange),
     ),
   );
+  fillProviderFilter(providers.ok ? providers.value.gpu_providers : [], state);
   // For the browser tests: what each chart draws.
   (window as unknown as { capplanChart: typeof chartSummary }).capplanChart = chartSummary;
   run();

@@ -5,9 +5,10 @@ import { latencyChart, memoryBar, memorySegments, throughputChart, type LatencyM
 import { byId, errorBox, field, h, select, setChildren } from './dom';
 import { pageWords } from './errors';
 import { bytes, count, flops, integer, seconds, tokensPerSecond } from './format';
+import { TIERS } from './results_cost';
 import type { PlannerState } from './state';
 
-const BLOCKS = ['verdict', 'memory', 'throughput', 'latency', 'cost', 'tiers', 'fit', 'crossover', 'warnings', 'launch'];
+const BLOCKS = ['verdict', 'memory', 'throughput', 'latency', 'providers', 'cost', 'fleet', 'tiers', 'fit', 'crossover', 'warnings', 'launch'];
 
 export function resultsStep(s: PlannerState, onChange: () => void): HTMLElement {
   const block = (id: string, title: string, ...extra: HTMLElement[]) =>
@@ -15,6 +16,11 @@ export function resultsStep(s: PlannerState, onChange: () => void): HTMLElement 
   const provider = select('provider-filter', [['', 'every provider']], s.provider);
   provider.addEventListener('change', () => {
     s.provider = provider.value;
+    onChange();
+  });
+  const tier = select('pricing-tier', TIERS, s.pricing);
+  tier.addEventListener('change', () => {
+    s.pricing = tier.value;
     onChange();
   });
   return h(
@@ -25,7 +31,9 @@ export function resultsStep(s: PlannerState, onChange: () => void): HTMLElement 
     block('memory', 'Memory per GPU', h('div', { class: 'chart short' }, h('canvas', { id: 'memory-chart' }))),
     block('throughput', 'Throughput against batch', h('div', { class: 'chart' }, h('canvas', { id: 'throughput-chart' }))),
     block('latency', 'Latency against load', h('div', { class: 'chart' }, h('canvas', { id: 'latency-chart' }))),
-    block('cost', 'Plan: cheapest configurations that meet the targets', h('div', { class: 'row' }, field('Price at', provider))),
+    block('providers', 'Cost of this configuration by provider', h('div', { class: 'row' }, field('Price at', provider, '', 'Also the providers the plan prices.'), field('Tier', tier))),
+    block('cost', 'Plan: cheapest configurations that meet the targets'),
+    block('fleet', 'A day of traffic: static against autoscaled', h('div', { class: 'chart' }, h('canvas', { id: 'fleet-chart' }))),
     block('tiers', 'Traffic tiers: self-host against APIs'),
     block('fit', 'Minimum viable configurations (memory only)'),
     block('crossover', 'Self-host or API'),

@@ -7,8 +7,6 @@ import { count, dollars, integer, seconds } from './format';
 import { unavailable } from './results';
 import type { PlannerState } from './state';
 
-const providersSeen = new Set<string>();
-
 function layoutText(c: PlanCandidate): string {
   return `${c.weights_dtype}, TP ${c.layout.tp} · EP ${c.layout.ep} · PP ${c.layout.pp}` + (c.layout.replicas > 1 ? ` × ${c.layout.replicas}` : '');
 }
@@ -30,19 +28,10 @@ function candidateRow(c: PlanCandidate, chosenGpu: string): HTMLElement {
 const COST_HEAD = ['Provider', 'GPUs', 'Precision, layout', '$/hour', '$/month (24/7)', '$ per M output tokens', 'Price as of'];
 const head = (cols: string[]) => h('thead', {}, h('tr', {}, ...cols.map((c) => h('th', {}, c))));
 
-function updateProviderFilter(s: PlannerState): void {
-  const el = byId<HTMLSelectElement>('provider-filter');
-  const names = [...new Set([...providersSeen, ...(s.provider ? [s.provider] : [])])].sort();
-  el.replaceChildren(h('option', { value: '' }, 'every provider'), ...names.map((p) => h('option', { value: p }, p)));
-  el.value = s.provider;
-}
-
 export function renderPlan(p: PlanResult | null, error: ApiError | null, inputError: boolean, s: PlannerState): void {
   const cost = byId('cost-body');
   const crossover = byId('crossover-body');
   const tiers = byId('tiers-body');
-  if (p?.feasible) for (const c of p.candidates) providersSeen.add(c.provider);
-  updateProviderFilter(s);
   if (!p || !p.feasible) {
     const e = p && !p.feasible
       ? h('div', { class: 'error', role: 'alert', id: 'plan-infeasible' }, `No deployment meets the targets: ${pageWords(p.reason)}`, h('ul', {}, ...p.suggestions.map((x) => h('li', {}, pageWords(x)))))
@@ -70,8 +59,6 @@ export function renderPlan(p: PlanResult | null, error: ApiError | null, inputEr
     h('p', { class: 'hint', id: 'plan-scope' }, `Searched ${scope}${s.provider ? ` priced at ${s.provider}` : ' at every provider'}; ${p.candidates.length} configuration${p.candidates.length === 1 ? '' : 's'} meet the targets.`),
     h('h4', {}, 'Best per GPU type'),
     h('table', { class: 'numbers wide', id: 'gpu-type-table' }, head(COST_HEAD), h('tbody', {}, ...[...bestPerGpu.values()].map((c) => candidateRow(c, s.gpu)))),
-    h('h4', {}, 'All configurations, cheapest first'),
-    h('table', { class: 'numbers wide', id: 'cost-table' }, head(COST_HEAD), h('tbody', {}, ...p.candidates.slice(0, 12).map((c) => candidateRow(c, s.gpu)))),
   );
   renderTiers(p.traffic_tiers);
   const apiRows = p.api_comparison.map((a) =>
