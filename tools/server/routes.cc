@@ -169,7 +169,12 @@ ApiResponse HandlePlan(std::string_view body, WorkBudget* work) {
   Result<PlanResult> plan = Plan(req->request, GpuCatalog::BuiltIn(), *prices, today);
   if (!plan.ok()) return ErrorResponse(WithRequestField(plan.error()));
   // An infeasible plan is an answer, not an error: 200 with feasible: false, the reason and the way out.
-  return {200, json::EncodePlan(req->request, *plan, today, /*default_scenario=*/false)};
+  nlohmann::json out = json::EncodePlan(req->request, *plan, today, /*default_scenario=*/false);
+  if (req->traffic_profile && plan->feasible()) {
+    Status day = AddDayOfTraffic(req->request, *plan, *req->traffic_profile, work, out);
+    if (!day.ok()) return ErrorResponse(WithRequestField(day.error()));
+  }
+  return {200, out};
 }
 
 ApiResponse HandleCost(std::string_view body) {

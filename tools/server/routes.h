@@ -7,6 +7,8 @@
 #include <string_view>
 
 #include "capplan/error.h"
+#include "capplan/fleet.h"
+#include "capplan/search.h"
 #include "capplan/work_budget.h"
 
 namespace capplan::server {
@@ -38,7 +40,11 @@ ApiResponse HandlePerf(std::string_view body);    // POST /api/perf
 ApiResponse HandleSimulate(std::string_view body, WorkBudget* budget = nullptr);
 ApiResponse HandlePlan(std::string_view body, WorkBudget* budget = nullptr);
 ApiResponse HandleCost(std::string_view body);  // POST /api/cost (docs/cost.md)
-ApiResponse HandleFit(std::string_view body);   // POST /api/fit: the minimum viable configurations, priced
-ApiResponse HandleProviders();                  // GET /api/providers: the price catalog's providers
+/// /api/plan's day of traffic: `plan_json["fleet"]` for `profile` (tools/json/fleet_plan.h), its simulated stretches
+/// sized to the work budget and the estimate charged to it first (SimulateFleetDay takes no budget of its own).
+Status AddDayOfTraffic(const PlanRequest& r, const PlanResult& plan, const TrafficProfile& profile, WorkBudget* work,
+                       nlohmann::json& plan_json);
+ApiResponse HandleFit(std::string_view body);  // POST /api/fit: the minimum viable configurations, priced
+ApiResponse HandleProviders();                 // GET /api/providers: the price catalog's providers
 
 }  // namespace capplan::server

@@ -125,5 +125,87 @@ TEST(CostRoute, AnUnknownProviderIsAnErrorNamingTheJsonField) {
       << plan.body.dump();
 }
 
+constexpr const char* kDiurnal =
+    R"({"model": {"preset": "llama-4-scout"}, "traffic_profile": "diurnal:peak=15,trough=2"})";
+
+TEST(PlanTrafficProfile, AnswersWithTheFleetOfTheCli) {
+  ApiResponse r = HandlePlan(kDiurnal);
+  ASSERT_EQ(r.status, 200) << r.body.dump();
+  ASSERT_TRUE(r.body["feasible"].get<bool>());
+  const nlohmann::json& f = r.body["fleet"];
+  for (const char* k :
+       {"static_gpu_hours_per_day", "autoscaled_gpu_hours_per_day", "usd_per_month_static", "usd_per_month_autoscaled",
+        "slo_attainment", "replicas_by_hour", "requests_per_second_by_hour", "candidate", "ramps", "api_comparison"})
+    EXPECT_TRUE(f.contains(k)) << k;
+  ASSERT_EQ(f["replicas_by_hour"].size(), 24u);
+  // By hand: static = the peak hour's replicas all day; autoscaled = the sum of each hour's replicas.
+  const int per_replica = f["candidate"]["gpu_count"].get<int>() / f["candidate"]["layout"]["replicas"].get<int>();
+  int peak = 0, sum = 0;
+  for (const auto& n : f["replicas_by_hour"]) {
+    peak = std::max(peak, n.get<int>());
+    sum += n.get<int>();
+  }
+  EXPECT_DOUBLE_EQ(f["static_gpu_hours_per_day"].get<double>(), peak * per_replica * 24.0);
+  EXPECT_DOUBLE_EQ(f["autoscaled_gpu_hours_per_day"].get<double>(), sum * per_replica * 1.0);
+  EXPECT_LT(f["autoscaled_gpu_hours_per_day"].get<double>(), f["static_gpu_hours_per_day"].get<double>());
+  EXPECT_LT(f["usd_per_month_autoscaled"].get<double>(), f["usd_per_month_static"].get<double>());
+  EXPECT_GT(f["slo_attainment"].get<double>(), 0.5);
+  EXPECT_LE(f["slo_attainment"].get<double>(), 1.0);
+  EXPECT_FALSE(f["ramps"].empty());
+
+  nlohmann::json cli = CliJson("plan --traffic-profile diurnal:peak=15,trough=2 --json");
+  if (cli.is_null()) GTEST_SKIP() << "no capplan binary at " << CAPPLAN_CLI_PATH;
+  // The same arithmetic as the CLI (the attainment differs: the server simulates fewer requests per stretch).
+  for (const char* k : {"static_gpu_hours_per_day", "autoscaled_gpu_hours_per_day", "usd_per_month_static",
+                        "usd_per_month_autoscaled", "replicas_by_hour", "profile", "candidate"})
+    EXPECT_EQ(f[k], cli["fleet"][k]) << k;
+  for (auto& [k, v] : cli["fleet"].items()) EXPECT_TRUE(f.contains(k)) << k;
+}
+
+TEST(PlanTrafficProfile, TwentyFourHourlyRates) {
+  nlohmann::json flat = {{"model", {{"preset", "llama-4-scout"}}}, {"traffic_profile", std::vector<double>(24, 15.0)}};
+  ApiResponse r = HandlePlan(flat.dump());
+  ASSERT_EQ(r.status, 200) << r.body.dump();
+  const nlohmann::json& f = r.body["fleet"];
+  // A flat day: nothing to scale down; the autoscaled fleet is the static one.
+  EXPECT_EQ(f["static_gpu_hours_per_day"], f["autoscaled_gpu_hours_per_day"]);
+  EXPECT_EQ(f["profile"], "flat: 15 req/s all day");
+  EXPECT_TRUE(f["ramps"].empty());
+  ApiResponse without = HandlePlan(R"({"model": {"preset": "llama-4-scout"}, "rate": 15})");
+  ASSERT_EQ(without.status, 200);
+  EXPECT_FALSE(without.body.contains("fleet"));
+  // The same plan as the rate: the recommendation is sized for the peak hour.
+  EXPECT_EQ(r.body["recommended"]["gpu"], without.body["recommended"]["gpu"]);
+}
+
+TEST(PlanTrafficProfile, BadProfilesAre400sNamingTheField) {
+  for (const char* body : {
+           R"({"model": {"preset": "llama-4-scout"}, "rate": 3, "traffic_profile": "diurnal:peak=15,trough=2"})",
+           R"({"model": {"preset": "llama-4-scout"}, "traffic_profile": "diurnal:peak=15,trough=20"})",
+           R"({"model": {"preset": "llama-4-scout"}, "traffic_profile": "weekly:peak=15"})",
+           R"({"model": {"preset": "llama-4-scout"}, "traffic_profile": [1, 2]})",
+           R"({"model": {"preset": "llama-4-scout"}, "traffic_profile": 15})",
+       }) {
+    ApiResponse r = HandlePlan(body);
+    EXPECT_EQ(r.status, 400) << body;
+    EXPECT_EQ(r.body["error"]["field"], "traffic_profile") << r.body.dump();
+    EXPECT_EQ(r.body["error"]["message"].get<std::string>().rfind("request: ", 0), 0u) << r.body.dump();
+  }
+  nlohmann::json zeros = {{"model", {{"preset", "llama-4-scout"}}}, {"traffic_profile", std::vector<double>(24, 0.0)}};
+  ApiResponse r = HandlePlan(zeros.dump());
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body["error"]["message"].get<std::string>().find("at least one positive rate"), std::string::npos);
+}
+
+TEST(PlanTrafficProfile, TheDayIsChargedToTheWorkBudget) {
+  // A budget the plan's own simulations fit in but the day's estimate does not: 413 naming the limit.
+  WorkBudget probe(int64_t{1} << 40, WorkBudget::Clock::now(), std::chrono::seconds(60));
+  ASSERT_EQ(HandlePlan(R"({"model": {"preset": "llama-4-scout"}, "rate": 15})", &probe).status, 200);
+  WorkBudget tight(probe.spent() + 1000, WorkBudget::Clock::now(), std::chrono::seconds(60));
+  ApiResponse r = HandlePlan(kDiurnal, &tight);
+  EXPECT_EQ(r.status, 413) << r.body.dump();
+  EXPECT_EQ(r.body["error"]["code"], "resource_limit");
+}
+
 }  // namespace
 }  // namespace capplan::server
