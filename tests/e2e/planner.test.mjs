@@ -382,6 +382,65 @@ test('traffic tiers: self-host against the APIs at 1B, 10B and 100B tokens a mon
   await page.close();
 });
 
+test('a day of traffic: diurnal peak and trough, replicas over the day, static against autoscaled', async () => {
+  const { page, errors } = await openPlanner();
+  await page.waitForSelector('#fleet-table');
+  // Flat by default: the rate every hour, nothing to scale down.
+  assert.match(await page.textContent('#fleet-profile'), /^flat: 15 req\/s all day/);
+  const plans = [];
+  page.on('request', (r) => /\/api\/plan$/.test(r.url()) && plans.push(r.postDataJSON()));
+  await page.check('#traffic-diurnal');
+  await page.fill('#traffic-peak', '15');
+  await page.fill('#traffic-trough', '2');
+  await page.fill('#traffic-peak-hours', '8');
+  await page.waitForFunction(() => document.body.dataset.state === 'ready' && /^diurnal/.test(document.querySelector('#fleet-profile')?.textContent ?? ''));
+  assert.equal(plans.at(-1).traffic_profile, 'diurnal:peak=15,trough=2,peak-hours=8');
+  assert.equal(plans.at(-1).rate, undefined);
+  assert.match(decodeURIComponent(page.url()), /traffic=diurnal/);
+  const cells = async (id) => page.$$eval(`#${id} td`, (tds) => tds.map((t) => t.textContent));
+  const [, staticHours, staticUsd] = await cells('fleet-static');
+  const [, autoHours, autoUsd, autoAttain] = await cells('fleet-autoscaled');
+  const n = (t) => Number(t.replace(/[$,%]/g, ''));
+  assert.ok(n(autoHours) < n(staticHours), `${autoHours} < ${staticHours}`);
+  assert.ok(n(autoUsd) < n(staticUsd), `${autoUsd} < ${staticUsd}`);
+  assert.match(autoAttain, /^\d+\.\d\d%$/);
+  assert.match(await page.textContent('#fleet-summary'), /Autoscaling saves \$[\d,]+\.\d\d\/month/);
+  assert.match(await page.textContent('#fleet-ramps'), /09:00 \d+ → \d+ replicas at 15 req\/s: \d+\.\d\d% of requests within the targets/);
+  // The chart draws the server's replicas per hour, the static fleet and the requests/s of the profile.
+  const c = await chart(page, 'fleet-chart');
+  const ds = (label) => c.datasets.find((d) => d.label === label)?.values;
+  const replicas = ds('Autoscaled replicas');
+  assert.equal(replicas.length, 24);
+  const rates = ds('Requests/s');
+  assert.equal(Math.max(...rates), 15);
+  assert.equal(Math.min(...rates), 2);
+  assert.ok(ds('Static fleet (sized for the peak)').every((v) => v === Math.max(...replicas)));
+  assert.ok(Math.min(...replicas) < Math.max(...replicas), JSON.stringify(replicas));
+  assert.ok(await page.isVisible('#fleet-chart'));
+  assert.deepEqual(errors, []);
+  await shot(page, '15-day-of-traffic');
+  await page.close();
+});
+
+test('a bad traffic profile is shown at the traffic field', async () => {
+  const { page } = await openPlanner('?traffic=diurnal&peak=5&trough=20');
+  await page.waitForSelector('.field-error[data-field="traffic-shape"]');
+  assert.match(await page.textContent('.field-error[data-field="traffic-shape"]'), /trough=20 must be in \[0, peak\]/);
+  await page.close();
+});
+
+test('the tier table follows your volume: a tenth, the volume, ten times', async () => {
+  const { page } = await openPlanner('?rate=2');
+  await page.waitForSelector('#tiers-table');
+  const rows = await page.$$eval('#tiers-table tbody tr td:first-child', (tds) => tds.map((t) => t.textContent));
+  const mine = rows.filter((r) => /\(your volume\)/.test(r));
+  assert.equal(mine.length, 1, JSON.stringify(rows));
+  // 2 requests/s x 1,500 tokens x 730 h = 7.9B tokens a month; 0.8B and 78.8B beside it, and 1B / 10B / 100B.
+  assert.match(mine[0], /^7\.9B/);
+  for (const t of ['788.4M', '1.0B', '10.0B', '78.8B', '100.0B']) assert.ok(rows.some((r) => r.startsWith(t)), `${t} in ${JSON.stringify(rows)}`);
+  await page.close();
+});
+
 test('the plan searches across GPU types, with a GPU filter', async () => {
   const { page } = await openPlanner();
   await page.waitForSelector('#gpu-type-table');

@@ -273,6 +273,26 @@ export interface ProvidersResult {
   api_providers: string[];
 }
 
+/// `fleet` of `capplan plan --traffic-profile --json` (POST /api/plan with traffic_profile).
+export interface FleetResult {
+  profile: string;
+  requests_per_second_by_hour: number[];
+  replicas_by_hour: number[];
+  static_replicas: number;
+  static_gpu_hours_per_day: number;
+  autoscaled_gpu_hours_per_day: number;
+  usd_per_month_static: number;
+  usd_per_month_autoscaled: number;
+  scale_up_delay_seconds: number;
+  simulated: boolean;
+  slo_attainment: number | null;
+  slo_attainment_static: number | null;
+  ramps: Array<{ hour: number; seconds: number; replicas_serving: number; replicas_needed: number; requests_per_second: number; slo_attainment: number | null }>;
+  candidate: PlanCandidate;
+  usd_per_month_recommendation_24x7: number;
+  simulated_requests_per_stretch?: number;
+}
+
 export type PlanResult =
   | { feasible: false; reason: string; suggestions: string[] }
   | {
@@ -286,6 +306,7 @@ export type PlanResult =
       api_match?: { exact: boolean; equivalent: string; why: string };
       workload?: { tokens_per_month: number };
       traffic_tiers?: TrafficTier[];
+      fleet?: FleetResult;
     };
 
 async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown, signal?: AbortSignal): Promise<ApiResult<T>> {

@@ -16,8 +16,17 @@ const DEBOUNCE_MS = 250;
 
 // Monthly tokens (input + output) as requests/s, over the cost model's 730-hour month.
 const SECONDS_PER_MONTH = 730 * 3600;
-function requestRate(s: PlannerState): number {
+function flatRate(s: PlannerState): number {
   return s.loadMode === 'rate' ? s.rate : s.monthlyTokens / SECONDS_PER_MONTH / (s.inputTokens + s.outputTokens);
+}
+/// The rate the single-deployment results (latency, cost table) are for: the flat rate, or a diurnal day's peak.
+function requestRate(s: PlannerState): number {
+  return s.traffic === 'diurnal' ? s.peakRate : flatRate(s);
+}
+/// The plan's day of traffic (POST /api/plan traffic_profile): the CLI's diurnal form, or the flat rate each hour.
+function trafficProfile(s: PlannerState): string | number[] {
+  if (s.traffic === 'diurnal') return `diurnal:peak=${s.peakRate},trough=${s.troughRate},peak-hours=${s.peakHours}`;
+  return Array<number>(24).fill(flatRate(s));
 }
 
 function guarded(blockId: string, render: () => void): void {
@@ -61,11 +70,7 @@ async function recompute(s: PlannerState, signal: AbortSignal, generation: numbe
   }
   const context = effectiveContext(s);
   const deployment = { ...deploymentFields(s), max_model_len: context };
-  const workload = {
-    input: s.inputTokens,
-    output: s.outputTokens,
-    ...(s.loadMode === 'rate' ? { rate: s.rate } : { monthly_tokens: s.monthlyTokens }),
-  };
+  const workload = { input: s.inputTokens, output: s.outputTokens, traffic_profile: trafficProfile(s) };
   const slos = { slo_ttft_p95_seconds: s.sloTtftSeconds, slo_tpot_p95_seconds: s.sloTpotSeconds };
   const rate = requestRate(s);
   const live = <T>(p: Promise<T>, render: (r: T) => void, ...blocks: string[]) =>
@@ -85,14 +90,15 @@ async function recompute(s: PlannerState, signal: AbortSignal, generation: numbe
     return { r, requests: r.ok ? requests : 0 };
   };
   // The provider table's volume for its API lines: the workload's monthly tokens (input + output).
-  const monthlyTokens = s.loadMode === 'rate' ? s.rate * (s.inputTokens + s.outputTokens) * SECONDS_PER_MONTH : s.monthlyTokens;
+  // (A diurnal day leaves it to the server: the deployment's 24/7 capacity.)
+  const monthlyTokens = s.traffic === 'diurnal' ? undefined : s.loadMode === 'monthly' ? s.monthlyTokens : rate * (s.inputTokens + s.outputTokens) * SECONDS_PER_MONTH;
   const costBody = {
     ...deployment,
     input: s.inputTokens,
     output: s.outputTokens,
     ...slos,
     pricing: s.pricing,
-    monthly_tokens: monthlyTokens,
+    ...(monthlyTokens === undefined ? {} : { monthly_tokens: monthlyTokens }),
     ...(s.provider ? { providers: [s.provider] } : {}),
   };
   const [model, memory, perf, sim, plan, fit, cost] = await Promise.all([
@@ -105,7 +111,7 @@ async function recompute(s: PlannerState, signal: AbortSignal, generation: numbe
     live(
       api.plan({ model: modelSource(s), ...workload, ...slos, engine: s.engine, ...(s.planGpus.length ? { gpus_allowed: s.planGpus } : {}), ...(s.provider ? { providers: [s.provider] } : {}) }, signal),
       (r) => guarded('cost-body', () => renderPlan(...split(r), inputError(r.ok ? null : r.error), s)),
-      'cost', 'tiers', 'crossover',
+      'cost', 'fleet', 'tiers', 'crossover',
     ),
     live(fitOnce({ model: modelSource(s), context, batch: s.concurrency, engine: s.engine, kv_dtype: s.kvDtype }, signal), (r) => guarded('fit-body', () => renderFit(...split(r), inputError(r.ok ? null : r.error))), 'fit'),
     live(api.cost(costBody, signal), (r) => guarded('providers-body', () => renderCost(...split(r), inputError(r.ok ? null : r.error), s)), 'providers'),

@@ -5,6 +5,7 @@ import { byId, h, setChildren } from './dom';
 import { pageWords } from './errors';
 import { count, dollars, integer, seconds } from './format';
 import { unavailable } from './results';
+import { renderFleet } from './results_fleet';
 import type { PlannerState } from './state';
 
 function layoutText(c: PlanCandidate): string {
@@ -40,6 +41,7 @@ export function renderPlan(p: PlanResult | null, error: ApiError | null, inputEr
     const pointer = e ? h('p', { class: 'muted' }, 'No plan to compare (see the plan above).') : null;
     setChildren(crossover, pointer);
     setChildren(tiers, pointer ? pointer.cloneNode(true) : null);
+    renderFleet(undefined, false);
     return;
   }
   const rec = p.recommended;
@@ -60,7 +62,8 @@ export function renderPlan(p: PlanResult | null, error: ApiError | null, inputEr
     h('h4', {}, 'Best per GPU type'),
     h('table', { class: 'numbers wide', id: 'gpu-type-table' }, head(COST_HEAD), h('tbody', {}, ...[...bestPerGpu.values()].map((c) => candidateRow(c, s.gpu)))),
   );
-  renderTiers(p.traffic_tiers);
+  renderTiers(p.traffic_tiers, p.workload?.tokens_per_month);
+  renderFleet(p.fleet, true);
   const apiRows = p.api_comparison.map((a) =>
     h(
       'tr',
@@ -79,7 +82,7 @@ export function renderPlan(p: PlanResult | null, error: ApiError | null, inputEr
   );
 }
 
-function renderTiers(tiers: TrafficTier[] | undefined): void {
+function renderTiers(tiers: TrafficTier[] | undefined, volume: number | undefined): void {
   const body = byId('tiers-body');
   if (!tiers || tiers.length === 0) {
     setChildren(body, h('p', { class: 'muted' }, 'The server gave no traffic tiers for this plan.'));
@@ -99,7 +102,7 @@ function renderTiers(tiers: TrafficTier[] | undefined): void {
           h(
             'tr',
             {},
-            h('td', { class: 'n' }, count(t.tokens_per_month)),
+            h('td', { class: 'n' }, count(t.tokens_per_month), volume !== undefined && Math.abs(t.tokens_per_month - volume) <= 1e-6 * volume ? h('span', { class: 'hint your-volume' }, ' (your volume)') : null),
             h('td', { class: 'n' }, integer(t.self_host_replicas)),
             h('td', { class: 'n' }, dollars(t.self_host_usd_per_month)),
             ...apis.map((name) => {
