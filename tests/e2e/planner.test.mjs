@@ -441,6 +441,29 @@ test('the tier table follows your volume: a tenth, the volume, ten times', async
   await page.close();
 });
 
+test('error bands beside TTFT and TPOT: how far measured runs of this regime fall from the prediction', async () => {
+  const { page, errors } = await openPlanner('?weights=bf16');
+  await page.waitForSelector('#tpot-band');
+  const body = { model: { preset: 'llama-4-scout' }, gpu: 'h100-sxm', gpus: 4, weights: 'bf16', kv_dtype: 'bf16', engine: 'vllm', max_model_len: 8192, input: 1000, output: 500, batch: 16 };
+  const perf = await (await fetch(`${base}/api/perf`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })).json();
+  const b = perf.decode.tpot_error_band;
+  assert.ok(b.count > 0, JSON.stringify(b));
+  const pct = (f) => { const p = Math.round((f - 1) * 100); return `${p > 0 ? '+' : p < 0 ? '−' : '±'}${Math.abs(p)}%`; };
+  const tpot = await page.textContent('#tpot-band');
+  assert.ok(tpot.includes(`${pct(b.low)} to ${pct(b.high)}, ${b.count} comparable measurements of ${b.regime}`), `${tpot} vs ${JSON.stringify(b)}`);
+  assert.match(tpot, /typically \d[\d.]* ms to \d[\d.]* ms: /);
+  const t = perf.prefill.ttft_error_band;
+  assert.ok((await page.textContent('#ttft-band')).includes(`${pct(t.low)} to ${pct(t.high)}, ${t.count} comparable measurements`));
+  // The latency sweep carries them too (POST /api/simulate's error_bands).
+  await page.waitForSelector('#sweep-bands');
+  assert.match(await page.textContent('#sweep-bands'), /TTFT typically .*TPOT typically .*comparable measurements of vllm moe hopper/);
+  // Another engine is another regime.
+  await page.selectOption('#engine', 'trtllm');
+  await page.waitForFunction(() => document.body.dataset.state === 'ready' && /trtllm/.test(document.querySelector('#tpot-band')?.textContent ?? ''));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('the plan searches across GPU types, with a GPU filter', async () => {
   const { page } = await openPlanner();
   await page.waitForSelector('#gpu-type-table');

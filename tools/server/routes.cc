@@ -113,6 +113,7 @@ ApiResponse HandlePerf(std::string_view body) {
   if (!p.ok()) return ErrorResponse(p.error());
   nlohmann::json out = json::EncodePerf(d.model, d.deployment, req->query, *p);
   out["layout"]["auto"] = d.layout_auto;
+  AddErrorBands(d.model, d.deployment, out);
   return {200, out};
 }
 
@@ -150,11 +151,14 @@ ApiResponse HandleSimulate(std::string_view body, WorkBudget* work) {
     if (!sweep.ok()) return ErrorResponse(sweep.error());
     nlohmann::json out = json::EncodeLoadSweep(*sweep);
     out.update(json::EncodeDeploymentSummary(m, d));
+    AddErrorBands(m, d, out);
     return {200, out};
   }
   auto res = Simulate(cfg, w, model);
   if (!res.ok()) return ErrorResponse(res.error());
-  return {200, json::EncodeSimulation(m, d, res->metrics)};
+  nlohmann::json out = json::EncodeSimulation(m, d, res->metrics);
+  AddErrorBands(m, d, out);
+  return {200, out};
 }
 
 ApiResponse HandlePlan(std::string_view body, WorkBudget* work) {

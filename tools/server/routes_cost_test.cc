@@ -207,5 +207,33 @@ TEST(PlanTrafficProfile, TheDayIsChargedToTheWorkBudget) {
   EXPECT_EQ(r.body["error"]["code"], "resource_limit");
 }
 
+TEST(ErrorBands, PerfAndSimulateCarryTheBandOfTheirRegime) {
+  ApiResponse perf =
+      HandlePerf(R"({"model": {"preset": "llama-4-scout"}, "gpu": "h100", "gpus": 4, "weights": "bf16"})");
+  ASSERT_EQ(perf.status, 200) << perf.body.dump();
+  const nlohmann::json& tpot = perf.body["decode"]["tpot_error_band"];
+  EXPECT_EQ(tpot["regime"], "vllm moe hopper");
+  EXPECT_GT(tpot["count"].get<int>(), 0);
+  EXPECT_LE(tpot["low"].get<double>(), tpot["high"].get<double>());
+  EXPECT_EQ(perf.body["prefill"]["ttft_error_band"]["regime"], "vllm moe hopper");
+  nlohmann::json cli = CliJson("perf llama-4-scout --gpu h100 --gpus 4 --weights bf16 --json");
+  if (!cli.is_null()) {
+    EXPECT_EQ(tpot, cli["decode"]["tpot_error_band"]);  // the CLI's object
+  }
+
+  ApiResponse one = HandleSimulate(R"({"model": {"preset": "llama-3.1-8b"}, "gpu": "h100", "rate": 5,
+                                       "input": 500, "output": 100, "requests": 100})");
+  ASSERT_EQ(one.status, 200) << one.body.dump();
+  EXPECT_EQ(one.body["ttft_seconds"]["error_band"]["regime"], "vllm dense hopper");
+  EXPECT_EQ(one.body["tpot_seconds"]["error_band"]["regime"], "vllm dense hopper");
+  ApiResponse sweep =
+      HandleSimulate(R"({"model": {"preset": "llama-3.1-8b"}, "gpu": "h100", "rate": 5, "engine": "sglang",
+                                         "input": 500, "output": 100, "requests": 1000, "sweep": true,
+                                         "slo_tpot_p95_seconds": 0.05})");
+  ASSERT_EQ(sweep.status, 200) << sweep.body.dump();
+  EXPECT_EQ(sweep.body["error_bands"]["tpot_seconds"]["regime"], "sglang dense hopper");
+  EXPECT_TRUE(sweep.body["error_bands"]["ttft_seconds"].contains("count"));
+}
+
 }  // namespace
 }  // namespace capplan::server

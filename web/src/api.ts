@@ -121,10 +121,19 @@ export interface PerfPoint {
   bound: Bound;
 }
 
+/// How sure a latency is (issue 12): measured / predicted lies in [low, high] for the middle 80% of the `count`
+/// out-of-sample comparisons of the regime ("vllm moe hopper"); count 0: no band for the regime yet.
+export interface ErrorBand {
+  low: number;
+  high: number;
+  count: number;
+  regime: string;
+}
+
 /// The keys of `capplan perf --json` (issue 4).
 export interface PerfResult {
-  decode: { step_seconds: number; tokens_per_second: number; tpot_seconds: number; bound: Bound };
-  prefill: { ttft_seconds: number };
+  decode: { step_seconds: number; tokens_per_second: number; tpot_seconds: number; bound: Bound; tpot_error_band?: ErrorBand };
+  prefill: { ttft_seconds: number; ttft_error_band?: ErrorBand };
   bound: Bound;
   max_load: { output_tokens_per_second: number; requests_per_second?: number; concurrency?: number };
   dense_comparison?: { dense_total_tokens_per_second: number; dense_active_tokens_per_second: number; moe_tokens_per_second: number };
@@ -153,6 +162,7 @@ export interface SimulateResult {
   found: boolean;
   max_rate_per_second: number;
   points: SimulatePoint[];
+  error_bands?: { ttft_seconds: ErrorBand; tpot_seconds: ErrorBand };
 }
 
 /// One priced configuration of `capplan plan --json` (issue 6).

@@ -4,7 +4,7 @@ import type { ApiError, MemoryResult, ModelInfo, PerfResult, SimulateResult, War
 import { latencyChart, memoryBar, memorySegments, throughputChart, type LatencyMarks } from './charts';
 import { byId, errorBox, field, h, select, setChildren } from './dom';
 import { pageWords } from './errors';
-import { bytes, count, flops, integer, seconds, tokensPerSecond } from './format';
+import { band, bytes, count, flops, integer, seconds, tokensPerSecond } from './format';
 import { TIERS } from './results_cost';
 import type { PlannerState } from './state';
 
@@ -187,9 +187,16 @@ export function renderPerf(p: PerfResult | null, error: ApiError | null, inputEr
     h(
       'p',
       { id: 'perf-summary' },
-      `Decode at your concurrency: ${tokensPerSecond(p.decode.tokens_per_second)}, TPOT ${seconds(p.decode.tpot_seconds)}, ${p.bound}-bound. `,
-      `TTFT on an idle deployment: ${seconds(p.prefill.ttft_seconds)}. Max load (all requests queued): ${tokensPerSecond(p.max_load.output_tokens_per_second)}.`,
+      `Decode at your concurrency: ${tokensPerSecond(p.decode.tokens_per_second)}, TPOT ${seconds(p.decode.tpot_seconds)}`,
+      p.decode.tpot_error_band ? h('span', { class: 'band', id: 'tpot-band' }, ` (${band(p.decode.tpot_error_band, p.decode.tpot_seconds)})`) : null,
+      `, ${p.bound}-bound. `,
+      `TTFT on an idle deployment: ${seconds(p.prefill.ttft_seconds)}`,
+      p.prefill.ttft_error_band ? h('span', { class: 'band', id: 'ttft-band' }, ` (${band(p.prefill.ttft_error_band, p.prefill.ttft_seconds)})`) : null,
+      `. Max load (all requests queued): ${tokensPerSecond(p.max_load.output_tokens_per_second)}.`,
     ),
+    p.decode.tpot_error_band || p.prefill.ttft_error_band
+      ? h('p', { class: 'hint' }, 'Bands: measured ÷ predicted for the middle 80% of the published serving runs of this engine, dense or MoE, and GPU family, each predicted out of sample (docs/validation.md).')
+      : null,
     dense
       ? h(
           'p',
@@ -220,6 +227,13 @@ export function renderSimulate(r: SimulateResult | null, error: ApiError | null,
       `Your rate: ${marks.rate.toPrecision(3)} requests/s. `,
       marks.requests < 1000 ? `Long requests: ${integer(marks.requests)} simulated requests per rate (the server's bound on simulated work), so the tails are rougher.` : '',
     ),
+    r.error_bands
+      ? h(
+          'p',
+          { id: 'sweep-bands', class: 'hint' },
+          `Measured against predicted, for deployments like this one: TTFT ${band(r.error_bands.ttft_seconds)}; TPOT ${band(r.error_bands.tpot_seconds)}.`,
+        )
+      : null,
   );
 }
 
