@@ -1,7 +1,7 @@
 // The planner page: four steps, state in the URL, results recomputed (debounced) as inputs change.
 import './style.css';
 
-import { api, ApiError, type ApiResult, type FitResult, type Health } from './api';
+import { api, ApiError, type ApiResult, type Health } from './api';
 import { chartSummary } from './charts';
 import { debounce, errorBox, h, setChildren } from './dom';
 import { fieldOf, isModelError, showFieldErrors, showModelError } from './errors';
@@ -46,15 +46,6 @@ function split<T>(r: ApiResult<T>): [T | null, ApiError | null] {
 // say nothing more. Other errors (a deployment that does not fit, a missing route) stay in their block.
 function inputError(e: ApiError | null): boolean {
   return e !== null && e.status >= 400 && e.status < 500 && (isModelError(e) || fieldOf(e) !== null);
-}
-
-// A server without POST /api/fit says so once; the page then stops asking (no 404 on every change).
-let fitAnswer: ApiResult<FitResult> | null = null;
-async function fitOnce(body: unknown, signal: AbortSignal): Promise<ApiResult<FitResult>> {
-  if (fitAnswer) return fitAnswer;
-  const r = await api.fit(body, signal);
-  if (!r.ok && r.error.status === 404 && r.error.message.includes('no route')) fitAnswer = r;
-  return r;
 }
 
 /// Each block renders as soon as its own answer arrives and is marked fresh; until then it stays marked
@@ -113,7 +104,7 @@ async function recompute(s: PlannerState, signal: AbortSignal, generation: numbe
       (r) => guarded('cost-body', () => renderPlan(...split(r), inputError(r.ok ? null : r.error), s)),
       'cost', 'fleet', 'tiers', 'crossover',
     ),
-    live(fitOnce({ model: modelSource(s), context, batch: s.concurrency, engine: s.engine, kv_dtype: s.kvDtype }, signal), (r) => guarded('fit-body', () => renderFit(...split(r), inputError(r.ok ? null : r.error))), 'fit'),
+    live(api.fit({ model: modelSource(s), context, batch: s.concurrency, engine: s.engine, kv_dtype: s.kvDtype }, signal), (r) => guarded('fit-body', () => renderFit(...split(r), inputError(r.ok ? null : r.error))), 'fit'),
     live(api.cost(costBody, signal), (r) => guarded('providers-body', () => renderCost(...split(r), inputError(r.ok ? null : r.error), s)), 'providers'),
   ]);
   if (signal.aborted) return;
@@ -123,7 +114,8 @@ async function recompute(s: PlannerState, signal: AbortSignal, generation: numbe
   showModelError(modelErr);
   const fields = showFieldErrors(errors.filter((e) => !isModelError(e) && inputError(e)));
   if (modelErr) renderInputProblem('the model (step 1)');
-  else if (fields.length) renderInputProblem(fields.join(', '));
+  // A field only the plan or the prices read (provider, traffic shape) leaves the memory verdict standing.
+  else if (fields.length && !memory.ok) renderInputProblem(fields.join(', '));
   guarded('warnings-body', () =>
     renderWarnings([memory.ok ? memory.value.warnings : undefined, perf.ok ? perf.value.warnings : undefined, plan.ok && plan.value.feasible ? plan.value.recommended.warnings : undefined]),
   );
