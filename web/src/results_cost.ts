@@ -40,7 +40,7 @@ function row(p: ProviderCost): HTMLElement {
     h('td', { class: 'n' }, `$${p.usd_per_million_output_tokens.toFixed(3)}`),
     h('td', { class: p.gpus_billed > p.gpus_used ? 'billed-whole' : undefined }, billed(p)),
     h('td', {}, p.as_of, stale ? h('strong', { class: 'stale-flag' }, p.staleness === 'stale' ? ' (stale)' : ' (date unknown)') : null),
-    h('td', {}, p.pricing_type || p.tier),
+    h('td', { title: p.source }, p.pricing_type || p.tier),
   );
 }
 
