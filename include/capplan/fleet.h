@@ -104,8 +104,9 @@ struct FleetResult {
 /// max_replicas, or a failed simulation (its error).
 /// The autoscaler is reactive: at the start of hour h it asks for replicas_needed[h]; new replicas are billed from
 /// that moment and serve after scale_up_delay, so [h, h + delay) runs with the previous hour's replicas at hour h's
-/// rate (the ramp). Scaling down is immediate. Each segment is simulated from an empty fleet, so a backlog built
-/// during a ramp is not carried into the rest of the hour (the attainment after a ramp is optimistic).
+/// rate (the ramp). Scaling down is immediate. A scale-up hour is simulated as one run in which the new replicas
+/// serve from the ramp's end, so the backlog the ramp builds delays the requests after it (docs/plan.md); other
+/// segments are simulated from an empty fleet.
 Result<FleetResult> SimulateFleetDay(const FleetInput& in);
 
 /// Per-request SLO attainment of a simulation with recorded requests: the share of completed requests whose TTFT

@@ -104,6 +104,10 @@ struct SimConfig {
   Slo slo;                                      // for goodput
   bool record_requests = false;                 // fill SimResult::requests
   std::optional<Seconds> time_series_interval;  // fill SimResult::time_series at this spacing
+  // Per replica, the time from which the load balancer sends it requests (a replica still loading its weights);
+  // empty: every replica serves from 0. When given, one entry per replica, finite, >= 0, and at least one at 0.
+  // Requests already queued on a replica stay there (engine routers do not migrate queued requests).
+  std::vector<Seconds> replica_ready_at;
 };
 
 // ---------------------------------------------------------------- results

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <numeric>
 
@@ -200,17 +201,28 @@ Seconds ScaleUpDelay(Bytes weight_bytes, BytesPerSec storage_bandwidth, Seconds 
   return weight_bytes / storage_bandwidth + engine_startup;
 }
 
-double SloAttainment(const SimResult& r, Seconds ttft, Seconds tpot) {
+namespace {
+
+// The share of the completed requests arriving in [from, to) that meet both bounds, and their count.
+std::pair<double, int64_t> AttainmentBetween(const SimResult& r, Seconds ttft, Seconds tpot, Seconds from, Seconds to) {
   int64_t done = 0, met = 0;
   for (const RequestRecord& q : r.requests) {
-    if (!q.finished_at || !q.first_token_at) continue;
+    if (!q.finished_at || !q.first_token_at || q.arrival < from || !(q.arrival < to)) continue;
     ++done;
     const Seconds t = *q.first_token_at - q.arrival;
     const Seconds per_token =
         q.output_tokens > 1 ? (*q.finished_at - *q.first_token_at) / (q.output_tokens - 1.0) : Seconds{0};
     if (t <= ttft && per_token <= tpot) ++met;
   }
-  return done == 0 ? 0.0 : static_cast<double>(met) / done;
+  return {done == 0 ? 0.0 : static_cast<double>(met) / static_cast<double>(done), done};
+}
+
+}  // namespace
+
+double SloAttainment(const SimResult& r, Seconds ttft, Seconds tpot) {
+  return AttainmentBetween(r, ttft, tpot, Seconds{-std::numeric_limits<double>::infinity()},
+                           Seconds{std::numeric_limits<double>::infinity()})
+      .first;
 }
 
 namespace {
@@ -232,23 +244,64 @@ struct SegmentSimulator {
       std::tie(s.slo_attainment, s.simulated_requests) = it->second;
       return Ok{};
     }
-    SimConfig cfg;
-    cfg.replicas = s.replicas;
-    cfg.load_balancer = LoadBalancer::kLeastOutstandingRequests;
-    cfg.scheduler = in.scheduler;
-    cfg.seed = in.seed;
-    cfg.record_requests = true;
-    WorkloadSpec w;
-    w.arrival = ArrivalProcess::kPoisson;
-    w.rate_per_second = s.requests_per_second;
-    w.input = {.kind = LengthDistribution::kFixed, .value = in.input_tokens};
-    w.output = {.kind = LengthDistribution::kFixed, .value = in.output_tokens};
-    w.num_requests = n;
-    CAPPLAN_ASSIGN_OR_RETURN(SimResult res, Simulate(cfg, w, *in.model));
+    CAPPLAN_ASSIGN_OR_RETURN(SimResult res, Simulate(s.requests_per_second, s.replicas, {}, n));
     s.slo_attainment = SloAttainment(res, in.slo_ttft_p95, in.slo_tpot_p95);
     s.simulated_requests = n;
     cache[key] = {s.slo_attainment, n};
     return Ok{};
+  }
+
+  // A scale-up hour as one simulation, so that the backlog the ramp builds is served after it: `post.replicas`
+  // replicas of which the first `ramp.replicas` serve from the start of the hour and the rest from the end of the
+  // ramp. The ramp's attainment is that of the requests arriving during it; the post-ramp stretch weighs the
+  // requests simulated after the ramp (backlog carried) with its steady state (`post` simulated alone) for the rest
+  // of the hour. The simulation covers up to twice the ramp, at most 2 x max_requests_per_segment requests; when
+  // that cuts the ramp short (a high rate and a long ramp) its later, more backlogged part is not simulated.
+  Status RunScaleUp(FleetSegment& ramp, FleetSegment& post) {
+    CAPPLAN_RETURN_IF_ERROR(Run(post));  // the steady part, from empty
+    ramp.requests = ramp.requests_per_second * ramp.duration.v;
+    if (ramp.requests_per_second <= 0) {
+      ramp.slo_attainment = 1.0;
+      return Ok{};
+    }
+    const double rate = ramp.requests_per_second;
+    const Seconds ramp_end = ramp.duration;
+    const double span = std::min(ramp.duration.v + post.duration.v, 2 * ramp.duration.v);
+    const int64_t n =
+        std::clamp<int64_t>(static_cast<int64_t>(std::ceil(rate * span)), 1, 2 * in.max_requests_per_segment);
+    std::vector<Seconds> ready(static_cast<size_t>(post.replicas), ramp_end);
+    std::fill_n(ready.begin(), std::min(ramp.replicas, post.replicas), Seconds{0});
+    CAPPLAN_ASSIGN_OR_RETURN(SimResult res, Simulate(rate, post.replicas, std::move(ready), n));
+    const Seconds inf{std::numeric_limits<double>::infinity()};
+    const auto [during, during_n] = AttainmentBetween(res, in.slo_ttft_p95, in.slo_tpot_p95, Seconds{0}, ramp_end);
+    const auto [after, after_n] = AttainmentBetween(res, in.slo_ttft_p95, in.slo_tpot_p95, ramp_end, inf);
+    ramp.slo_attainment = during_n > 0 ? during : 1.0;
+    ramp.simulated_requests = during_n;
+    // The simulated requests after the ramp stand for that many of the post-ramp stretch's; the rest run at the
+    // steady attainment.
+    const double carried = std::min(static_cast<double>(after_n), post.requests);
+    if (post.requests > 0 && carried > 0)
+      post.slo_attainment = (carried * after + (post.requests - carried) * post.slo_attainment) / post.requests;
+    post.simulated_requests += after_n;
+    return Ok{};
+  }
+
+ private:
+  Result<SimResult> Simulate(double rate, int replicas, std::vector<Seconds> ready_at, int64_t n) const {
+    SimConfig cfg;
+    cfg.replicas = replicas;
+    cfg.load_balancer = LoadBalancer::kLeastOutstandingRequests;
+    cfg.scheduler = in.scheduler;
+    cfg.seed = in.seed;
+    cfg.record_requests = true;
+    cfg.replica_ready_at = std::move(ready_at);
+    WorkloadSpec w;
+    w.arrival = ArrivalProcess::kPoisson;
+    w.rate_per_second = rate;
+    w.input = {.kind = LengthDistribution::kFixed, .value = in.input_tokens};
+    w.output = {.kind = LengthDistribution::kFixed, .value = in.output_tokens};
+    w.num_requests = n;
+    return capplan::Simulate(cfg, w, *in.model);
   }
 };
 
@@ -320,8 +373,16 @@ Result<FleetResult> SimulateFleetDay(const FleetInput& in) {
   if (in.model == nullptr) return out;
 
   SegmentSimulator sim{in, {}};
-  for (auto* segments : {&out.static_segments, &out.autoscaled_segments})
-    for (auto& s : *segments) CAPPLAN_RETURN_IF_ERROR(sim.Run(s));
+  for (auto& s : out.static_segments) CAPPLAN_RETURN_IF_ERROR(sim.Run(s));
+  auto& autoscaled = out.autoscaled_segments;
+  for (size_t i = 0; i < autoscaled.size(); ++i) {
+    if (autoscaled[i].ramp && i + 1 < autoscaled.size()) {
+      CAPPLAN_RETURN_IF_ERROR(sim.RunScaleUp(autoscaled[i], autoscaled[i + 1]));
+      ++i;
+    } else {
+      CAPPLAN_RETURN_IF_ERROR(sim.Run(autoscaled[i]));
+    }
+  }
   out.simulated = true;
   out.slo_attainment_static = Weighted(out.static_segments);
   out.slo_attainment_autoscaled = Weighted(out.autoscaled_segments);

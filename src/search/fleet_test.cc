@@ -152,6 +152,50 @@ TEST(Fleet, RampsCostSloAttainmentThatTheStaticFleetKeeps) {
   }
 }
 
+TEST(Fleet, TheBacklogARampBuildsIsServedAfterIt) {
+  // As above: one replica (8 req/s at most) meets 8.5 req/s during the 600 s 08:00 ramp, so about
+  // 0.5 x 600 = 300 requests are queued on it when the second replica comes up. The router does not move them;
+  // new requests go to the new replica, which alone meets 8.5 req/s until the old one drains (300 / 8 = 37.5 s),
+  // so requests arriving just after the ramp queue too. Simulated from an empty fleet (as before this test), the
+  // post-ramp stretch (2 replicas at 8.5 req/s, 53% busy) met every target.
+  const sim::ConstantStepTimeModel model(Seconds{0.010});
+  FleetInput in = Input(6.0, Seconds{600});
+  in.model = &model;
+  in.scheduler.max_num_seqs = 4;
+  in.scheduler.max_num_batched_tokens = 8192;
+  in.input_tokens = 10;
+  in.output_tokens = 50;
+  in.slo_ttft_p95 = Seconds{0.5};
+  in.slo_tpot_p95 = Seconds{0.015};
+  in.max_requests_per_segment = 6000;  // 2 x 6000 covers the 1,200 s simulated around the ramp (10,200 requests)
+  auto f = SimulateFleetDay(in);
+  ASSERT_TRUE(f.ok()) << f.error().message;
+  const FleetSegment* ramp = nullptr;
+  const FleetSegment* post = nullptr;
+  for (size_t i = 0; i + 1 < f->autoscaled_segments.size(); ++i) {
+    if (f->autoscaled_segments[i].ramp && f->autoscaled_segments[i].hour == 8) {
+      ramp = &f->autoscaled_segments[i];
+      post = &f->autoscaled_segments[i + 1];
+    }
+  }
+  ASSERT_NE(ramp, nullptr);
+  EXPECT_LT(ramp->slo_attainment, 0.5);
+  // Every request of the 600 s ramp at 8.5 req/s: 5,100, within 3.5 Poisson standard deviations (250).
+  EXPECT_NEAR(static_cast<double>(ramp->simulated_requests), 5100, 250);
+  EXPECT_LT(post->slo_attainment, 0.999) << "the ramp's backlog delays the requests just after it";
+  EXPECT_GT(post->slo_attainment, 0.9) << post->slo_attainment;
+  // The same hour without a ramp (no scale-up delay) meets every target after the first seconds.
+  FleetInput instant = in;
+  instant.scale_up_delay = Seconds{0};
+  auto g = SimulateFleetDay(instant);
+  ASSERT_TRUE(g.ok());
+  for (const FleetSegment& s : g->autoscaled_segments) {
+    if (s.hour == 8) {
+      EXPECT_GT(s.slo_attainment, post->slo_attainment);
+    }
+  }
+}
+
 TEST(ScaleUpDelay, WeightBytesOverStorageBandwidthPlusEngineStartup) {
   // 218 GB of weights at 2 GB/s = 109 s, + 60 s start-up = 169 s.
   EXPECT_DOUBLE_EQ(ScaleUpDelay(GB(218), GBps(2), Seconds{60}).v, 169);

@@ -55,6 +55,21 @@ Status ValidateConfig(const SimConfig& c) {
   if (c.time_series_interval && !(c.time_series_interval->v > 0)) {
     return Error::InvalidArgument("SimConfig: time_series_interval must be positive", "time_series_interval");
   }
+  if (!c.replica_ready_at.empty()) {
+    if (std::ssize(c.replica_ready_at) != c.replicas)
+      return Error::InvalidArgument(fmt::format("SimConfig: replica_ready_at has {} entries for {} replicas",
+                                                c.replica_ready_at.size(), c.replicas),
+                                    "replica_ready_at");
+    bool one_at_zero = false;
+    for (const Seconds t : c.replica_ready_at) {
+      if (!std::isfinite(t.v) || t.v < 0)
+        return Error::InvalidArgument("SimConfig: replica_ready_at must be finite and >= 0", "replica_ready_at");
+      one_at_zero = one_at_zero || t.v == 0;
+    }
+    if (!one_at_zero)
+      return Error::InvalidArgument("SimConfig: replica_ready_at needs at least one replica ready at 0",
+                                    "replica_ready_at");
+  }
   return Ok{};
 }
 
@@ -213,11 +228,21 @@ class Simulator {
 
   void Push(Seconds time, EventKind kind, int64_t index) { queue_.push(Event{time, next_seq_++, kind, index}); }
 
+  bool Ready(size_t r) const { return config_.replica_ready_at.empty() || config_.replica_ready_at[r] <= now_; }
+
+  // Among the replicas ready now (ValidateConfig keeps one ready from 0).
   int Route() {
-    if (config_.load_balancer == LoadBalancer::kRoundRobin) return static_cast<int>(round_robin_++ % replicas_.size());
-    int best = 0;
-    for (size_t r = 1; r < replicas_.size(); ++r) {
-      if (replicas_[r].outstanding() < replicas_[static_cast<size_t>(best)].outstanding()) best = static_cast<int>(r);
+    if (config_.load_balancer == LoadBalancer::kRoundRobin) {
+      for (;;) {
+        const size_t r = round_robin_++ % replicas_.size();
+        if (Ready(r)) return static_cast<int>(r);
+      }
+    }
+    int best = -1;
+    for (size_t r = 0; r < replicas_.size(); ++r) {
+      if (!Ready(r)) continue;
+      if (best < 0 || replicas_[r].outstanding() < replicas_[static_cast<size_t>(best)].outstanding())
+        best = static_cast<int>(r);
     }
     return best;
   }

@@ -171,6 +171,42 @@ TEST(Simulate, RoundRobinAlternatesAndLeastOutstandingPicksTheIdleReplica) {
   EXPECT_EQ(lor->requests[2].replica, 1);
 }
 
+TEST(Simulate, AReplicaStillLoadingGetsNoRequestsUntilItIsReady) {
+  SimConfig c = OneReplica(1);  // one sequence at a time: each request takes 20 steps = 0.2 s
+  c.replicas = 2;
+  c.load_balancer = LoadBalancer::kLeastOutstandingRequests;
+  c.replica_ready_at = {Seconds{0}, Seconds{0.25}};
+  // Four requests at 0, 0.1, 0.2, 0.3 s. Replica 1 loads until 0.25 s, so the first three queue on replica 0
+  // (none moves when replica 1 comes up) and the fourth goes to the now idle replica 1.
+  auto r = Simulate(c, Fixed(4, 0.1, 10, 20), kConstant);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->requests[0].replica, 0);
+  EXPECT_EQ(r->requests[1].replica, 0);
+  EXPECT_EQ(r->requests[2].replica, 0);
+  EXPECT_EQ(r->requests[3].replica, 1);
+  // Replica 0 runs them back to back: request 2 starts when request 1 ends at 0.4 s.
+  EXPECT_NEAR(r->requests[2].first_token_at->v, 0.4 + kDt, 1e-9);
+  EXPECT_NEAR(r->requests[3].first_token_at->v, 0.3 + kDt, 1e-9);
+  // Without the loading time, request 1 goes to the idle replica 1.
+  c.replica_ready_at.clear();
+  auto all = Simulate(c, Fixed(4, 0.1, 10, 20), kConstant);
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->requests[1].replica, 1);
+}
+
+TEST(Simulate, ReplicaReadyTimesAreChecked) {
+  SimConfig c = OneReplica();
+  c.replicas = 2;
+  c.replica_ready_at = {Seconds{1}};
+  auto wrong_size = Simulate(c, Fixed(1, 0, 10, 2), kConstant);
+  ASSERT_FALSE(wrong_size.ok());
+  EXPECT_EQ(wrong_size.error().message, "SimConfig: replica_ready_at has 1 entries for 2 replicas");
+  c.replica_ready_at = {Seconds{1}, Seconds{2}};
+  auto none_ready = Simulate(c, Fixed(1, 0, 10, 2), kConstant);
+  ASSERT_FALSE(none_ready.ok());
+  EXPECT_EQ(none_ready.error().field, "replica_ready_at");
+}
+
 TEST(Simulate, SameSeedSameResultDifferentSeedDifferentResult) {
   SimConfig c = OneReplica(16);
   c.seed = 7;

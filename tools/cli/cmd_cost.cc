@@ -117,9 +117,10 @@ int RunCost(CostOptions& o) {
   if (c->apis.empty()) fmt::print("  none priced: {}\n", c->api_match.why);
   for (size_t i = 0; i < c->apis.size(); ++i) {
     const ApiComparison& a = c->apis[i];
-    fmt::print("  {:<26} ${:.3f} in / ${:.3f} out per M ({:<30}) {:>12}/month  {}\n", a.price.provider,
+    fmt::print("  {:<26} ${:.3f} in / ${:.3f} out per M {:<32} {:>12}/month  {}\n", a.price.provider,
                a.price.usd_per_million_input.v, a.price.usd_per_million_output.v,
-               DateLabel(a.price.as_of, *today, o.prices.max_age_days), FormatDollars(a.usd_per_month),
+               fmt::format("({})", DateLabel(a.price.as_of, *today, o.prices.max_age_days)),
+               FormatDollars(a.usd_per_month),
                a.api_cheaper ? "cheaper than this deployment" : "dearer than this deployment");
   }
   const EnergyUse& e = c->energy;

@@ -92,8 +92,9 @@ void PrintFleet(const TrafficProfile& p, const FleetResult& f, const Candidate& 
   }
   fmt::print("{}\n", any ? "" : " none");
   fmt::print(
-      "  (each stretch is simulated from an empty fleet: a backlog from a ramp is not carried on, so the\n"
-      "  autoscaled attainment is an upper bound; the static fleet keeps the peak's replicas all day)\n");
+      "  (a scale-up hour is simulated as one run, the new replicas serving from the ramp's end, so the backlog\n"
+      "  the ramp builds delays the requests after it; other hours start empty; the static fleet keeps the\n"
+      "  peak's replicas all day)\n");
 }
 
 // The repository the launch commands serve: --hf-id, else the preset's, else the config's `_name_or_path`
