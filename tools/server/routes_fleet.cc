@@ -9,14 +9,15 @@
 namespace capplan::server {
 namespace {
 
-// A day simulates at most 24 static and 48 autoscaled stretches (a ramp and the rest of each hour), each cut to `n`
-// requests. `n` is sized, as /api/simulate's requests are, to the work: at most kDayTokens tokens (long prompts) and
-// kDaySteps request-steps (long outputs: a request is in about output + 1 engine steps) for the day. The default
-// 1,000 + 500-token chat keeps kFleetSegmentRequests; a 100K-token prompt gets a few requests a stretch. The steps
-// estimate is charged to the work budget before the day runs (SimulateFleetDay takes no budget of its own).
-constexpr int kMaxStretches = 72;
-constexpr double kDayTokens = 5.4e7;
-constexpr double kDaySteps = 1.81e7;
+// A day simulates at most 24 static stretches, 24 autoscaled hours' rests and 24 scale-up runs of up to twice the
+// stretch (the ramp and as long again after it): 96 stretches of `n` requests. `n` is sized, as /api/simulate's
+// requests are, to the work: at most kDayTokens tokens (long prompts) and kDaySteps request-steps (long outputs: a
+// request is in about output + 1 engine steps) for the day. The default 1,000 + 500-token chat keeps
+// kFleetSegmentRequests; a 100K-token prompt gets a few requests a stretch. The steps estimate is charged to the
+// work budget before the day runs (SimulateFleetDay takes no budget of its own).
+constexpr int kMaxStretches = 96;
+constexpr double kDayTokens = 7.2e7;
+constexpr double kDaySteps = 2.41e7;
 
 }  // namespace
 

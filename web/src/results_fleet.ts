@@ -47,6 +47,6 @@ export function renderFleet(f: FleetResult | undefined, planShown: boolean): voi
       ramps.length ? '; while it loads, requests queue on the replicas already up:' : '.',
     ),
     ramps.length ? h('ul', { id: 'fleet-ramps', class: 'notes' }, ...ramps.map((r) => h('li', {}, r))) : null,
-    h('p', { class: 'hint' }, `Each stretch is simulated from an empty fleet with ${f.simulated_requests_per_stretch ?? 'its'} requests, so the autoscaled attainment is an upper bound.`),
+    h('p', { class: 'hint' }, `A scale-up hour is simulated as one run, the new replicas serving from the ramp's end, so the backlog the ramp builds delays the requests after it; other hours start from an empty fleet. At most ${f.simulated_requests_per_stretch ?? 'the server\'s bound of'} requests a stretch (docs/plan.md).`),
   );
 }
