@@ -1,4 +1,4 @@
-// How long the analytic model takes: one step, and one configuration's full prediction.
+// How long the analytic model takes: one step, one configuration's full prediction, and one closed-loop steady state.
 // Run: ./build/bench/capplan_perf_bench
 #include <benchmark/benchmark.h>
 
@@ -36,6 +36,21 @@ void BM_FullPrediction(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_FullPrediction)->Unit(benchmark::kMicrosecond);
+
+// The closed loop's analytic steady state under each engine's prefill policy (what `capplan validate` evaluates
+// per aggregated sweep row, and `capplan perf --concurrency` once): 64 clients, 1024 in / 1024 out.
+void BM_ClosedLoopSteadyState(benchmark::State& state) {
+  const ModelSpec m = *LoadPreset("llama-4-scout");
+  const Deployment d = ScoutOn4H100();
+  const RooflineStepTimeModel model(m, d, CalibrationFor(d));
+  const auto policy = static_cast<PrefillPolicy>(state.range(0));
+  for (auto _ : state) benchmark::DoNotOptimize(ClosedLoopSteadyState(model, 64, 1024, 1024, 256, 1000, policy));
+}
+BENCHMARK(BM_ClosedLoopSteadyState)
+    ->Arg(static_cast<int>(PrefillPolicy::kMixedChunked))
+    ->Arg(static_cast<int>(PrefillPolicy::kPrefillFirst))
+    ->Arg(static_cast<int>(PrefillPolicy::kMixedWhole))
+    ->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 }  // namespace capplan

@@ -11,6 +11,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "capplan/error.h"
@@ -45,7 +46,22 @@ struct PerfCalibration {
   /// Measured sweeps only: the share of a benchmark's requests that belong to its synchronised first wave (1 /
   /// requests per client); fitted per engine's harness, never used for a steady-state prediction.
   double first_wave_weight = 0;
+  /// Per request, in TTFT and E2E: the API server's path from receiving a request to streaming its first token
+  /// (HTTP, tokenization, hand-off to the engine core, detokenization), which no GPU step contains.
+  Seconds request_overhead{0};
 };
+
+/// How an engine fills a step when prompts wait beside running decodes (data/calibration/scheduling.json, each
+/// with its source): kMixedChunked = decodes first, then prompts chunked into the token budget they leave
+/// (vLLM V1); kPrefillFirst = waiting prompts run in a step of their own, decodes pause (SGLang without
+/// --enable-mixed-chunk); kMixedWhole = decodes and whole prompts in one step (TensorRT-LLM, chunking off).
+enum class PrefillPolicy { kMixedChunked, kPrefillFirst, kMixedWhole };
+std::string_view PrefillPolicyName(PrefillPolicy p);
+/// Parses a scheduling file: {"engines": [{"engine", "prefill_policy", "source"}]}; errors name the file and field.
+Result<std::vector<std::pair<Engine, PrefillPolicy>>> ParseScheduling(std::string_view json_text,
+                                                                      std::string_view source_name);
+/// The engine's default policy from the built-in file.
+PrefillPolicy PrefillPolicyOf(Engine e);
 
 /// Calibration for a GPU (by its vendor and generation) from the built-in file.
 PerfCalibration CalibrationFor(const GpuSpec& g);
@@ -156,10 +172,14 @@ struct MaxLoad {
 };
 
 /// The analytic steady state of a closed loop of `clients` clients on one replica (docs/perf.md, "Closed loop"):
-/// R = min(clients, engine batch cap, KV capacity) run at once; each step carries the R running sequences'
-/// decodes and their prompts' share of prefill tokens (input / output per decode); a request's prompt is
-/// prefilled in chunks of the token budget left by the decodes; the clients beyond R queue, and by Little's law
-/// (N = X x E2E) their wait is N / X - service time.
+/// R = min(clients, engine batch cap, KV capacity) run at once. Each decode step finishes R / output requests
+/// and their clients send the next at once, so q = R / output prompts join per step, spread over it (the
+/// clients drift apart); the k = max(1, ceil(q)) that arrive during one step are scheduled together in the next,
+/// after waiting out the running step (half a step on average). How the step carries them is the engine's
+/// PrefillPolicy: mixed with the decodes in the budget they leave (chunked, or whole), or alone in prefill-only
+/// steps that pause the decodes (TPOT then pays q / k of such a step per decode step). The clients beyond R
+/// queue, and by Little's law (N = X x E2E) their wait is N / X - service time. TTFT and E2E include the
+/// calibration's request_overhead.
 struct ClosedLoopPoint {
   int clients = 0;            // per replica
   int running = 0;            // sequences in the running batch
@@ -168,6 +188,8 @@ struct ClosedLoopPoint {
   /// Mean TTFT of the synchronised first wave: every client's first prompt arrives at once and the prompts are
   /// prefilled a budget at a time. A benchmark that averages over all its requests includes this wave.
   Seconds first_wave_ttft;
+  int prompts_per_prefill = 1;  // k: prompts scheduled together in the steady state
+  PrefillPolicy policy = PrefillPolicy::kMixedChunked;
   double output_tokens_per_second = 0;  // whole deployment
   double requests_per_second = 0;       // whole deployment
   StepBreakdown step;                   // the mean steady-state step
@@ -209,6 +231,9 @@ Seconds PrefillTime(const RooflineStepTimeModel& model, int64_t input_tokens);
 
 ClosedLoopPoint ClosedLoopSteadyState(const RooflineStepTimeModel& model, int clients, int64_t input_tokens,
                                       int64_t output_tokens, int batch_cap, int kv_sequences);
+/// The same under an explicit policy (tests; the overload above uses PrefillPolicyOf(the deployment's engine)).
+ClosedLoopPoint ClosedLoopSteadyState(const RooflineStepTimeModel& model, int clients, int64_t input_tokens,
+                                      int64_t output_tokens, int batch_cap, int kv_sequences, PrefillPolicy policy);
 
 /// Full prediction for a deployment. Fails when the deployment does not fit (the error says why).
 Result<PerfPrediction> PredictPerformance(const ModelSpec& m, const Deployment& d, const PerfQuery& q);

@@ -55,6 +55,15 @@ struct SweepCase {
   int clients = 0;
   int kv_sequences = 0;  // what the KV pool holds at isl + osl (memory budget, computed once)
   double ttft_s = 0, tpot_s = 0;
+  /// Disaggregated rows: `deployment` is one prefill worker, `decode` one decode worker (each its own layout and
+  /// batch cap); predicted by the disaggregated simulator (src/sim/disagg.h), never used to fit constants.
+  bool disagg = false;
+  Deployment decode = {};
+  int prefill_workers = 1, decode_workers = 1;
+  int64_t decode_kv_tokens = 0;  // one decode worker's KV pool, tokens (all its attention-DP ranks)
+  int decode_max_seqs = 0;       // one decode worker's running cap (batch cap, KV capacity)
+  /// "agg", "attention_dp" (agg with attention_dp_size > 1) or "disagg": the issue-14 modes reported apart.
+  std::string layout_mode = "agg";
 };
 
 /// Translates every row (models loaded once). Rows whose model or layout capplan cannot express yet keep their
@@ -66,17 +75,25 @@ struct SweepPoint {
   const SweepCase* c = nullptr;
   double ttft_pred_s = 0, tpot_pred_s = 0;
   double ttft_err_pct = 0, tpot_err_pct = 0;  // (predicted - measured) / measured x 100
-  std::string bound = {};                     // what limits the steady-state step
+  /// Output tokens/s of the row's closed loop, by Little's law on the mean latencies (N clients x osl / (TTFT +
+  /// (osl - 1) x TPOT)), measured (from the row's own means) and predicted.
+  double tput_meas = 0, tput_pred = 0, tput_err_pct = 0;
+  std::string bound = {};  // what limits the steady-state step
   std::string running_limit = {};
 };
 
-/// Predicts every expressible case with the (engine, family) constants from `calibrations`.
+/// Requests a disaggregated row is simulated with: its clients' first wave and one more (the measured mean of a
+/// closed-loop benchmark includes both; more rounds cost simulation time in `capplan validate`).
+inline constexpr int kDisaggRequestsPerClient = 2;
+
+/// Predicts every expressible case with the (engine, family) constants from `calibrations`; disaggregated rows
+/// through SimulateDisaggregated with a closed loop of the row's clients.
 std::vector<SweepPoint> PredictSweeps(const std::vector<SweepCase>& cases,
                                       const std::vector<PerfCalibration>& calibrations);
 
 struct SweepSummary {
   std::string group;
-  std::string metric;  // "ttft" or "tpot"
+  std::string metric;  // "ttft", "tpot" or "throughput"
   int n = 0;
   double median_abs_pct = 0, mean_signed_pct = 0;
 };
@@ -85,8 +102,9 @@ std::vector<SweepSummary> SummariseSweeps(const std::vector<SweepPoint>& points,
 
 /// The constants a per-(engine, family) fit moves, each a physical quantity (docs/validation.md): achievable HBM
 /// bandwidth, large-GEMM efficiency, the GEMM half-efficiency size, the experts' half-efficiency size, host time
-/// per step and per sequence, launch time per layer, and the benchmark harness's first-wave share of requests.
-inline constexpr int kFittedConstantsPerSet = 8;
+/// per step and per sequence, launch time per layer, the benchmark harness's first-wave share of requests, and
+/// the API server's time per request (request_overhead).
+inline constexpr int kFittedConstantsPerSet = 9;
 
 /// Fits the (engine, family) set `start` on the cases of that engine and family. Deterministic.
 PerfCalibration FitEngineCalibration(const std::vector<SweepCase>& cases, const PerfCalibration& start);

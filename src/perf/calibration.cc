@@ -82,7 +82,9 @@ Result<std::vector<PerfCalibration>> ParseCalibration(std::string_view json_text
     if (max_batch > kMaxCalibrationBatch)
       return Error::InvalidArgument(
           Where(src, i, "max_batch") + " must be at most " + std::to_string(kMaxCalibrationBatch), "max_batch");
-    double moe = c.moe_layer_overhead.v, per_seq = c.sequence_overhead.v;
+    double moe = c.moe_layer_overhead.v, per_seq = c.sequence_overhead.v, per_request = c.request_overhead.v;
+    CAPPLAN_RETURN_IF_ERROR(ReadNumber(e, "request_overhead_seconds", per_request, src, i));
+    c.request_overhead = Seconds{per_request};
     CAPPLAN_RETURN_IF_ERROR(ReadNumber(e, "sequence_overhead_seconds", per_seq, src, i));
     c.sequence_overhead = Seconds{per_seq};
     CAPPLAN_RETURN_IF_ERROR(ReadNumber(e, "expert_matmul_scale", c.expert_matmul_scale, src, i, 1.0));

@@ -66,17 +66,16 @@ std::vector<SweepCase> ExpressSweeps(const std::vector<SweepRow>& rows) {
       out.push_back(c);
     };
     // Attention-DP rows are predicted with the layout of docs/scale.md (per-rank KV and batch, collectives on the
-    // links they cross); disaggregated rows need the disaggregated simulator per row, which the fit loop does not
-    // run yet (docs/scale.md has hand-checked rows).
-    const int adp = r.agg.attention_dp.value_or(1);
-    if (r.mode == "disagg") {
-      gap("disaggregated layout: not validated per row yet (hand-checked rows in docs/scale.md)");
-      continue;
-    }
-    if (r.mode != "agg") {
+    // links they cross); disaggregated rows by the disaggregated simulator with each pool's own layout.
+    const bool disagg = r.mode == "disagg";
+    const SweepLayout& lay = disagg ? r.prefill : r.agg;
+    const int adp = lay.attention_dp.value_or(1);
+    if (r.mode != "agg" && !disagg) {
       gap("mode '" + r.mode + "' is neither agg nor disagg");
       continue;
     }
+    c.disagg = disagg;
+    c.layout_mode = disagg ? "disagg" : adp > 1 ? "attention_dp" : "agg";
     if (!r.concurrency) {
       gap("closed-loop concurrency not stated in silicon_data_source");
       continue;
@@ -143,27 +142,51 @@ std::vector<SweepCase> ExpressSweeps(const std::vector<SweepRow>& rows) {
     d.kv_dtype = quantized && (*engine == Engine::kTrtllm || modelopt_checkpoint) ? DType::kFP8 : DType::kBF16;
     if (c.model == "gpt-oss-120b" || c.model == "deepseek-v3") d.kv_dtype = DType::kBF16;  // checkpoints' own KV
 
-    const int tp = r.agg.tp.value_or(1);
-    const int pp = r.agg.pp.value_or(1);
-    const int moe_ep = std::max(1, r.agg.moe_ep.value_or(1));
-    if (tp < 1 || pp < 1) {
-      gap("tp_size / pp_size not stated");
-      continue;
-    }
-    d.parallel = Parallelism{.tp = tp, .ep = c.moe ? moe_ep : 1, .pp = pp, .replicas = 1, .dp_attention = adp};
-    if (auto v = ValidateLayout(*m, d.parallel); !v.ok()) {
-      gap("layout not expressible: " + v.error().message);
-      continue;
-    }
-    // The engine's batch cap: the run's configured per-worker batch (aiconfigurator sets max batch to it).
-    if (r.agg.batch_size && *r.agg.batch_size > 0) d.max_num_seqs = *r.agg.batch_size;
-    c.clients = *r.concurrency;
-    auto budget = FittingBudget(*m, d, BudgetQuery{.context = r.isl + r.osl, .batch = 1});
+    // One worker's layout and batch cap (the run's configured per-rank batch: aiconfigurator sets max batch to
+    // it); errors say which pool.
+    auto layout = [&](const SweepLayout& l, Deployment& out, const char* pool) -> Result<MemoryBudget> {
+      const int tp = l.tp.value_or(1);
+      const int pp = l.pp.value_or(1);
+      const int moe_ep = std::max(1, l.moe_ep.value_or(1));
+      if (tp < 1 || pp < 1) return Error::InvalidArgument(std::string(pool) + "tp_size / pp_size not stated", "tp");
+      out.parallel = Parallelism{
+          .tp = tp, .ep = c.moe ? moe_ep : 1, .pp = pp, .replicas = 1, .dp_attention = l.attention_dp.value_or(1)};
+      if (auto v = ValidateLayout(*m, out.parallel); !v.ok())
+        return Error::InvalidArgument(std::string(pool) + "layout not expressible: " + v.error().message, "layout");
+      if (l.batch_size && *l.batch_size > 0) out.max_num_seqs = *l.batch_size;
+      auto b = FittingBudget(*m, out, BudgetQuery{.context = r.isl + r.osl, .batch = 1});
+      if (!b.ok())
+        return Error::Infeasible(std::string(pool) + "capplan predicts it does not fit: " + b.error().message);
+      return *b;
+    };
+    c.decode = d;
+    auto budget = layout(lay, d, disagg ? "prefill pool: " : "");
     if (!budget.ok()) {
-      gap("capplan predicts it does not fit: " + budget.error().message);
+      gap(budget.error().message);
+      continue;
+    }
+    c.clients = *r.concurrency;
+    // vLLM gpt-oss-120b on H100 at 512 clients (versions 0.11.2 and unstated): by Little's law on the rows' own TTFT
+    // and TPOT, 96-106 requests were in flight at TP 2, 4 and 8 alike, while the KV pool holds all 512 at TP 4 and
+    // 8: a cap of ~100 outside the engine (the client's connection pool; aiohttp's default limit is 100), not a
+    // clients-deep closed loop. capplan models the clients the row states, so these rows are gaps.
+    if (*engine == Engine::kVllm && c.model == "gpt-oss-120b" && r.system == "h100_sxm" && *r.concurrency >= 512) {
+      gap("harness held ~100 requests in flight, not the 512 clients stated (Little's law on the row's TTFT and "
+          "TPOT at every TP)");
       continue;
     }
     c.kv_sequences = std::max(1, budget->max_concurrent_sequences);
+    if (disagg) {
+      auto decode_budget = layout(r.decode, c.decode, "decode pool: ");
+      if (!decode_budget.ok()) {
+        gap(decode_budget.error().message);
+        continue;
+      }
+      c.prefill_workers = std::max(1, r.prefill.num_workers.value_or(1));
+      c.decode_workers = std::max(1, r.decode.num_workers.value_or(1));
+      c.decode_kv_tokens = decode_budget->kv_tokens;
+      c.decode_max_seqs = std::max(1, decode_budget->max_concurrent_sequences);
+    }
     c.ttft_s = *r.ttft_ms / 1000.0;
     c.tpot_s = *r.tpot_ms / 1000.0;
     c.expressible = true;

@@ -52,6 +52,7 @@ nlohmann::json CalibrationJson(const PerfCalibration& c) {
     j["overlap_scheduler"] = c.overlap_scheduler;
     j["expert_half_tokens"] = c.expert_half_tokens;
     j["first_wave_weight"] = c.first_wave_weight;
+    j["request_overhead_seconds"] = c.request_overhead.v;
   }
   return j;
 }
@@ -171,36 +172,55 @@ int CrossValidateSweepsReport(const std::vector<PerfCalibration>& cals, bool md,
   const std::vector<SweepPoint> in_sample = PredictSweeps(cases, FitAllEngines(cases, cals));
   const std::vector<SweepPoint> by_model = CrossValidateSweeps(cases, cals, "model");
   const std::vector<SweepPoint> by_gpu = CrossValidateSweeps(cases, cals, "gpu");
-  const auto in = SummariseSweeps(in_sample, "engine");
-  const auto lomo = SummariseSweeps(by_model, "engine");
-  const auto logo = SummariseSweeps(by_gpu, "engine");
-  if (md) {
+  // Per engine over the aggregated rows (issue 12's targets), then per engine and layout mode (agg, attention_dp,
+  // disagg: issue 14's), in sample and out of sample side by side.
+  auto aggregated = [](const std::vector<SweepPoint>& v) {
+    std::vector<SweepPoint> out;
+    for (const auto& p : v)
+      if (!p.c->disagg) out.push_back(p);
+    return out;
+  };
+  auto table = [&](const std::vector<SweepPoint>& a, const std::vector<SweepPoint>& b, const std::vector<SweepPoint>& c,
+                   const char* key, const char* title) {
+    const auto in = SummariseSweeps(a, key);
+    const auto lomo = SummariseSweeps(b, key);
+    const auto logo = SummariseSweeps(c, key);
+    if (md)
+      fmt::print(
+          "\n{}\n\n| {} | metric | rows | in-sample median abs % | leave-one-model-out | leave-one-GPU-out |\n"
+          "|---|---|---:|---:|---:|---:|\n",
+          title, key);
+    else
+      fmt::print("{}\n  {:<22} {:<10} {:>5} {:>10} {:>20} {:>18}\n", title, key, "metric", "rows", "in sample",
+                 "leave-one-model-out", "leave-one-GPU-out");
+    for (size_t i = 0; i < in.size(); ++i) {
+      auto find = [&](const std::vector<SweepSummary>& v) {
+        for (const auto& s : v)
+          if (s.group == in[i].group && s.metric == in[i].metric) return s.median_abs_pct;
+        return -1.0;
+      };
+      if (md)
+        fmt::print("| {} | {} | {} | {:.1f} | {:.1f} | {:.1f} |\n", in[i].group, in[i].metric, in[i].n,
+                   in[i].median_abs_pct, find(lomo), find(logo));
+      else
+        fmt::print("  {:<22} {:<10} {:>5} {:>9.1f}% {:>19.1f}% {:>17.1f}%\n", in[i].group, in[i].metric, in[i].n,
+                   in[i].median_abs_pct, find(lomo), find(logo));
+    }
+  };
+  if (md)
     fmt::print(
         "\n## Serving sweeps: in sample and out of sample, per engine\n\n{} constants fitted per (engine, GPU "
-        "family) set. In sample: fitted on every row. Leave-one-model-out: each model's rows predicted by sets "
-        "fitted without them. Leave-one-GPU-out: the same by GPU (a set with no rows left falls back to the "
-        "family prior).\n\n| engine | metric | rows | in-sample median abs % | leave-one-model-out | "
-        "leave-one-GPU-out |\n|---|---|---:|---:|---:|---:|\n",
+        "family) set, on the aggregated rows only (the disaggregated rows are predicted, never fitted on). In "
+        "sample: fitted on every row. Leave-one-model-out: each model's rows predicted by sets fitted without "
+        "them. Leave-one-GPU-out: the same by GPU (a set with no rows left falls back to the family prior). "
+        "Throughput is output tokens/s by Little's law on the mean TTFT and TPOT (measured and predicted alike).\n",
         kFittedConstantsPerSet);
-  } else {
-    fmt::print(
-        "Serving sweeps, median |error| per engine ({} constants per (engine, GPU family) set):\n  {:<8} {:<6} "
-        "{:>5} {:>10} {:>20} {:>18}\n",
-        kFittedConstantsPerSet, "engine", "metric", "rows", "in sample", "leave-one-model-out", "leave-one-GPU-out");
-  }
-  for (size_t i = 0; i < in.size(); ++i) {
-    auto find = [&](const std::vector<SweepSummary>& v) {
-      for (const auto& s : v)
-        if (s.group == in[i].group && s.metric == in[i].metric) return s.median_abs_pct;
-      return -1.0;
-    };
-    if (md)
-      fmt::print("| {} | {} | {} | {:.1f} | {:.1f} | {:.1f} |\n", in[i].group, in[i].metric, in[i].n,
-                 in[i].median_abs_pct, find(lomo), find(logo));
-    else
-      fmt::print("  {:<8} {:<6} {:>5} {:>9.1f}% {:>19.1f}% {:>17.1f}%\n", in[i].group, in[i].metric, in[i].n,
-                 in[i].median_abs_pct, find(lomo), find(logo));
-  }
+  else
+    fmt::print("Serving sweeps, median |error| ({} constants per (engine, GPU family) set):\n", kFittedConstantsPerSet);
+  table(aggregated(in_sample), aggregated(by_model), aggregated(by_gpu), "engine",
+        md ? "### Aggregated rows (with attention DP), per engine" : "Aggregated rows, per engine:");
+  table(in_sample, by_model, by_gpu, "engine_mode",
+        md ? "### Per engine and layout mode (agg, attention_dp, disagg)" : "Per engine and layout mode:");
   PrintSummaries(
       by_model, "engine_gpu_model", md,
       md ? "### Leave-one-model-out by engine, GPU and model" : "Leave-one-model-out by engine, GPU and model:");
