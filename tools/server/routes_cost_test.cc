@@ -226,12 +226,13 @@ TEST(ErrorBands, PerfAndSimulateCarryTheBandOfTheirRegime) {
   ASSERT_EQ(one.status, 200) << one.body.dump();
   EXPECT_EQ(one.body["ttft_seconds"]["error_band"]["regime"], "vllm dense hopper");
   EXPECT_EQ(one.body["tpot_seconds"]["error_band"]["regime"], "vllm dense hopper");
-  ApiResponse sweep =
-      HandleSimulate(R"({"model": {"preset": "llama-3.1-8b"}, "gpu": "h100", "rate": 5, "engine": "sglang",
-                                         "input": 500, "output": 100, "requests": 1000, "sweep": true,
-                                         "slo_tpot_p95_seconds": 0.05})");
+  // The page's latency sweep (Scout on 4 x H100, the default chat), on SGLang.
+  ApiResponse sweep = HandleSimulate(R"({"model": {"preset": "llama-4-scout"}, "gpu": "h100", "gpus": 4,
+                                         "weights": "bf16", "engine": "sglang", "rate": 15, "input": 1000,
+                                         "output": 500, "requests": 1000, "sweep": true, "seed": 1,
+                                         "slo_ttft_p95_seconds": 1, "slo_tpot_p95_seconds": 0.05})");
   ASSERT_EQ(sweep.status, 200) << sweep.body.dump();
-  EXPECT_EQ(sweep.body["error_bands"]["tpot_seconds"]["regime"], "sglang dense hopper");
+  EXPECT_EQ(sweep.body["error_bands"]["tpot_seconds"]["regime"], "sglang moe hopper");
   EXPECT_TRUE(sweep.body["error_bands"]["ttft_seconds"].contains("count"));
 }
 
