@@ -53,6 +53,61 @@ ALIASES = {
     "mi355x": ["amd-mi355x"],
     "gaudi3": ["gaudi-3", "hl-325l"],
 }
+# How the measurement files name GPUs (data/validation: published-measurements.csv writes "H100-SXM-80GB", the
+# serving sweeps "h100_sxm"); looked up as aliases, so validation needs no table of its own.
+MEASUREMENT_ALIASES = {
+    "a100-80gb-sxm": [],
+    "h100-sxm": ["h100-sxm-80gb", "h100_sxm"],
+    "h200-sxm": ["h200-sxm-141gb", "h200_sxm"],
+    "b200-hgx": ["b200-sxm-180gb", "b200_sxm"],
+}
+
+# The calibration family whose fitted step-model parameters a GPU shares (data/calibration/perf.json; docs/perf.md).
+# GPUs not listed take the "default" family.
+PERF_FAMILY = {
+    "a100-40gb-sxm": "ampere", "a100-80gb-sxm": "ampere",
+    "h100-sxm": "hopper", "h100-pcie": "hopper", "h100-nvl": "hopper", "h200-sxm": "hopper",
+    "b200-hgx": "blackwell", "b300-hgx": "blackwell", "gb200-gpu": "blackwell", "gb300-gpu": "blackwell",
+    "l40s": "ada", "l4": "ada", "rtx-4090": "ada",
+    "mi300x": "cdna3", "mi325x": "cdna3", "mi355x": "cdna3",
+}
+
+# The FP4 format a GPU's FP4 units run (written for GPUs with an FP4 peak): NVIDIA's NVFP4 (Blackwell), AMD's OCP
+# MXFP4 (MI355X, CDNA 4 datasheet: "MXFP4").
+FP4_FORMAT_BY_VENDOR = {"NVIDIA": "nvfp4", "AMD": "mxfp4"}
+
+# vLLM raises max_num_seqs from 256 to 1,024 on GPUs with at least 70 GiB of device memory, except A100:
+# vllm/engine/arg_utils.py, EngineArgs._set_default_args.
+VLLM_LARGE_GPU_GIB = 70
+VLLM_LARGE_GPU_MAX_NUM_SEQS = 1024
+VLLM_SMALL_DEFAULT_EXCEPTIONS = {"a100-40gb-sxm", "a100-80gb-sxm"}
+VLLM_DEFAULTS_SOURCE = ("vllm/engine/arg_utils.py EngineArgs._set_default_args: max_num_seqs 1024 on GPUs with >= 70 "
+                        "GiB of device memory, except A100")
+
+# How provider price lists (shared/catalog/gpu_prices.csv, api_prices.csv) word each GPU, for the cost module.
+# - "H100 80GB" without a form factor: Fireworks, Nebius and Crusoe rent HGX (SXM) H100s; GCP a3-highgpu is H100 SXM.
+# - "H200 141GB": H200 is sold as SXM (HGX) only in these clouds; the NVL variant is not in the price list.
+# - "A100 80GB" (CoreWeave) is its HGX A100 (SXM); "A100 PCIe 80GB" has no catalog entry and stays unmapped.
+# - "GB200 NVL72 186GB" is priced per Blackwell GPU of the NVL72 rack: gb200-gpu.
+PROVIDER_NAMES = {
+    "h100-sxm": ["H100 SXM 80GB", "H100 SXM 80GB (HGX)", "H100 SXM 80GB (p5.48xlarge)",
+                 "H100 SXM 80GB (ND96isr_H100_v5)", "H100 80GB", "H100 80GB (HGX)", "H100 80GB (a3-highgpu-1g)"],
+    "h100-pcie": ["H100 PCIe 80GB"],
+    "h100-nvl": ["H100 NVL 94GB", "H100 NVL 94GB (NC40ads_H100_v5)"],
+    "h200-sxm": ["H200 141GB", "H200 141GB (HGX)", "H200 141GB (p5e.48xlarge)", "HGX H200"],
+    "b200-hgx": ["B200 180GB", "B200 180GB (HGX)", "B200 SXM6 180GB"],
+    "b300-hgx": ["B300 288GB"],
+    "gb200-gpu": ["GB200 NVL72 186GB"],
+    "a100-80gb-sxm": ["A100 SXM 80GB", "A100 SXM 80GB (p4de.24xlarge)", "A100 80GB"],
+    "a100-40gb-sxm": ["A100 SXM 40GB", "A100 SXM 40GB (p4d.24xlarge)", "A100 SXM 40GB (ND96asr_A100_v4)",
+                      "A100 40GB (p4d.24xlarge)"],
+    "l40s": ["L40S 48GB"],
+    "rtx-4090": ["RTX 4090 24GB"],
+    "mi300x": ["MI300X 192GB"],
+}
+
+# The GPU a deployment runs on when the user names none (CLI --gpu, the API's "gpu"): the most deployed part.
+DEFAULT_GPU = "h100-sxm"
 
 GB_PER_S = 1e9
 # Scale-out network per GPU per direction and GPUs per node (or NVLink domain).
@@ -151,11 +206,11 @@ def main(path):
             pcie_gen = int(row["pcie_gen"]) if row["pcie_gen"].strip() else 0
             per_node, scale_out_gbit, node_src = NODES[gid]
             scale_up = 0.0 if gid in PCIE_ONLY else float(row["interconnect_gbs_unidirectional"])
-            gpus.append({
+            entry = {
                 "id": gid,
                 "name": row["name"],
                 "vendor": row["vendor"],
-                "aliases": ALIASES.get(gid, []),
+                "aliases": ALIASES.get(gid, []) + MEASUREMENT_ALIASES.get(gid, []),
                 "memory_marketed_gb": float(row["memory_gb"]),
                 "memory_usable_bytes": int(usable),
                 "memory_usable_source": usable_src,
@@ -171,10 +226,21 @@ def main(path):
                 "node_source": node_src + ("; " + SCALE_UP_DOMAIN[gid][1] if gid in SCALE_UP_DOMAIN else ""),
                 "tdp_watts": float(row["tdp_w"]),
                 "source": row["source"],
-            })
+            }
+            if gid in PERF_FAMILY:
+                entry["perf_family"] = PERF_FAMILY[gid]
+            if "fp4" in peak:
+                entry["fp4_format"] = FP4_FORMAT_BY_VENDOR[row["vendor"]]
+            if usable >= VLLM_LARGE_GPU_GIB * GIB and gid not in VLLM_SMALL_DEFAULT_EXCEPTIONS:
+                entry["engine_defaults"] = {"vllm": {"max_num_seqs": VLLM_LARGE_GPU_MAX_NUM_SEQS}}
+                entry["engine_defaults_source"] = VLLM_DEFAULTS_SOURCE
+            if gid in PROVIDER_NAMES:
+                entry["provider_names"] = PROVIDER_NAMES[gid]
+            gpus.append(entry)
     doc = {
         "_about": "Generated by data/hardware/gen_gpus.py from shared/catalog/gpus.csv; see docs/hardware.md. "
                   "Dense peaks (sparse figures halved); bandwidths per direction; GB = 1e9 bytes.",
+        "default_gpu": DEFAULT_GPU,
         "gpus": gpus,
     }
     json.dump(doc, sys.stdout, indent=2)

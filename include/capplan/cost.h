@@ -3,8 +3,9 @@
 //
 // Identifiers. GPUs are named by the hardware catalog ids (h100-sxm, h200-sxm, b200-hgx, mi300x, ...; the list is
 // KnownGpuIds()). Models are named by capplan preset names (llama-4-scout, deepseek-r1, ...). Provider wording
-// ("HGX H200", "deepseek-reasoner (DeepSeek-R1)") is mapped to those ids in one table each (src/cost/gpu_names.cc,
-// src/cost/api_models.cc); a row that cannot be mapped is kept and listed by Unmapped*(), never dropped silently.
+// ("HGX H200", "deepseek-reasoner (DeepSeek-R1)") is mapped to those ids in one table each (the GPU rows'
+// provider_names in data/hardware/gpus.json, src/cost/api_models.cc); a row that cannot be mapped is kept and listed
+// by Unmapped*(), never dropped silently.
 //
 // Conventions, the same in every function here:
 // - A month is kHoursPerMonth = 730 hours (8760 h / 12), running 24x7.
@@ -150,7 +151,7 @@ struct TcoRow {
   std::string source;
 };
 
-/// The catalog ids prices can refer to (those of the hardware catalog, shared/catalog/gpus.csv).
+/// The catalog ids prices can refer to: those of the built-in hardware catalog (GpuCatalog::BuiltIn).
 const std::vector<std::string>& KnownGpuIds();
 /// Catalog id for a provider's GPU wording or an id itself (case-insensitive); nullopt when not in the table.
 std::optional<std::string> MapGpuText(std::string_view text);

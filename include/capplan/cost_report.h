@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "capplan/cost.h"
+#include "capplan/deployment.h"
 #include "capplan/fleet.h"
-#include "capplan/memory.h"
 #include "capplan/model.h"
 
 namespace capplan {

@@ -36,6 +36,21 @@ struct GpuSpec {
   BytesPerSec scale_out_bandwidth;  // network per GPU per direction (400 Gb/s IB = 50 GB/s)
   double tdp_watts = 0;
   std::string source;
+  /// The calibration family the step model's fitted parameters are shared by ("hopper", "ampere",
+  /// "blackwell", "ada", "cdna3"); empty = "default".
+  std::string perf_family;
+  /// The FP4 weight format its FP4 units run: NVIDIA's NVFP4, AMD's OCP MXFP4 (MI355X).
+  DType fp4_format = DType::kNVFP4;
+  /// Defaults an engine picks by GPU, keyed by engine name ("vllm"): vLLM raises max_num_seqs to
+  /// 1,024 on GPUs with >= 70 GiB except A100 (EngineArgs._set_default_args). 0 = the engine's own.
+  struct EngineDefaults {
+    int max_num_seqs = 0;
+    friend bool operator==(const EngineDefaults&, const EngineDefaults&) = default;
+  };
+  std::map<std::string, EngineDefaults> engine_defaults;
+  /// How price lists name this GPU ("H100 SXM 80GB (p5.48xlarge)"), for the cost module's mapping of
+  /// provider wording to catalog ids (data/prices).
+  std::vector<std::string> provider_names;
   friend bool operator==(const GpuSpec&, const GpuSpec&) = default;
 };
 
@@ -56,12 +71,15 @@ class GpuCatalog {
   /// By id or alias, case-insensitive. NotFound lists the known ids.
   Result<GpuSpec> Find(std::string_view id_or_alias) const;
   const std::vector<GpuSpec>& All() const { return gpus_; }
+  /// The GPU a deployment runs on when none is named (the catalog document's "default_gpu"; data/hardware).
+  const std::string& DefaultId() const { return default_id_; }
   /// Adds GPUs or overrides fields of existing ones (matched by id, then alias) from a user JSON
   /// file. All or nothing: on error the catalog is unchanged.
   Status Merge(std::string_view json_text, std::string_view source_name);
 
  private:
   std::vector<GpuSpec> gpus_;
+  std::string default_id_;
 };
 
 }  // namespace capplan

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "capplan/deployment.h"
 #include "capplan/error.h"
-#include "capplan/memory.h"
 
 namespace capplan {
 

@@ -237,6 +237,8 @@ WeightPrecision NativeWeightPrecision(const ModelSpec& m);
 /// A uniform precision for the linear layers (embeddings, LM head and norms kept in BF16, as
 /// quantizers such as ModelOpt and llm-compressor do).
 WeightPrecision UniformWeightPrecision(DType t);
+/// True when any layer routes tokens to experts (LayerSpec::is_moe): the one "is this model MoE" test.
+bool HasMoeLayers(const ModelSpec& m);
 
 struct WeightBytes {
   Bytes embedding, attention, dense_mlp, routed_experts, shared_experts, router, norms, lm_head, vision;

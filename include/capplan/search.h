@@ -20,6 +20,7 @@
 #include "capplan/memory.h"
 #include "capplan/model.h"
 #include "capplan/perf.h"
+#include "capplan/serve.h"
 #include "capplan/sim.h"
 #include "capplan/work_budget.h"
 
@@ -113,23 +114,12 @@ struct PlanResult {
 Result<PlanResult> Plan(const PlanRequest& request, const GpuCatalog& gpus, const PriceCatalog& prices, Date today,
                         const std::function<void(double)>& progress = {});
 
-/// KV-cache tokens one replica holds: the per-GPU pool over the per-GPU bytes per token (at the
-/// budget's context, per-layer-type allocation included).
-int64_t ReplicaKvTokens(const MemoryBudget& b);
-/// A replica's scheduler as the engine would run this deployment: its token budget, KV blocks and
-/// `max_num_seqs` running sequences.
-SchedulerConfig SchedulerFor(const Deployment& d, const MemoryBudget& b, int max_num_seqs);
-
+// ReplicaKvTokens and SchedulerFor: serve.h (the one set-up of a simulated deployment).
 /// The --max-model-len a plan launches with: input + output rounded up to a multiple of 1024 tokens.
 int64_t PlanMaxModelLen(const PlanRequest& r);
 
 /// Monthly token volume (input + output) -> request rate, and back, for a workload's lengths.
 double RateFromMonthlyTokens(double tokens_per_month, int64_t input_tokens, int64_t output_tokens);
 double MonthlyTokensFromRate(double rate_per_second, int64_t input_tokens, int64_t output_tokens);
-
-/// Online-serving rows of the published measurements (TTFT / ITL means and throughput at a Poisson request
-/// rate) predicted by the simulator over the roofline model: `requests` requests per row, same seed.
-std::vector<ValidationPoint> ValidateOnline(const std::vector<MeasurementRow>& rows,
-                                            const std::vector<PerfCalibration>& calibrations, int64_t requests = 1000);
 
 }  // namespace capplan

@@ -13,12 +13,78 @@
 #include <string_view>
 #include <vector>
 
+#include "capplan/deployment.h"
 #include "capplan/error.h"
-#include "capplan/memory.h"
 #include "capplan/model.h"
 #include "capplan/perf.h"
 
 namespace capplan {
+
+// ---- Published measurements (data/validation/published-measurements.csv): max-load and online rows
+
+/// One row of data/validation/published-measurements.csv (columns as in shared/validation/README.md).
+struct MeasurementRow {
+  int line = 0;  // 1-based line in the file (header = 1)
+  std::string source, model, weights_dtype, kv_dtype, framework, gpu, gpu_count, tp, ep, pp, dp;
+  std::string input_len, output_len, concurrency, request_rate, metric, value, unit, notes;
+};
+Result<std::vector<MeasurementRow>> ParseMeasurementsCsv(std::string_view text, std::string_view source_name);
+/// The built-in copy (embedded data/validation/published-measurements.csv).
+const std::vector<MeasurementRow>& BuiltInMeasurements();
+
+/// A row translated into capplan's terms, or the reason it cannot be.
+struct ExpressedRow {
+  bool expressible = false;
+  std::string reason;  // why not, when not
+  std::string kind;    // "max_load" or "online"
+  std::string preset, gpu_id;
+  DType weights = DType::kBF16;
+  DType kv = DType::kBF16;
+  Parallelism parallel;
+  int64_t input_tokens = 0, output_tokens = 0;
+  double request_rate = 0;  // online rows, requests/s
+  double measured = 0;      // in the row's unit, converted to seconds for latencies
+};
+ExpressedRow ExpressRow(const MeasurementRow& r);
+/// The deployment a published row ran: its GPU, layout and precisions on the TensorRT-LLM profile.
+/// REQUIRES: e.expressible.
+Result<Deployment> RowDeployment(const ExpressedRow& e);
+
+struct ValidationPoint {
+  MeasurementRow row;
+  ExpressedRow expressed;
+  double predicted = 0;  // same unit as expressed.measured
+  double error_pct = 0;  // (predicted - measured) / measured x 100
+  std::string bound;
+  int concurrency = 0;
+  std::string concurrency_limit;
+};
+
+/// Predicts every expressible max-load row with `calibrations` (by GPU family).
+std::vector<ValidationPoint> ValidateMaxLoad(const std::vector<MeasurementRow>& rows,
+                                             const std::vector<PerfCalibration>& calibrations);
+
+struct ErrorSummary {
+  std::string group;
+  int n = 0;
+  double median_abs_pct = 0;
+  double mean_abs_pct = 0;
+  double mean_signed_pct = 0;  // bias: positive = over-prediction
+};
+/// Summaries over the points, grouped by `key` ("all", "model", "gpu", "metric", "family").
+std::vector<ErrorSummary> SummariseErrors(const std::vector<ValidationPoint>& points, std::string_view key);
+
+/// Coordinate descent on one family's efficiencies minimising the median absolute % error of its
+/// max-load rows. Returns the fitted calibration; the fit is reproducible (deterministic grid).
+PerfCalibration FitCalibration(const std::vector<MeasurementRow>& rows, const PerfCalibration& start);
+
+/// Leave-one-model-out cross-validation of the fit: for each model, refit every family's calibration
+/// (starting from `start`) on the other models' max-load rows and predict the held-out model's rows.
+/// The returned points are out-of-sample predictions.
+std::vector<ValidationPoint> CrossValidateByModel(const std::vector<MeasurementRow>& rows,
+                                                  const std::vector<PerfCalibration>& start);
+
+// ---- Serving sweeps (data/validation/serving-sweeps.csv)
 
 /// One worker layout of a sweep row (the aggregated worker, or a disaggregated prefill or decode pool).
 struct SweepLayout {
@@ -128,5 +194,11 @@ struct ErrorBand {
 std::map<std::string, ErrorBand> BandsFromPoints(const std::vector<SweepPoint>& points, std::string_view metric);
 /// The band of a deployment from the built-in band file (data/validation/error-bands.json); count 0 when none.
 ErrorBand ErrorBandFor(const Deployment& d, const ModelSpec& m, std::string_view metric);
+
+/// Online-serving rows of the published measurements (TTFT / ITL means and throughput at a Poisson request
+/// rate) predicted by the simulator over the roofline model (SimulateDeployment): `requests` requests per row,
+/// same seed.
+std::vector<ValidationPoint> ValidateOnline(const std::vector<MeasurementRow>& rows,
+                                            const std::vector<PerfCalibration>& calibrations, int64_t requests = 1000);
 
 }  // namespace capplan

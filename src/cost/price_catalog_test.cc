@@ -213,8 +213,9 @@ TEST(ParseGpuPriceOverride, AcceptsProviderWordingAndRejectsMalformedValues) {
   const auto unknown = ParseGpuPriceOverride("h100=2.5", today);
   EXPECT_EQ(unknown.error().code, ErrorCode::kNotFound);
   EXPECT_EQ(unknown.error().message,
-            "--gpu-price: unknown GPU 'h100'; known: h100-sxm, h100-pcie, h100-nvl, h200-sxm, b200-hgx, b300-hgx, "
-            "gb200-gpu, a100-80gb-sxm, a100-40gb-sxm, l40s, l4, rtx-4090, rtx-5090, mi300x, mi325x, mi355x, gaudi3");
+            "--gpu-price: unknown GPU 'h100'; known: a100-40gb-sxm, a100-80gb-sxm, h100-sxm, h100-pcie, h100-nvl, "
+            "h200-sxm, b200-hgx, b300-hgx, gb200-gpu, l40s, l4, rtx-4090, rtx-5090, mi300x, mi325x, mi355x, gaudi3, "
+            "gb300-gpu");  // the hardware catalog's ids, in its order
 }
 
 std::string FromCsvError(std::string_view text) { return PriceCatalog::FromCsv(text, "mine.csv").error().message; }

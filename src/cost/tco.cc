@@ -10,22 +10,12 @@
 #include <utility>
 
 #include "capplan/csv.h"
+#include "capplan/hardware.h"
 #include "cost/text.h"
 
 namespace capplan {
 namespace cost_internal {
 namespace {
-
-// The table names GPU families; each is the catalog GPU the TCO model prices (HGX / SXM boards, GB200 per GPU).
-constexpr std::array<std::pair<std::string_view, std::string_view>, 7> kTcoGpu = {{
-    {"H100", "h100-sxm"},
-    {"H200", "h200-sxm"},
-    {"B200", "b200-hgx"},
-    {"GB200", "gb200-gpu"},
-    {"MI300X", "mi300x"},
-    {"MI325X", "mi325x"},
-    {"MI355X", "mi355x"},
-}};
 
 const std::vector<std::string> kTcoColumns = {"gpu",
                                               "own_hyperscaler_usd_per_gpu_hour",
@@ -61,8 +51,9 @@ Result<std::vector<TcoRow>> ParseTco(std::string_view text, std::string_view sou
     auto get = [&](const std::string& c) { return Trim(f[col.at(c)]); };
     TcoRow t;
     t.gpu_text = std::string(get("gpu"));
-    for (const auto& [name, id] : kTcoGpu)
-      if (Lower(t.gpu_text) == Lower(name)) t.gpu_id = std::string(id);
+    // The table names GPU families ("H100", "GB200"): each is the catalog GPU that family name is an alias of (the
+    // HGX / SXM board, GB200 per GPU); else a provider wording.
+    if (auto g = GpuCatalog::BuiltIn().Find(t.gpu_text); g.ok()) t.gpu_id = g->id;
     if (t.gpu_id.empty()) t.gpu_id = MapGpuText(t.gpu_text).value_or("");
     if (t.gpu_id.empty())
       return Error::NotFound(fmt::format("{}: gpu='{}' is not a known GPU", where, t.gpu_text), "gpu");

@@ -70,13 +70,40 @@ class GpuReader {
       CAPPLAN_ASSIGN_OR_RETURN(g.memory_usable_source, Text(key, v));
       return Ok{};
     }
-    if (key == "node_source" || key == "_comment") return Ok{};
-    if (key == "aliases") {
+    if (key == "node_source" || key == "_comment" || key == "engine_defaults_source") return Ok{};
+    if (key == "perf_family") {
+      CAPPLAN_ASSIGN_OR_RETURN(g.perf_family, Text(key, v));
+      return Ok{};
+    }
+    if (key == "fp4_format") {
+      CAPPLAN_ASSIGN_OR_RETURN(std::string f, Text(key, v));
+      auto t = ParseDType(f, key);
+      if (!t.ok() || (*t != DType::kNVFP4 && *t != DType::kMXFP4)) return Bad(key, "must be \"nvfp4\" or \"mxfp4\"");
+      g.fp4_format = *t;
+      return Ok{};
+    }
+    if (key == "engine_defaults") {
+      if (!v.is_object()) return Bad(key, "must be an object such as {\"vllm\": {\"max_num_seqs\": 1024}}");
+      for (const auto& [engine, d] : v.items()) {
+        if (!d.is_object()) return Bad(key + "." + engine, "must be an object such as {\"max_num_seqs\": 1024}");
+        GpuSpec::EngineDefaults out;
+        for (const auto& [field, x] : d.items()) {
+          if (field != "max_num_seqs") return Bad(key + "." + engine + "." + field, "is not a known engine default");
+          if (!x.is_number_integer() || x.get<int64_t>() < 1 || x.get<int64_t>() > 1'000'000)
+            return Bad(key + "." + engine + "." + field, "must be a positive integer");
+          out.max_num_seqs = x.get<int>();
+        }
+        g.engine_defaults[engine] = out;
+      }
+      return Ok{};
+    }
+    if (key == "aliases" || key == "provider_names") {
       if (!v.is_array()) return Bad(key, "must be an array of strings");
-      g.aliases.clear();
+      auto& list = key == "aliases" ? g.aliases : g.provider_names;
+      list.clear();
       for (const auto& a : v) {
         if (!a.is_string()) return Bad(key, "must be an array of strings");
-        g.aliases.push_back(a.get<std::string>());
+        list.push_back(a.get<std::string>());
       }
       return Ok{};
     }
@@ -211,6 +238,8 @@ Status GpuCatalog::Merge(std::string_view json_text, std::string_view source_nam
     merged.push_back(std::move(g));
   }
   gpus_ = std::move(merged);
+  if (doc.is_object() && doc.contains("default_gpu") && doc["default_gpu"].is_string())
+    default_id_ = Lower(doc["default_gpu"].get<std::string>());
   return Ok{};
 }
 

@@ -160,3 +160,45 @@ TEST(GpuCatalog, MergeErrorsNameFileGpuAndField) {
 
 }  // namespace
 }  // namespace capplan
+
+namespace capplan {
+namespace {
+
+TEST(GpuCatalog, RowsCarryPerfFamilyFp4FormatAndEngineDefaults) {
+  EXPECT_EQ(Gpu("h100").perf_family, "hopper");
+  EXPECT_EQ(Gpu("mi355x").fp4_format, DType::kMXFP4);
+  EXPECT_EQ(Gpu("b200").fp4_format, DType::kNVFP4);
+  EXPECT_EQ(Gpu("h200").engine_defaults.at("vllm").max_num_seqs, 1024);
+  EXPECT_TRUE(Gpu("a100").engine_defaults.empty());
+  // The measurement files' spellings are aliases.
+  EXPECT_EQ(GpuCatalog::BuiltIn().Find("H100-SXM-80GB")->id, "h100-sxm");
+  EXPECT_EQ(GpuCatalog::BuiltIn().Find("b200_sxm")->id, "b200-hgx");
+}
+
+TEST(GpuCatalog, NewFieldsAreCheckedWithTheFileAndField) {
+  const std::string base = R"([{"id": "x1", "memory_usable_gib": 80, "hbm_bandwidth_tb_per_s": 3, )";
+  auto bad_fp4 = GpuCatalog::FromJson(base + R"("fp4_format": "int4"}])", "mine.json");
+  ASSERT_FALSE(bad_fp4.ok());
+  EXPECT_EQ(bad_fp4.error().message, "mine.json: gpu 'x1': fp4_format must be \"nvfp4\" or \"mxfp4\"");
+  auto bad_default = GpuCatalog::FromJson(base + R"("engine_defaults": {"vllm": {"max_num_seqs": 0}}}])", "mine.json");
+  ASSERT_FALSE(bad_default.ok());
+  EXPECT_EQ(bad_default.error().message,
+            "mine.json: gpu 'x1': engine_defaults.vllm.max_num_seqs must be a positive integer");
+  auto unknown = GpuCatalog::FromJson(base + R"("engine_defaults": {"vllm": {"block": 4}}}])", "mine.json");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().message, "mine.json: gpu 'x1': engine_defaults.vllm.block is not a known engine default");
+}
+
+}  // namespace
+}  // namespace capplan
+
+namespace capplan {
+namespace {
+
+TEST(GpuCatalog, TheDefaultGpuIsData) {
+  EXPECT_EQ(GpuCatalog::BuiltIn().DefaultId(), "h100-sxm");
+  EXPECT_TRUE(GpuCatalog::BuiltIn().Find(GpuCatalog::BuiltIn().DefaultId()).ok());
+}
+
+}  // namespace
+}  // namespace capplan

@@ -54,8 +54,7 @@ int64_t MaxContextAtBatch(const ModelSpec& m, const Deployment& d, const std::ve
 std::string CapacityNote(const EngineProfile& e, Bytes usable) {
   if (e.fraction_of_free) return FormatBytes(usable) + " usable";
   std::string frac = std::to_string(e.memory_fraction).substr(0, 4);
-  return FormatBytes(usable) + " usable x " + frac +
-         (e.engine == Engine::kSglang ? " --mem-fraction-static" : " --gpu-memory-utilization");
+  return FormatBytes(usable) + " usable x " + frac + " " + e.memory_fraction_flag;
 }
 
 }  // namespace

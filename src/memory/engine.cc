@@ -1,13 +1,49 @@
-// Engine profiles: what vLLM, SGLang and TensorRT-LLM reserve by default. Every default below is
-// documented with its source in docs/memory.md; change them there and here together.
+// Engine profiles: what vLLM, SGLang and TensorRT-LLM reserve by default, read once from the embedded
+// data/engine/profiles.json (each value with its source there; docs/memory.md explains them).
 #include <algorithm>
+#include <array>
 #include <cctype>
+#include <nlohmann/json.hpp>
 #include <string>
 
-#include "capplan/memory.h"
-#include "memory/engine_defaults.h"
+#include "capplan/deployment.h"
+#include "capplan/embedded.h"
 
 namespace capplan {
+namespace {
+
+// Our own data file: a missing key is a build defect that engine_test (ProfilesComeFromTheDataFile) catches.
+EngineProfile ProfileFromJson(Engine e, const nlohmann::json& p) {
+  return EngineProfile{.engine = e,
+                       .label = p.at("label").get<std::string>(),
+                       .memory_fraction_flag = p.at("memory_fraction_flag").get<std::string>(),
+                       .memory_fraction = p.at("memory_fraction").get<double>(),
+                       .cuda_graph_bytes = GiB(p.at("cuda_graph_gib").get<double>()),
+                       .runtime_overhead_bytes = GiB(p.at("runtime_overhead_gib").get<double>()),
+                       .max_num_batched_tokens = p.at("max_num_batched_tokens").get<int>(),
+                       .kv_block_tokens = p.at("kv_block_tokens").get<int>(),
+                       .per_layer_type_kv = p.at("per_layer_type_kv").get<bool>(),
+                       .default_max_num_seqs = p.at("default_max_num_seqs").get<int>(),
+                       .fraction_of_free = p.at("fraction_of_free").get<bool>(),
+                       .reserves_outside_fraction = p.at("reserves_outside_fraction").get<bool>()};
+}
+
+const std::array<EngineProfile, 3>& Profiles() {
+  static const std::array<EngineProfile, 3> kProfiles = [] {
+    std::array<EngineProfile, 3> out{};
+    const auto bytes = FindEmbedded(embedded::engine(), "profiles.json");
+    if (!bytes) return out;  // the build embeds the file; engine_test checks the profiles are read
+    const auto doc = nlohmann::json::parse(*bytes);
+    for (const auto& p : doc.at("profiles")) {
+      const auto e = ParseEngine(p.at("engine").get<std::string>(), "profiles.json: engine");
+      if (e.ok()) out[static_cast<size_t>(*e)] = ProfileFromJson(*e, p);
+    }
+    return out;
+  }();
+  return kProfiles;
+}
+
+}  // namespace
 
 std::string_view EngineName(Engine e) {
   switch (e) {
@@ -32,48 +68,12 @@ Result<Engine> ParseEngine(std::string_view text, std::string_view field) {
       std::string(field));
 }
 
-EngineProfile DefaultEngineProfile(Engine e) {
-  switch (e) {
-    case Engine::kVllm:
-      return EngineProfile{.engine = e,
-                           .memory_fraction = 0.90,  // --gpu-memory-utilization
-                           .cuda_graph_bytes = kCudaGraphBytes,
-                           .runtime_overhead_bytes = kRuntimeOverheadBytes,
-                           .max_num_batched_tokens = 8192,  // V1 `vllm serve` default with chunked prefill
-                           .kv_block_tokens = 16,           // --block-size
-                           .per_layer_type_kv = true,       // hybrid KV cache manager
-                           .default_max_num_seqs = 256};
-    case Engine::kSglang:
-      return EngineProfile{.engine = e,
-                           .memory_fraction = 0.88,  // --mem-fraction-static at TP 1
-                           .cuda_graph_bytes = kCudaGraphBytes,
-                           .runtime_overhead_bytes = kRuntimeOverheadBytes,
-                           .max_num_batched_tokens = 8192,  // --chunked-prefill-size
-                           .kv_block_tokens = 1,            // --page-size (token-granular radix cache)
-                           .per_layer_type_kv = true,       // hybrid SWA memory pool
-                           .default_max_num_seqs = 256,
-                           .reserves_outside_fraction = true};
-    case Engine::kTrtllm:
-      return EngineProfile{.engine = e,
-                           .memory_fraction = 0.90,  // KvCacheConfig.free_gpu_memory_fraction
-                           .cuda_graph_bytes = kCudaGraphBytes,
-                           .runtime_overhead_bytes = kRuntimeOverheadBytes,
-                           .max_num_batched_tokens = 8192,  // max_num_tokens
-                           .kv_block_tokens = 32,           // tokens_per_block
-                           .per_layer_type_kv = false,      // one pool sized for full context per layer
-                           .default_max_num_seqs = 256,
-                           .fraction_of_free = true};
-  }
-  return DefaultEngineProfile(Engine::kVllm);
-}
+EngineProfile DefaultEngineProfile(Engine e) { return Profiles()[static_cast<size_t>(e)]; }
 
 int EffectiveMaxNumSeqs(const EngineProfile& e, const GpuSpec& g, int max_num_seqs) {
   if (max_num_seqs > 0) return max_num_seqs;
-  // vLLM V1 raises its defaults on GPUs with >= 70 GiB (H100, MI300X; not A100):
-  // vllm/engine/arg_utils.py, EngineArgs._set_default_args.
-  if (e.engine == Engine::kVllm && g.memory_usable >= GiB(kVllmLargeGpuGiB) && g.id.find("a100") == std::string::npos) {
-    return kVllmLargeGpuMaxNumSeqs;
-  }
+  const auto it = g.engine_defaults.find(std::string(EngineName(e.engine)));
+  if (it != g.engine_defaults.end() && it->second.max_num_seqs > 0) return it->second.max_num_seqs;
   return e.default_max_num_seqs;
 }
 

@@ -30,9 +30,9 @@ std::vector<PrecisionChoice> CandidatePrecisions(const ModelSpec& m, const GpuSp
   out.push_back({"bf16", UniformWeightPrecision(DType::kBF16)});
   if (HasNativeCompute(g, ComputeClass::kFP8)) out.push_back({"fp8", UniformWeightPrecision(DType::kFP8)});
   out.push_back({"int4", UniformWeightPrecision(DType::kINT4)});
-  // FP4 units: NVIDIA's format is NVFP4, AMD's (MI355X) the OCP MXFP4.
+  // FP4 units run the GPU's own FP4 format (its catalog row: NVFP4 on NVIDIA, OCP MXFP4 on MI355X).
   if (HasNativeCompute(g, ComputeClass::kFP4)) {
-    const DType fp4 = g.vendor == "AMD" ? DType::kMXFP4 : DType::kNVFP4;
+    const DType fp4 = g.fp4_format;
     out.push_back({std::string(DTypeName(fp4)), UniformWeightPrecision(fp4)});
   }
   return out;

@@ -4,7 +4,7 @@
 
 #include <vector>
 
-#include "capplan/memory.h"
+#include "capplan/deployment.h"
 
 namespace capplan {
 

@@ -114,8 +114,7 @@ std::vector<Warning> BudgetWarnings(const ModelSpec& m, const Deployment& d, con
   }
   // simple_total_missing: a simple-mode model without its total was sized as if active were total.
   if (m.mode == InputMode::kSimple) {
-    bool moe = false;
-    for (const auto& l : m.layers) moe = moe || l.is_moe();
+    const bool moe = HasMoeLayers(m);
     bool noted = false;
     for (const auto& l : m.limitations)
       noted = noted || l.starts_with("total parameters not given");  // BuildSimpleModel's note

@@ -1,4 +1,6 @@
 // Totals, actives and weight bytes per precision.
+#include <algorithm>
+
 #include "capplan/model.h"
 
 namespace capplan {
@@ -44,6 +46,10 @@ WeightPrecision NativeWeightPrecision(const ModelSpec& m) {
           .routed_experts = m.native.routed_experts,
           .linear = m.native.linear,
           .quantize_embeddings = false};
+}
+
+bool HasMoeLayers(const ModelSpec& m) {
+  return std::any_of(m.layers.begin(), m.layers.end(), [](const LayerSpec& l) { return l.is_moe(); });
 }
 
 WeightPrecision UniformWeightPrecision(DType t) {

@@ -4,6 +4,7 @@
 #include <tuple>
 
 #include "capplan/model.h"
+#include "model/window.h"
 
 namespace capplan {
 
@@ -26,8 +27,8 @@ int64_t KvElementsPerTokenOfLayer(const ModelSpec& m, const LayerSpec& l, int tp
 
 int64_t KvEntriesOfLayer(const LayerSpec& l, int64_t context, bool per_layer_type) {
   if (l.mixer != MixerKind::kAttention) return 0;
-  const bool windowed = per_layer_type && l.attention != AttentionKind::kFull && l.window > 0;
-  const int64_t raw = windowed ? std::min(context, l.window) : context;
+  // One pool sized for the full context on every layer when the engine does not allocate per layer type.
+  const int64_t raw = per_layer_type ? WindowedTokens(l, context) : context;
   if (l.compress_ratio <= 0) return raw;
   return raw + (context + l.compress_ratio - 1) / l.compress_ratio;
 }

@@ -85,3 +85,15 @@ TEST(Presets, UnknownNamesAndMissingFilesAreNamedInTheError) {
 
 }  // namespace
 }  // namespace capplan
+
+namespace capplan {
+namespace {
+
+TEST(HasMoeLayers, IsTheOneMoeTest) {
+  EXPECT_FALSE(HasMoeLayers(*LoadPreset("llama-3.1-8b")));
+  EXPECT_TRUE(HasMoeLayers(*LoadPreset("qwen3-30b-a3b")));
+  EXPECT_TRUE(HasMoeLayers(*LoadPreset("llama-4-maverick")));  // MoE on every other layer
+}
+
+}  // namespace
+}  // namespace capplan

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "capplan/model.h"
+#include "model/window.h"
 
 namespace capplan {
 
@@ -23,8 +24,7 @@ int HeadsPerGpu(int heads, int tp) { return std::max(1, heads / std::max(1, tp))
 
 int64_t AttendedEntriesOfLayer(const ModelSpec& m, const LayerSpec& l, int64_t context) {
   if (l.mixer != MixerKind::kAttention) return 0;
-  const bool windowed = l.attention != AttentionKind::kFull && l.window > 0;
-  const int64_t raw = windowed ? std::min(context, l.window) : context;
+  const int64_t raw = WindowedTokens(l, context);
   if (l.compress_ratio > 0) {
     int64_t compressed = (context + l.compress_ratio - 1) / l.compress_ratio;
     if (l.sparse_index && m.sparse_index) compressed = std::min<int64_t>(compressed, m.sparse_index->topk);

@@ -100,16 +100,7 @@ Result<std::vector<PerfCalibration>> ParseCalibration(std::string_view json_text
   return out;
 }
 
-std::string PerfFamilyOf(const GpuSpec& g) {
-  const std::string& id = g.id;
-  auto starts = [&](const char* p) { return id.rfind(p, 0) == 0; };
-  if (starts("h100") || starts("h200") || starts("gh200")) return "hopper";
-  if (starts("a100")) return "ampere";
-  if (starts("b200") || starts("b300") || starts("gb200") || starts("gb300")) return "blackwell";
-  if (starts("l40") || starts("l4") || starts("rtx-4090")) return "ada";
-  if (starts("mi3")) return "cdna3";
-  return "default";
-}
+std::string PerfFamilyOf(const GpuSpec& g) { return g.perf_family.empty() ? "default" : g.perf_family; }
 
 PerfCalibration SelectCalibration(const std::vector<PerfCalibration>& all, const GpuSpec& g) {
   return SelectCalibration(all, g, "");

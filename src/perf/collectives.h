@@ -5,8 +5,8 @@
 // Private to the perf module; see docs/scale.md.
 #pragma once
 
+#include "capplan/deployment.h"
 #include "capplan/hardware.h"
-#include "capplan/memory.h"
 #include "capplan/model.h"
 #include "capplan/perf.h"
 #include "capplan/units.h"

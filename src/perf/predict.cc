@@ -4,7 +4,6 @@
 #include <cmath>
 
 #include "capplan/perf.h"
-#include "memory/engine_defaults.h"
 
 namespace capplan {
 namespace {

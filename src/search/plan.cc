@@ -39,7 +39,7 @@ std::vector<WeightPrecision> PrecisionOptions(const ModelSpec& m, const GpuSpec&
   const WeightPrecision& native = out[0];
   const bool native_is_16bit = !native.linear && !native.routed_experts;
   if (native_is_16bit && HasNativeCompute(g, ComputeClass::kFP8)) out.push_back(UniformWeightPrecision(DType::kFP8));
-  if (HasNativeCompute(g, ComputeClass::kFP4)) out.push_back(UniformWeightPrecision(DType::kNVFP4));
+  if (HasNativeCompute(g, ComputeClass::kFP4)) out.push_back(UniformWeightPrecision(g.fp4_format));
   return out;
 }
 
@@ -135,14 +135,14 @@ int64_t SimRequestsFor(const Candidate& c, const PlanRequest& r) {
 
 // Confirms a candidate's p95 TTFT and TPOT with the simulator; adds replicas while a target is missed.
 void Confirm(Candidate& c, const ModelSpec& m, const PlanRequest& r, const PriceCatalog& prices) {
-  const RooflineStepTimeModel model(m, c.deployment, CalibrationFor(c.deployment));
   for (int attempt = 0; attempt <= kMaxConfirmRetries; ++attempt) {
-    SimConfig cfg;
-    cfg.replicas = c.deployment.parallel.replicas;
-    cfg.load_balancer = LoadBalancer::kLeastOutstandingRequests;
-    cfg.scheduler = SchedulerFor(c.deployment, c.memory, c.slo_concurrency);
-    cfg.seed = r.seed;
-    cfg.limits.budget = r.budget;
+    // The deployment's max_num_seqs is the SLO concurrency per attention-DP rank (set by the screen): the one
+    // batch-cap rule (ServingBatchCap) then runs what the launch command runs.
+    ServeOptions serve;  // assigned, not designated: GCC 12 warns when a designated initializer skips a member
+    serve.context = r.input_tokens + r.output_tokens;
+    serve.sim.load_balancer = LoadBalancer::kLeastOutstandingRequests;
+    serve.sim.seed = r.seed;
+    serve.sim.limits.budget = r.budget;
     WorkloadSpec w;
     w.arrival = ArrivalProcess::kPoisson;
     w.rate_per_second = r.rate_per_second;
@@ -150,7 +150,7 @@ void Confirm(Candidate& c, const ModelSpec& m, const PlanRequest& r, const Price
     w.output = {.kind = LengthDistribution::kFixed, .value = r.output_tokens};
     const int64_t requests = SimRequestsFor(c, r);
     w.num_requests = requests;
-    auto res = Simulate(cfg, w, model);
+    auto res = SimulateDeployment(m, c.deployment, w, serve);
     if (!res.ok()) {
       c.note = "simulation failed: " + res.error().message;
       c.meets_slo = false;
@@ -172,7 +172,7 @@ void Confirm(Candidate& c, const ModelSpec& m, const PlanRequest& r, const Price
     }
     c.note +=
         fmt::format("{}simulated p95 TTFT {} / TPOT {} with {} replica(s) missed a target; ", c.note.empty() ? "" : "",
-                    FormatSeconds(sm.ttft.p95), FormatSeconds(sm.tpot.p95), cfg.replicas);
+                    FormatSeconds(sm.ttft.p95), FormatSeconds(sm.tpot.p95), c.deployment.parallel.replicas);
     if (c.deployment.parallel.replicas >= r.max_replicas) break;
     c.deployment.parallel.replicas += 1;
     if (!Price(c, prices, r).ok()) break;
@@ -209,22 +209,6 @@ Status CheckPlanLimits(const PlanRequest& r) {
 }
 
 }  // namespace
-
-int64_t ReplicaKvTokens(const MemoryBudget& b) {
-  if (b.kv_bytes_per_token_per_gpu.v <= 0) return 0;
-  return b.kv_tokens;  // the pool's tokens on every attention-DP rank together (docs/scale.md)
-}
-
-SchedulerConfig SchedulerFor(const Deployment& d, const MemoryBudget& b, int max_num_seqs) {
-  SchedulerConfig s;
-  s.max_num_seqs = std::max(1, max_num_seqs);
-  // Each attention-DP rank has its own token budget; the simulator runs the ranks as one scheduler.
-  s.max_num_batched_tokens =
-      static_cast<int64_t>(d.engine.max_num_batched_tokens) * std::max(1, d.parallel.dp_attention);
-  s.kv_capacity_tokens = ReplicaKvTokens(b);
-  s.kv_block_tokens = d.engine.kv_block_tokens;
-  return s;
-}
 
 int64_t PlanMaxModelLen(const PlanRequest& r) { return ((r.input_tokens + r.output_tokens + 1023) / 1024) * 1024; }
 

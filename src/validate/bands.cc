@@ -77,9 +77,7 @@ std::map<std::string, ErrorBand> BandsFromPoints(const std::vector<SweepPoint>& 
 }
 
 ErrorBand ErrorBandFor(const Deployment& d, const ModelSpec& m, std::string_view metric) {
-  bool moe = false;
-  for (const auto& l : m.layers) moe = moe || l.is_moe();
-  const std::string regime = Regime(EngineName(d.engine.engine), moe, PerfFamilyOf(d.gpu));
+  const std::string regime = Regime(EngineName(d.engine.engine), HasMoeLayers(m), PerfFamilyOf(d.gpu));
   const auto& bands = BuiltInBands();
   auto it = bands.find(regime + "|" + std::string(metric));
   if (it == bands.end()) return ErrorBand{.regime = regime};

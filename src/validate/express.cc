@@ -21,12 +21,10 @@ std::string ModelFor(std::string_view path) {
   return "";
 }
 
+// The sweep's system name is a catalog alias (data/hardware: "h100_sxm", "gb200").
 std::string GpuFor(std::string_view system) {
-  if (system == "h100_sxm") return "h100-sxm";
-  if (system == "h200_sxm") return "h200-sxm";
-  if (system == "b200_sxm") return "b200-hgx";
-  if (system == "gb200") return "gb200-gpu";
-  return "";
+  auto g = GpuCatalog::BuiltIn().Find(system);
+  return g.ok() ? g->id : "";
 }
 
 Result<ModelSpec> LoadSweepModel(const std::string& name) {
@@ -111,8 +109,7 @@ std::vector<SweepCase> ExpressSweeps(const std::vector<SweepRow>& rows) {
       continue;
     }
     c.family = PerfFamilyOf(*gpu);
-    c.moe = false;
-    for (const auto& l : m->layers) c.moe = c.moe || l.is_moe();
+    c.moe = HasMoeLayers(*m);
 
     Deployment& d = c.deployment;
     d.gpu = *gpu;

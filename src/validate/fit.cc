@@ -10,16 +10,12 @@
 #include "capplan/validate.h"
 #include "perf/collectives.h"
 #include "sim/disagg.h"
+#include "validate/descent.h"
 
 namespace capplan {
 namespace {
 
-double Median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const size_t n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
-}
+using validate_internal::Median;
 
 std::string EngineOf(const SweepCase& c) { return std::string(EngineName(c.deployment.engine.engine)); }
 
@@ -201,6 +197,30 @@ void SetThroughput(SweepPoint& p) {
 
 }  // namespace
 
+namespace validate_internal {
+
+PerfCalibration CoordinateDescent(const PerfCalibration& start, const DescentGrid& grid,
+                                  const std::function<PerfCalibration(const PerfCalibration&, int, double)>& scaled,
+                                  const std::function<double(const PerfCalibration&)>& score) {
+  PerfCalibration best = start;
+  double best_score = score(best);
+  for (int sweep = 0; sweep < grid.sweeps; ++sweep) {
+    for (int k = 0; k < grid.constants; ++k) {
+      for (double f : grid.factors) {
+        PerfCalibration c = scaled(best, k, f);
+        const double s = score(c);
+        if (s < best_score) {
+          best_score = s;
+          best = c;
+        }
+      }
+    }
+  }
+  return best;
+}
+
+}  // namespace validate_internal
+
 std::vector<SweepPoint> PredictSweeps(const std::vector<SweepCase>& cases, const std::vector<PerfCalibration>& cals) {
   std::vector<SweepPoint> out;
   // The disaggregated rows are simulations (tens of milliseconds each): run on every core, each row on its own
@@ -284,24 +304,15 @@ PerfCalibration FitEngineCalibration(const std::vector<SweepCase>& cases, const 
     if (c.expressible && !c.disagg && c.family == start.family && EngineOf(c) == start.engine) mine.push_back(c);
   if (mine.empty()) return start;
   auto score = [&](const PerfCalibration& c) { return Score(PredictSweeps(mine, {c})); };
-  PerfCalibration best = start;
-  double best_score = score(best);
-  const double factors[] = {0.5, 0.7, 0.85, 1.15, 1.4, 2.0};
-  for (int sweep = 0; sweep < 3; ++sweep) {
-    for (int k = 0; k < kFittedConstantsPerSet; ++k) {
-      for (double f : factors) {
-        PerfCalibration c = best;
-        const double v = Get(c, k);
-        Set(c, k, (v > 0 ? v : kSeed[k]) * f);
-        const double s = score(c);
-        if (s < best_score) {
-          best_score = s;
-          best = c;
-        }
-      }
-    }
-  }
-  return best;
+  auto scaled = [](const PerfCalibration& from, int k, double f) {
+    PerfCalibration c = from;
+    const double v = Get(c, k);
+    Set(c, k, (v > 0 ? v : kSeed[k]) * f);
+    return c;
+  };
+  static constexpr double kFactors[] = {0.5, 0.7, 0.85, 1.15, 1.4, 2.0};
+  return validate_internal::CoordinateDescent(
+      start, {.constants = kFittedConstantsPerSet, .factors = kFactors, .sweeps = 3}, scaled, score);
 }
 
 std::vector<PerfCalibration> FitAllEngines(const std::vector<SweepCase>& cases,

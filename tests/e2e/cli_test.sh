@@ -95,6 +95,9 @@ check plan-capacity-not-zero 0 'capacity +0\.0[1-9][0-9]* requests/s per replica
 check memory-does-not-fit-suggests 0 'does_not_fit.*nearest that fit: 4x h100-sxm at this precision' -- memory llama-4-scout --gpu h100 --gpus 1 --weights bf16
 check memory-pool-below-limits 0 'pool_below_limits.*--max-model-len 131,072 with --max-num-seqs 256' -- memory llama-3.1-8b --gpu h100 --gpus 1 --weights bf16 --max-model-len 131072 --max-num-seqs 256
 check fit-kv-auto-reads-the-checkpoint 0 'vllm, KV fp8\)' -- fit glm-5.1 --context 4096
+# plan reads the traffic profile through the bounded ReadInputFile: a directory is named, not read (issue 11).
+mkdir -p "$TMP/profile.d"
+check plan-traffic-profile-directory 2 'profile.d: is a directory, not a traffic profile CSV file' -- plan llama-3.1-8b --traffic-profile "$TMP/profile.d"
 
 echo "$pass passed, $fail failed"
 [[ $fail -eq 0 ]]

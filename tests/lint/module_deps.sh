@@ -15,6 +15,7 @@ owner() {
     perf.h|collectives.h|speculative.h) echo perf ;;
     launch.h) echo engine ;;
     sim.h|disagg.h) echo sim ;;
+    serve.h) echo serve ;;
     validate.h) echo validate ;;
     cost.h|fleet_cost.h) echo cost ;;
     search.h|fleet.h|cost_report.h) echo search ;;
@@ -31,9 +32,10 @@ allowed() {
     engine) echo "units model hardware memory engine" ;;
     perf) echo "units model hardware memory perf" ;;
     sim) echo "units sim" ;;
-    validate) echo "units model hardware memory perf sim validate" ;;
+    serve) echo "units model hardware memory perf sim serve" ;;
+    validate) echo "units model hardware memory perf sim serve validate" ;;
     cost) echo "units hardware cost" ;;
-    search) echo "units model hardware memory perf sim validate cost engine search" ;;
+    search) echo "units model hardware memory perf sim serve validate cost engine search" ;;
     *) echo "" ;;
   esac
 }

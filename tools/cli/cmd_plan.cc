@@ -51,14 +51,13 @@ struct PlanOptions {
 
 Result<TrafficProfile> LoadTrafficProfile(const std::string& spec) {
   if (spec.starts_with("diurnal:")) return ParseDiurnalProfile(spec);
-  std::ifstream in(spec, std::ios::binary);
-  if (!in)
+  auto text = ReadInputFile(spec, "traffic profile CSV", "--traffic-profile");  // bounded; a directory is named
+  if (!text.ok() && text.error().code == ErrorCode::kNotFound)
     return Error::NotFound(
         fmt::format("--traffic-profile: cannot read '{}' (a CSV file, or diurnal:peak=R1,trough=R2)", spec),
         "--traffic-profile");
-  std::stringstream text;
-  text << in.rdbuf();
-  return ParseTrafficCsv(text.str(), spec);
+  if (!text.ok()) return text.error();
+  return ParseTrafficCsv(*text, spec);
 }
 
 void PrintFleet(const TrafficProfile& p, const FleetResult& f, const Candidate& c, const Candidate& best) {
@@ -102,11 +101,9 @@ void PrintFleet(const TrafficProfile& p, const FleetResult& f, const Candidate& 
 std::string Hf(const PlanOptions& o, const ModelSpec& m) {
   if (o.hf_id) return *o.hf_id;
   if (std::string p = PresetRepository(m.source.starts_with("preset:") ? m.name : o.model); !p.empty())
-    return p;  // m.name: an alias, resolved
-  std::ifstream in(o.model, std::ios::binary);
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return ConfigRepository(buf.str());
+    return p;                                             // m.name: an alias, resolved
+  auto text = ReadInputFile(o.model, "config", "model");  // bounded: the model was read (and checked) by LoadModel
+  return text.ok() ? ConfigRepository(*text) : "";
 }
 
 std::string CostLine(const Candidate& c) {
@@ -117,17 +114,7 @@ std::string CostLine(const Candidate& c) {
 
 std::string Plural(int64_t n, std::string_view noun) { return fmt::format("{} {}{}", n, noun, n == 1 ? "" : "s"); }
 
-std::string_view EngineLabel(Engine e) {
-  switch (e) {
-    case Engine::kVllm:
-      return "vLLM";
-    case Engine::kSglang:
-      return "SGLang";
-    case Engine::kTrtllm:
-      return "TensorRT-LLM";
-  }
-  return "";
-}
+std::string EngineLabel(Engine e) { return DefaultEngineProfile(e).label; }  // data/engine/profiles.json
 
 int RunPlan(PlanOptions& o, const CLI::App& cmd) {
   auto m = LoadModel(o.model);

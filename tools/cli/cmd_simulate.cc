@@ -9,6 +9,7 @@
 
 #include "capplan/perf.h"
 #include "capplan/search.h"
+#include "capplan/serve.h"
 #include "capplan/sim.h"
 #include "cli_util.h"
 #include "commands.h"
@@ -127,27 +128,26 @@ int RunSimulate(const SimulateOptions& o) {
     if (!requests.ok()) return ReportError(requests.error());
     return RunDisaggregated(*m, o.deployment, o.disagg, *requests, o.input, o.output);
   }
-  auto budget = FittingBudget(*m, *d, BudgetQuery{.context = o.input + o.output, .batch = 1});
-  if (!budget.ok()) return ReportError(budget.error());
-
-  const PerfCalibration cal = CalibrationFor(*d);
-  const RooflineStepTimeModel model(*m, *d, cal);
-  SimConfig cfg;
-  cfg.replicas = d->parallel.replicas;
+  ServeOptions serve;
+  serve.context = o.input + o.output;
+  SimConfig& sim = serve.sim;
   if (o.lb == "round-robin")
-    cfg.load_balancer = LoadBalancer::kRoundRobin;
+    sim.load_balancer = LoadBalancer::kRoundRobin;
   else if (o.lb == "least-outstanding")
-    cfg.load_balancer = LoadBalancer::kLeastOutstandingRequests;
+    sim.load_balancer = LoadBalancer::kLeastOutstandingRequests;
   else
     return ReportError(
         Error::InvalidArgument("--lb: unknown load balancer '" + o.lb + "' (round-robin, least-outstanding)", "--lb"));
-  cfg.scheduler = SchedulerFor(*d, *budget, EngineMaxBatch(*d, cal));
-  cfg.seed = o.seed;
-  if (o.slo_ttft) cfg.slo.ttft = Seconds{*o.slo_ttft};
-  if (o.slo_tpot) cfg.slo.tpot = Seconds{*o.slo_tpot};
-  if (o.slo_e2e) cfg.slo.e2e = Seconds{*o.slo_e2e};
-  cfg.record_requests = !o.requests_csv.empty();
-  if (!o.timeseries_csv.empty()) cfg.time_series_interval = Seconds{o.timeseries_interval};
+  sim.seed = o.seed;
+  if (o.slo_ttft) sim.slo.ttft = Seconds{*o.slo_ttft};
+  if (o.slo_tpot) sim.slo.tpot = Seconds{*o.slo_tpot};
+  if (o.slo_e2e) sim.slo.e2e = Seconds{*o.slo_e2e};
+  sim.record_requests = !o.requests_csv.empty();
+  if (!o.timeseries_csv.empty()) sim.time_series_interval = Seconds{o.timeseries_interval};
+  // The scheduler every simulation of this deployment runs (printed below); SimulateDeployment sets up the same.
+  auto setup = SetUpServing(*m, *d, serve);
+  if (!setup.ok()) return ReportError(setup.error());
+  const SimConfig& cfg = setup->config;
 
   if (o.sweep) {
     LoadSweepSpec spec;
@@ -160,7 +160,7 @@ int RunSimulate(const SimulateOptions& o) {
           "--sweep needs at least one of --slo-ttft-p95, --slo-tpot-p95, --slo-e2e-p95", "--sweep"));
     spec.initial_rate_per_second = o.rate;
     const bool tty = isatty(STDERR_FILENO) && !o.json;
-    auto sweep = LoadSweep(cfg, spec, model, [&](double f) {
+    auto sweep = LoadSweepDeployment(*m, *d, spec, serve, [&](double f) {
       if (tty)
         fmt::print(stderr, "\rload sweep [{:<30}] {:3.0f}%", std::string(static_cast<size_t>(f * 30), '#'), f * 100);
     });
@@ -188,9 +188,9 @@ int RunSimulate(const SimulateOptions& o) {
   if (o.concurrency) {
     auto lengths = GenerateWorkload(*w, cfg.seed, cfg.limits);
     if (!lengths.ok()) return ReportError(lengths.error());
-    res = SimulateClosedLoop(cfg, ClosedLoopSpec{.clients = *o.concurrency}, *lengths, model);
+    res = SimulateDeploymentClosedLoop(*m, *d, ClosedLoopSpec{.clients = *o.concurrency}, *lengths, serve);
   } else {
-    res = Simulate(cfg, *w, model);
+    res = SimulateDeployment(*m, *d, *w, serve);
   }
   if (!res.ok()) return ReportError(res.error());
   const SimMetrics& s = res->metrics;

@@ -9,6 +9,7 @@
 
 #include "capplan/perf.h"
 #include "capplan/search.h"
+#include "capplan/validate.h"
 #include "cli_util.h"
 #include "commands.h"
 #include "validate_sweeps.h"

@@ -14,8 +14,8 @@
 namespace capplan::cli {
 
 struct DeploymentFlags {
-  std::string gpu = "h100-sxm";
-  int gpus = 1;  // all GPUs; replicas = gpus / (tp x dp-attention x pp)
+  std::string gpu = GpuCatalog::BuiltIn().DefaultId();  // data/hardware/gpus.json default_gpu
+  int gpus = 1;                                         // all GPUs; replicas = gpus / (tp x dp-attention x pp)
   std::optional<int> tp, ep, pp, dp_attention, moe_tp;
   int eplb_redundant = 0;
   std::string weights = "native";

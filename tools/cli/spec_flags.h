@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-#include "capplan/memory.h"
+#include "capplan/deployment.h"
 #include "capplan/model.h"
 
 namespace capplan::cli {

@@ -196,7 +196,8 @@ Result<DeploymentRequest> DecodeDeploymentFields(const nlohmann::json& body) {
   CAPPLAN_RETURN_IF_ERROR(DecodeRequestModel(body, r.model, r.preset));
 
   CAPPLAN_ASSIGN_OR_RETURN(auto gpu_id, OptionalString(body, "gpu"));
-  CAPPLAN_ASSIGN_OR_RETURN(r.deployment.gpu, GpuCatalog::BuiltIn().Find(gpu_id.value_or("h100-sxm")));
+  CAPPLAN_ASSIGN_OR_RETURN(r.deployment.gpu,
+                           GpuCatalog::BuiltIn().Find(gpu_id.value_or(GpuCatalog::BuiltIn().DefaultId())));
   CAPPLAN_ASSIGN_OR_RETURN(int gpus, IntOr(body, "gpus", 1, 1, kMaxGpus));
 
   CAPPLAN_ASSIGN_OR_RETURN(auto engine_name, OptionalString(body, "engine"));

@@ -4,6 +4,7 @@
 #include "capplan/launch.h"
 #include "capplan/memory.h"
 #include "capplan/model.h"
+#include "capplan/serve.h"
 #include "decode.h"
 #include "encode.h"
 #include "encode_cost.h"
@@ -124,17 +125,12 @@ ApiResponse HandleSimulate(std::string_view body, WorkBudget* work) {
   if (!req.ok()) return ErrorResponse(req.error());
   const ModelSpec& m = req->deployment.model;
   const Deployment& d = req->deployment.deployment;
-  auto budget = FittingBudget(m, d, BudgetQuery{.context = req->input_tokens + req->output_tokens, .batch = 1});
-  if (!budget.ok()) return ErrorResponse(budget.error());
-  const PerfCalibration cal = CalibrationFor(d);
-  const RooflineStepTimeModel model(m, d, cal);
-  SimConfig cfg;
-  cfg.replicas = d.parallel.replicas;
-  cfg.load_balancer = LoadBalancer::kLeastOutstandingRequests;
-  cfg.scheduler = SchedulerFor(d, *budget, EngineMaxBatch(d, cal));
-  cfg.seed = req->seed;
-  cfg.limits.max_requests = json::kMaxSimulatedRequests;
-  cfg.limits.budget = work;
+  ServeOptions serve;
+  serve.context = req->input_tokens + req->output_tokens;
+  serve.sim.load_balancer = LoadBalancer::kLeastOutstandingRequests;
+  serve.sim.seed = req->seed;
+  serve.sim.limits.max_requests = json::kMaxSimulatedRequests;
+  serve.sim.limits.budget = work;
   WorkloadSpec w;
   w.rate_per_second = req->rate_per_second;
   w.input = {.kind = LengthDistribution::kFixed, .value = req->input_tokens};
@@ -147,14 +143,14 @@ ApiResponse HandleSimulate(std::string_view body, WorkBudget* work) {
     spec.max_simulations = json::kSweepSimulations;
     spec.targets.ttft_p95 = req->slo_ttft_p95;
     spec.targets.tpot_p95 = req->slo_tpot_p95;
-    auto sweep = LoadSweep(cfg, spec, model);
+    auto sweep = LoadSweepDeployment(m, d, spec, serve);
     if (!sweep.ok()) return ErrorResponse(sweep.error());
     nlohmann::json out = json::EncodeLoadSweep(*sweep);
     out.update(json::EncodeDeploymentSummary(m, d));
     AddErrorBands(m, d, out);
     return {200, out};
   }
-  auto res = Simulate(cfg, w, model);
+  auto res = SimulateDeployment(m, d, w, serve);
   if (!res.ok()) return ErrorResponse(res.error());
   nlohmann::json out = json::EncodeSimulation(m, d, res->metrics);
   AddErrorBands(m, d, out);

@@ -1,26 +1,37 @@
-// Predicted vs published: translating measurement rows into deployments, predicting them, summarising
-// the error, and fitting the calibration. The measurements are TensorRT-LLM runs; capplan prices them
-// with the TensorRT-LLM engine profile.
+// Predicted vs published max-load throughput: translating measurement rows into deployments, predicting them,
+// summarising the error, and fitting the family calibrations. The measurements are TensorRT-LLM runs; capplan prices
+// them with the TensorRT-LLM engine profile.
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <cmath>
 #include <map>
 
 #include "capplan/csv.h"
 #include "capplan/embedded.h"
-#include "capplan/perf.h"
+#include "capplan/validate.h"
+#include "validate/descent.h"
 
 namespace capplan {
 namespace {
 
+using validate_internal::Median;
+
 bool Contains(const std::string& s, std::string_view needle) { return s.find(needle) != std::string::npos; }
 
+// A whole non-negative integer (digits only; false past int64 too: std::stoll threw there).
 bool ParseInt(const std::string& s, int64_t& out) {
   if (s.empty()) return false;
   for (char ch : s)
     if (!std::isdigit(static_cast<unsigned char>(ch))) return false;
-  out = std::stoll(s);
-  return true;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc() && end == s.data() + s.size();
+}
+
+// The number a text starts with ("2.5 req/s" -> 2.5), as std::stod read it, without its exception.
+bool ParseLeadingDouble(const std::string& s, double& out) {
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc() && end != s.data();
 }
 
 // Published model names -> capplan presets. Llama 3.3 70B shares Llama 3.1 70B's architecture.
@@ -35,14 +46,11 @@ std::string PresetFor(const std::string& model) {
   return "";
 }
 
+// The measurement's GPU name is a catalog alias (data/hardware: "H100-SXM-80GB", "B200").
 std::string GpuFor(const std::string& gpu) {
   if (Contains(gpu, "CTS")) return "";  // custom-thermal H200 variant: clocks and power not in the catalog
-  if (gpu == "H100" || gpu == "H100-SXM-80GB") return "h100-sxm";
-  if (gpu == "H200" || gpu == "H200-SXM-141GB") return "h200-sxm";
-  if (gpu == "A100-SXM4-80GB") return "a100-80gb-sxm";
-  if (gpu == "B200" || gpu == "B200-SXM-180GB") return "b200-hgx";
-  if (gpu == "GB200") return "gb200-gpu";
-  return "";
+  auto g = GpuCatalog::BuiltIn().Find(gpu);
+  return g.ok() ? g->id : "";
 }
 
 bool DTypeFor(const std::string& text, DType& out) {
@@ -63,13 +71,6 @@ bool DTypeFor(const std::string& text, DType& out) {
     return true;
   }
   return false;
-}
-
-double Median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const size_t n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
 }
 
 }  // namespace
@@ -152,7 +153,8 @@ ExpressedRow ExpressRow(const MeasurementRow& r) {
     e.kind = "max_load";
   } else if (Contains(r.request_rate, "req/s") && r.request_rate != "inf") {
     e.kind = "online";
-    e.request_rate = std::stod(r.request_rate);
+    if (!ParseLeadingDouble(r.request_rate, e.request_rate))
+      return no("request_rate '" + r.request_rate + "' is not a number");
   } else {
     return no("metric '" + r.metric + "' at rate '" + r.request_rate + "' is not modelled");
   }
@@ -264,52 +266,42 @@ PerfCalibration FitCalibration(const std::vector<MeasurementRow>& rows, const Pe
     const auto s = SummariseErrors(pts, "all");
     return s.empty() ? 1e9 : s[0].median_abs_pct + 0.25 * s[0].mean_abs_pct;
   };
-  PerfCalibration best = start;
-  double best_score = score(best);
-  // Each parameter is scaled by these factors in turn, keeping improvements; three sweeps.
-  const double factors[] = {0.6, 0.75, 0.9, 1.1, 1.25, 1.5};
-  for (int sweep = 0; sweep < 3; ++sweep) {
-    for (int param = 0; param < 9; ++param) {
-      for (double f : factors) {
-        PerfCalibration c = best;
-        switch (param) {
-          case 0:
-            c.hbm_efficiency = std::clamp(c.hbm_efficiency * f, kFitBounds.hbm_min, kFitBounds.hbm_max);
-            break;
-          case 1:
-            c.matmul_efficiency = std::clamp(c.matmul_efficiency * f, kFitBounds.matmul_min, kFitBounds.matmul_max);
-            break;
-          case 2:
-            c.matmul_half_tokens *= f;
-            break;
-          case 3:
-            c.step_overhead = c.step_overhead * f;
-            break;
-          case 4:
-            c.layer_overhead = c.layer_overhead * f;
-            break;
-          case 5:
-            c.max_batch = std::max(64, static_cast<int>(c.max_batch * f));
-            break;
-          case 6:
-            c.expert_matmul_scale = std::clamp(c.expert_matmul_scale * f, kFitBounds.expert_scale_min, 1.0);
-            break;
-          case 8:
-            c.sequence_overhead = c.sequence_overhead.v > 0 ? c.sequence_overhead * f : Seconds{2e-6 * f};
-            break;
-          case 7:
-            c.moe_layer_overhead = c.moe_layer_overhead.v > 0 ? c.moe_layer_overhead * f : Seconds{20e-6 * f};
-            break;
-        }
-        const double sc = score(c);
-        if (sc < best_score) {
-          best_score = sc;
-          best = c;
-        }
-      }
+  // Each of the nine constants scaled in turn within its bounds.
+  auto scaled = [](const PerfCalibration& from, int param, double f) {
+    PerfCalibration c = from;
+    switch (param) {
+      case 0:
+        c.hbm_efficiency = std::clamp(c.hbm_efficiency * f, kFitBounds.hbm_min, kFitBounds.hbm_max);
+        break;
+      case 1:
+        c.matmul_efficiency = std::clamp(c.matmul_efficiency * f, kFitBounds.matmul_min, kFitBounds.matmul_max);
+        break;
+      case 2:
+        c.matmul_half_tokens *= f;
+        break;
+      case 3:
+        c.step_overhead = c.step_overhead * f;
+        break;
+      case 4:
+        c.layer_overhead = c.layer_overhead * f;
+        break;
+      case 5:
+        c.max_batch = std::max(64, static_cast<int>(c.max_batch * f));
+        break;
+      case 6:
+        c.expert_matmul_scale = std::clamp(c.expert_matmul_scale * f, kFitBounds.expert_scale_min, 1.0);
+        break;
+      case 8:
+        c.sequence_overhead = c.sequence_overhead.v > 0 ? c.sequence_overhead * f : Seconds{2e-6 * f};
+        break;
+      case 7:
+        c.moe_layer_overhead = c.moe_layer_overhead.v > 0 ? c.moe_layer_overhead * f : Seconds{20e-6 * f};
+        break;
     }
-  }
-  return best;
+    return c;
+  };
+  static constexpr double kFactors[] = {0.6, 0.75, 0.9, 1.1, 1.25, 1.5};
+  return validate_internal::CoordinateDescent(start, {.constants = 9, .factors = kFactors, .sweeps = 3}, scaled, score);
 }
 
 std::vector<ValidationPoint> CrossValidateByModel(const std::vector<MeasurementRow>& rows,

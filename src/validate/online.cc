@@ -2,7 +2,8 @@
 // as a Poisson stream at the row's rate, with the row's fixed lengths, on the TensorRT-LLM profile.
 #include <map>
 
-#include "capplan/search.h"
+#include "capplan/serve.h"
+#include "capplan/validate.h"
 
 namespace capplan {
 
@@ -23,26 +24,22 @@ std::vector<ValidationPoint> ValidateOnline(const std::vector<MeasurementRow>& r
     if (!dep.ok() || !models.count(p.expressed.preset)) continue;
     const ModelSpec& m = models.at(p.expressed.preset);
     const Deployment& d = *dep;
-    const int64_t context = p.expressed.input_tokens + p.expressed.output_tokens;
-    auto budget = FittingBudget(m, d, BudgetQuery{.context = context, .batch = 1});
-    if (!budget.ok()) {
+    ServeOptions serve;
+    serve.context = p.expressed.input_tokens + p.expressed.output_tokens;
+    serve.calibration = SelectCalibration(calibrations, d.gpu);
+    serve.sim.seed = 1;
+    if (auto setup = SetUpServing(m, d, serve); !setup.ok()) {
       p.expressed.expressible = false;
-      p.expressed.reason = "capplan predicts it does not run: " + budget.error().message;
+      p.expressed.reason = "capplan predicts it does not run: " + setup.error().message;
       out.push_back(std::move(p));
       continue;
     }
-    const PerfCalibration cal = SelectCalibration(calibrations, d.gpu);
-    const RooflineStepTimeModel model(m, d, cal);
-    SimConfig cfg;
-    cfg.replicas = d.parallel.replicas;
-    cfg.scheduler = SchedulerFor(d, *budget, std::min(budget->max_concurrent_sequences, EngineMaxBatch(d, cal)));
-    cfg.seed = 1;
     WorkloadSpec w;
     w.rate_per_second = p.expressed.request_rate;
     w.input = {.kind = LengthDistribution::kFixed, .value = p.expressed.input_tokens};
     w.output = {.kind = LengthDistribution::kFixed, .value = p.expressed.output_tokens};
     w.num_requests = requests;
-    auto res = Simulate(cfg, w, model);
+    auto res = SimulateDeployment(m, d, w, serve);
     if (!res.ok()) continue;
     const SimMetrics& s = res->metrics;
     if (row.metric == "ttft_mean")
