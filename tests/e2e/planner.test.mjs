@@ -382,6 +382,88 @@ test('traffic tiers: self-host against the APIs at 1B, 10B and 100B tokens a mon
   await page.close();
 });
 
+test('a day of traffic: diurnal peak and trough, replicas over the day, static against autoscaled', async () => {
+  const { page, errors } = await openPlanner();
+  await page.waitForSelector('#fleet-table');
+  // Flat by default: the rate every hour, nothing to scale down.
+  assert.match(await page.textContent('#fleet-profile'), /^flat: 15 req\/s all day/);
+  const plans = [];
+  page.on('request', (r) => /\/api\/plan$/.test(r.url()) && plans.push(r.postDataJSON()));
+  await page.check('#traffic-diurnal');
+  await page.fill('#traffic-peak', '15');
+  await page.fill('#traffic-trough', '2');
+  await page.fill('#traffic-peak-hours', '8');
+  await page.waitForFunction(() => document.body.dataset.state === 'ready' && /^diurnal/.test(document.querySelector('#fleet-profile')?.textContent ?? ''));
+  assert.equal(plans.at(-1).traffic_profile, 'diurnal:peak=15,trough=2,peak-hours=8');
+  assert.equal(plans.at(-1).rate, undefined);
+  assert.match(decodeURIComponent(page.url()), /traffic=diurnal/);
+  const cells = async (id) => page.$$eval(`#${id} td`, (tds) => tds.map((t) => t.textContent));
+  const [, staticHours, staticUsd] = await cells('fleet-static');
+  const [, autoHours, autoUsd, autoAttain] = await cells('fleet-autoscaled');
+  const n = (t) => Number(t.replace(/[$,%]/g, ''));
+  assert.ok(n(autoHours) < n(staticHours), `${autoHours} < ${staticHours}`);
+  assert.ok(n(autoUsd) < n(staticUsd), `${autoUsd} < ${staticUsd}`);
+  assert.match(autoAttain, /^\d+\.\d\d%$/);
+  assert.match(await page.textContent('#fleet-summary'), /Autoscaling saves \$[\d,]+\.\d\d\/month/);
+  assert.match(await page.textContent('#fleet-ramps'), /09:00 \d+ → \d+ replicas at 15 req\/s: \d+\.\d\d% of requests within the targets/);
+  // The chart draws the server's replicas per hour, the static fleet and the requests/s of the profile.
+  const c = await chart(page, 'fleet-chart');
+  const ds = (label) => c.datasets.find((d) => d.label === label)?.values;
+  const replicas = ds('Autoscaled replicas');
+  assert.equal(replicas.length, 24);
+  const rates = ds('Requests/s');
+  assert.equal(Math.max(...rates), 15);
+  assert.equal(Math.min(...rates), 2);
+  assert.ok(ds('Static fleet (sized for the peak)').every((v) => v === Math.max(...replicas)));
+  assert.ok(Math.min(...replicas) < Math.max(...replicas), JSON.stringify(replicas));
+  assert.ok(await page.isVisible('#fleet-chart'));
+  assert.deepEqual(errors, []);
+  await shot(page, '15-day-of-traffic');
+  await page.close();
+});
+
+test('a bad traffic profile is shown at the traffic field', async () => {
+  const { page } = await openPlanner('?traffic=diurnal&peak=5&trough=20');
+  await page.waitForSelector('.field-error[data-field="traffic-shape"]');
+  assert.match(await page.textContent('.field-error[data-field="traffic-shape"]'), /trough=20 must be in \[0, peak\]/);
+  await page.close();
+});
+
+test('the tier table follows your volume: a tenth, the volume, ten times', async () => {
+  const { page } = await openPlanner('?rate=2');
+  await page.waitForSelector('#tiers-table');
+  const rows = await page.$$eval('#tiers-table tbody tr td:first-child', (tds) => tds.map((t) => t.textContent));
+  const mine = rows.filter((r) => /\(your volume\)/.test(r));
+  assert.equal(mine.length, 1, JSON.stringify(rows));
+  // 2 requests/s x 1,500 tokens x 730 h = 7.9B tokens a month; 0.8B and 78.8B beside it, and 1B / 10B / 100B.
+  assert.match(mine[0], /^7\.9B/);
+  for (const t of ['788.4M', '1.0B', '10.0B', '78.8B', '100.0B']) assert.ok(rows.some((r) => r.startsWith(t)), `${t} in ${JSON.stringify(rows)}`);
+  await page.close();
+});
+
+test('error bands beside TTFT and TPOT: how far measured runs of this regime fall from the prediction', async () => {
+  const { page, errors } = await openPlanner('?weights=bf16');
+  await page.waitForSelector('#tpot-band');
+  const body = { model: { preset: 'llama-4-scout' }, gpu: 'h100-sxm', gpus: 4, weights: 'bf16', kv_dtype: 'bf16', engine: 'vllm', max_model_len: 8192, input: 1000, output: 500, batch: 16 };
+  const perf = await (await fetch(`${base}/api/perf`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })).json();
+  const b = perf.decode.tpot_error_band;
+  assert.ok(b.count > 0, JSON.stringify(b));
+  const pct = (f) => { const p = Math.round((f - 1) * 100); return `${p > 0 ? '+' : p < 0 ? '−' : '±'}${Math.abs(p)}%`; };
+  const tpot = await page.textContent('#tpot-band');
+  assert.ok(tpot.includes(`${pct(b.low)} to ${pct(b.high)}, ${b.count} comparable measurements of ${b.regime}`), `${tpot} vs ${JSON.stringify(b)}`);
+  assert.match(tpot, /typically \d[\d.]* ms to \d[\d.]* ms: /);
+  const t = perf.prefill.ttft_error_band;
+  assert.ok((await page.textContent('#ttft-band')).includes(`${pct(t.low)} to ${pct(t.high)}, ${t.count} comparable measurements`));
+  // The latency sweep carries them too (POST /api/simulate's error_bands).
+  await page.waitForSelector('#sweep-bands');
+  assert.match(await page.textContent('#sweep-bands'), /TTFT typically .*TPOT typically .*comparable measurements of vllm moe hopper/);
+  // Another engine is another regime.
+  await page.selectOption('#engine', 'trtllm');
+  await page.waitForFunction(() => document.body.dataset.state === 'ready' && /trtllm/.test(document.querySelector('#tpot-band')?.textContent ?? ''));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('the plan searches across GPU types, with a GPU filter', async () => {
   const { page } = await openPlanner();
   await page.waitForSelector('#gpu-type-table');
@@ -390,7 +472,7 @@ test('the plan searches across GPU types, with a GPU filter', async () => {
   // Only the Hardware step's GPU, then add the H200.
   await page.uncheck('#plan-gpus-all');
   await ready(page);
-  const only = await page.$$eval('#cost-table tbody tr td:nth-child(2)', (tds) => tds.map((t) => t.textContent));
+  const only = await page.$$eval('#gpu-type-table tbody tr td:nth-child(2)', (tds) => tds.map((t) => t.textContent));
   assert.ok(only.length > 0 && only.every((t) => /H100/.test(t)), JSON.stringify(only));
   await page.check('#plan-gpu-h200-sxm');
   await ready(page);
@@ -401,36 +483,99 @@ test('the plan searches across GPU types, with a GPU filter', async () => {
   await page.close();
 });
 
-test('a provider filter on the cost table', async () => {
-  const { page } = await openPlanner();
+// The rows of the provider table (#cost-table, POST /api/cost) as objects keyed by the column headings.
+async function costRows(page) {
+  return page.$$eval('#cost-table', ([table]) => {
+    const heads = [...table.querySelectorAll('thead th')].map((th) => th.textContent);
+    return [...table.querySelectorAll('tbody tr')].map((tr) => ({
+      ...Object.fromEntries([...tr.cells].map((td, i) => [heads[i], td.textContent])),
+      stale: tr.classList.contains('stale-price'),
+    }));
+  });
+}
+const money = (t) => Number(t.replace(/[$,]/g, ''));
+
+test('the configuration on screen priced by every provider of its GPU (POST /api/cost)', async () => {
+  const { page, errors } = await openPlanner('?weights=bf16');
   await page.waitForSelector('#cost-table');
-  const options = await page.$$eval('#provider-filter option', (os) => os.map((o) => o.value).filter((v) => v));
-  assert.ok(options.length >= 1, JSON.stringify(options));
-  const pick = options[options.length - 1];
-  await page.selectOption('#provider-filter', pick);
-  await ready(page);
-  const providers = await page.$$eval('#cost-table tbody tr td:first-child', (tds) => tds.map((t) => t.textContent));
-  assert.ok(providers.length > 0 && providers.every((p) => p === pick), `${pick}: ${JSON.stringify(providers)}`);
-  assert.match(await page.textContent('#plan-scope'), new RegExp(`priced at ${pick}`));
-  assert.match(decodeURIComponent(page.url()), new RegExp(`provider=${pick}`));
+  const rows = await costRows(page);
+  const names = rows.map((r) => r.Provider);
+  // The seed's comparison: the same 4x H100 deployment at RunPod, Lambda, CoreWeave and AWS (not 12 rows of one).
+  for (const p of ['RunPod', 'Lambda', 'CoreWeave', 'AWS']) assert.ok(names.includes(p), `${p} in ${JSON.stringify(names)}`);
+  assert.equal(new Set(names).size, names.length, `one row per provider: ${JSON.stringify(names)}`);
+  for (const r of rows) {
+    // $/month is $/hour x 730 (a month of 24/7), to the cent; every row has its date.
+    assert.ok(Math.abs(money(r['$/month (24/7)']) - money(r['$/hour']) * 730) < 0.01 * 730, JSON.stringify(r));
+    assert.match(r['Price as of'], /^\d{4}-\d\d(-\d\d)?/);
+    assert.match(r['$ per M output tokens'], /^\$\d+\.\d{3}$/);
+  }
+  // CoreWeave and AWS rent 8-GPU nodes: 8 GPUs billed for a 4-GPU deployment, and the page says so.
+  const cw = rows.find((r) => r.Provider === 'CoreWeave');
+  assert.match(cw['GPUs billed'], /^8 \(1 × 8-GPU instance, billed whole \(4 GPUs idle\)\)$/);
+  assert.match(await page.textContent('#cost-billed-whole'), /CoreWeave.*idle GPUs are billed too/);
+  const runpod = rows.find((r) => r.Provider === 'RunPod');
+  assert.match(runpod['GPUs billed'], /^4 /);
+  // The table is the server's: as many rows as POST /api/cost answers for this configuration.
+  const api = await (await fetch(`${base}/api/cost`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ model: { preset: 'llama-4-scout' }, gpu: 'h100-sxm', gpus: 4, weights: 'bf16', kv_dtype: 'bf16', max_model_len: 8192 }) })).json();
+  assert.equal(rows.length, api.providers.length);
+  assert.match(await page.textContent('#cost-capacity'), /requests\/s.*730 hours/);
+  assert.deepEqual(errors, []);
+  await shot(page, '14-cost-by-provider');
   await page.close();
 });
 
-test('the minimum viable configurations, with $/month', async (t) => {
-  const probe = await fetch(`${base}/api/fit`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ model: { preset: 'llama-4-scout' } }) });
-  if (probe.status === 404) {
-    // Without the route the page says so in its place (and this test cannot check the table).
-    const { page } = await openPlanner();
-    assert.match(await page.textContent('#fit-body'), /Not available on this server: the minimum viable configurations/);
-    await page.close();
-    t.skip('the server has no POST /api/fit yet');
-    return;
-  }
+test('the provider filter lists every provider of the catalog; an unknown one is an error, not zero rows', async () => {
   const { page } = await openPlanner();
+  await page.waitForSelector('#cost-table');
+  const options = await page.$$eval('#provider-filter option', (os) => os.map((o) => o.value).filter((v) => v));
+  const catalog = await (await fetch(`${base}/api/providers`)).json();
+  assert.deepEqual([...options].sort(), [...catalog.gpu_providers].sort());
+  // Providers that do not price the GPU on screen are offered too (the catalog, not what one answer held).
+  assert.ok(options.length > (await costRows(page)).length, JSON.stringify(options));
+  await page.selectOption('#provider-filter', 'Lambda');
+  await ready(page);
+  const rows = await costRows(page);
+  assert.ok(rows.length > 0 && rows.every((r) => r.Provider === 'Lambda'), JSON.stringify(rows));
+  assert.match(await page.textContent('#plan-scope'), /priced at Lambda/);
+  assert.match(decodeURIComponent(page.url()), /provider=Lambda/);
+  await page.close();
+  // A misspelt provider in a shared link: the server's error at the filter, no empty table.
+  const bad = await openPlanner('?provider=lamda');
+  await bad.page.waitForSelector('.field-error[data-field="provider-filter"]');
+  assert.match(await bad.page.textContent('.field-error[data-field="provider-filter"]'), /unknown provider 'lamda'; known: .*Lambda/);
+  assert.equal(await bad.page.locator('#cost-table').count(), 0);
+  // The memory check does not depend on the provider: its verdict stands.
+  assert.match(await bad.page.textContent('#verdict'), /^Fits on 4 × NVIDIA H100/);
+  await bad.page.close();
+});
+
+test('stale prices are flagged in the provider table', async () => {
+  // The 3-year rental rates of the TCO table are dated 2026-04: older than the 90 days the planner trusts.
+  const { page } = await openPlanner('?pricing=reserved-3y');
+  await page.waitForSelector('#cost-table');
+  assert.equal(await page.inputValue('#pricing-tier'), 'reserved-3y');
+  const rows = await costRows(page);
+  const stale = rows.filter((r) => r.stale);
+  assert.ok(stale.length >= 1, JSON.stringify(rows));
+  assert.ok(stale.every((r) => /\(stale\)$/.test(r['Price as of'])), JSON.stringify(stale));
+  assert.match(await page.textContent('#cost-stale'), /Stale prices/);
+  await page.close();
+});
+
+test('the minimum viable configurations, with $/month at the cheapest provider (POST /api/fit)', async () => {
+  const { page, errors } = await openPlanner('?conc=16');
   await page.waitForSelector('#fit-table');
-  const rows = await page.$$eval('#fit-table tbody tr', (trs) => trs.map((tr) => tr.textContent));
+  const rows = await page.$$eval('#fit-table tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((td) => td.textContent)));
   assert.ok(rows.length >= 2, JSON.stringify(rows));
-  assert.ok(rows.some((r) => /\$[\d,]+\.\d\d/.test(r)), `priced: ${JSON.stringify(rows)}`);
+  // Each priced row: "$7,854.80 (RunPod)"; the figure is the API's cheapest rental x 730 hours.
+  const priced = rows.filter((r) => /^\$[\d,]+\.\d\d \(.+\)$/.test(r[5]));
+  assert.ok(priced.length >= 1, `priced: ${JSON.stringify(rows)}`);
+  const api = await (await fetch(`${base}/api/fit`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ model: { preset: 'llama-4-scout' }, context: 8192, batch: 16, engine: 'vllm', kv_dtype: 'bf16' }) })).json();
+  const first = api.configurations.find((c) => c.usd_per_month !== null);
+  assert.ok(rows.some((r) => r[0] === first.gpu && r[5].includes(first.provider)), JSON.stringify({ first, rows }));
+  assert.doesNotMatch(await page.textContent('#fit-body'), /does not price|Not available/);
+  assert.deepEqual(errors, []);
+  await shot(page, '13-fit-priced');
   await page.close();
 });
 
@@ -476,7 +621,6 @@ test('a favicon, and no 404 on a page load', async () => {
   await page.goto(`${base}/`);
   await page.waitForSelector('body[data-state="ready"]');
   assert.equal(await page.locator('link[rel="icon"]').count(), 1);
-  const fit404 = (u) => /\/api\/fit$/.test(u); // a route the page asks for before the server has it
-  assert.deepEqual(missing.filter((m) => !fit404(m)), []);
+  assert.deepEqual(missing, []);
   await page.close();
 });

@@ -2,11 +2,11 @@
 // GPUs that hold the model and the workload's KV, cheapest-looking (lowest total TDP) first.
 #include <fmt/format.h>
 
-#include "budget_json.h"
 #include "capplan/memory.h"
 #include "catalog_flags.h"
 #include "cli_util.h"
 #include "commands.h"
+#include "encode_fit.h"
 
 namespace capplan::cli {
 namespace {
@@ -50,22 +50,7 @@ int Run(const FitOptions& opt) {
   auto rows = MinimumViableConfigurations(m, catalog->All(), q);
 
   if (opt.json) {
-    nlohmann::json out = nlohmann::json::array();
-    for (const auto& r : rows) {
-      nlohmann::json j = BudgetJson(r.budget);
-      j["gpu"] = r.gpu.id;
-      j["gpus"] = r.gpus;
-      j["weights"] = r.precision.name;
-      j["layout"] = LayoutJson(r.parallel);
-      j["total_tdp_watts"] = r.gpus * r.gpu.tdp_watts;
-      j["total_memory_usable_bytes"] = r.gpus * r.gpu.memory_usable.v;
-      out.push_back(j);
-    }
-    PrintJson({{"model", m.name},
-               {"context_tokens", opt.context},
-               {"batch", opt.batch},
-               {"engine", EngineName(*engine)},
-               {"configurations", out}});
+    PrintJson(json::EncodeFit(m, q, rows));
     return 0;
   }
   fmt::print("{}: minimum viable configurations for {} sequence{} of {} tokens ({}, KV {}), lowest total TDP first\n",

@@ -17,6 +17,7 @@
 #include "deployment_flags.h"
 #include "encode_cost.h"
 #include "encode_results.h"
+#include "fleet_plan.h"
 #include "price_flags.h"
 
 namespace capplan::cli {
@@ -57,30 +58,6 @@ Result<TrafficProfile> LoadTrafficProfile(const std::string& spec) {
         "--traffic-profile");
   if (!text.ok()) return text.error();
   return ParseTrafficCsv(*text, spec);
-}
-
-// A candidate run through the day: replicas per hour, static vs autoscaled; simulated through the ramps when
-// `simulate` (otherwise the arithmetic only, to rank candidates).
-Result<FleetResult> DayOfTraffic(const PlanOptions& o, const PlanRequest& r, const Candidate& best,
-                                 const TrafficProfile& profile, bool simulate) {
-  const RooflineStepTimeModel model(r.model, best.deployment, CalibrationFor(best.deployment));
-  FleetInput in;
-  in.profile = profile;
-  in.replica_capacity_rps = best.replica_capacity_rps;
-  in.gpus_per_replica = best.deployment.parallel.GpusPerReplica();
-  in.usd_per_gpu_hour = best.quote.usd_per_gpu_hour;
-  in.scale_up_delay = ScaleUpDelay(WeightBytesOf(r.model, best.deployment.weights).Total(), GBps(o.storage_gbps),
-                                   Seconds{o.engine_startup_s});
-  in.max_replicas = r.max_replicas;
-  in.model = simulate ? &model : nullptr;
-  in.scheduler = SchedulerFor(best.deployment, best.memory, best.slo_concurrency);
-  in.input_tokens = r.input_tokens;
-  in.output_tokens = r.output_tokens;
-  in.slo_ttft_p95 = r.slo_ttft_p95;
-  in.slo_tpot_p95 = r.slo_tpot_p95;
-  in.max_requests_per_segment = std::max<int64_t>(1, r.sim_requests);
-  in.seed = r.seed;
-  return SimulateFleetDay(in);
 }
 
 void PrintFleet(const TrafficProfile& p, const FleetResult& f, const Candidate& c, const Candidate& best) {
@@ -249,48 +226,24 @@ int RunPlan(PlanOptions& o, const CLI::App& cmd) {
     return 0;
   }
 
-  // With a day of traffic, the replica type that is cheapest when the fleet follows the hours may differ from
-  // the one cheapest 24x7 at the peak (smaller replicas scale down further): rank every feasible candidate by its
-  // autoscaled $/month, then simulate the day for the cheapest.
-  std::optional<FleetResult> fleet;
-  const Candidate* fleet_of = nullptr;
-  std::vector<ApiComparison> fleet_apis;
+  // With a day of traffic, the replica type cheapest when the fleet follows the hours (tools/json/fleet_plan.h).
+  std::optional<json::FleetPlan> fleet_plan;
   if (profile) {
-    for (const Candidate& c : plan->candidates) {
-      if (!c.meets_slo || c.disagg) continue;  // the fleet scales whole replicas: aggregated candidates only
-      auto f = DayOfTraffic(o, r, c, *profile, false);
-      if (f.ok() && (!fleet || f->usd_per_month_autoscaled < fleet->usd_per_month_autoscaled)) {
-        fleet = *f;
-        fleet_of = &c;
-      }
-    }
-    if (!fleet_of) return ReportError(Error::Infeasible("no candidate can serve the traffic profile"));
-    auto f = DayOfTraffic(o, r, *fleet_of, *profile, true);
+    auto f = json::PlanFleet(r, *plan, *profile,
+                             {.storage_bandwidth = GBps(o.storage_gbps),
+                              .engine_startup = Seconds{o.engine_startup_s},
+                              .max_requests_per_segment = r.sim_requests});
     if (!f.ok()) return ReportError(f.error());
-    fleet = *f;
-    // The APIs at the same daily traffic against the autoscaled fleet's bill (its capacity: the peak fleet's).
-    const double ratio = static_cast<double>(r.input_tokens) / r.output_tokens;
-    const double capacity =
-        TokensPerMonth24x7(fleet_of->replica_capacity_rps * r.output_tokens, ratio) * fleet->static_replicas;
-    fleet_apis = CompareWithApis(fleet->usd_per_month_autoscaled, capacity, plan->api_match.rows,
-                                 plan->tokens_per_month, ratio, r.cached_input_fraction);
+    fleet_plan = std::move(*f);
   }
+  const FleetResult* fleet = fleet_plan ? &fleet_plan->fleet : nullptr;
+  const Candidate* fleet_of = fleet_plan ? &fleet_plan->candidate : nullptr;
+  const std::vector<ApiComparison> fleet_apis = fleet_plan ? fleet_plan->apis : std::vector<ApiComparison>{};
 
   if (o.json) {
     nlohmann::json j = json::EncodePlan(r, *plan, *today, is_default);
     j["pricing"] = PricingTierName(*tier);
-    if (fleet) {
-      j["fleet"] = json::EncodeFleet(*profile, *fleet);
-      j["fleet"]["candidate"] = json::EncodeCandidate(*fleet_of);
-      j["fleet"]["usd_per_month_recommendation_24x7"] = best.usd_per_month.v;
-      j["fleet"]["api_comparison"] = nlohmann::json::array();
-      for (const ApiComparison& a : fleet_apis)
-        j["fleet"]["api_comparison"].push_back({{"provider", a.price.provider},
-                                                {"usd_per_month", a.usd_per_month.v},
-                                                {"api_cheaper", a.api_cheaper},
-                                                {"crossover_tokens_per_month", a.crossover_tokens_per_month},
-                                                {"as_of", a.price.as_of.text}});
-    }
+    if (fleet_plan) j["fleet"] = json::EncodeFleetPlan(*profile, *fleet_plan, best);
     PrintJson(j);
     return 0;
   }

@@ -8,6 +8,7 @@
 
 #include "capplan/units.h"
 #include "capplan/validate.h"
+#include "encode_band.h"
 
 namespace capplan::cli {
 
@@ -20,12 +21,6 @@ inline std::string BandText(const ErrorBand& b, Seconds predicted) {
                      b.count);
 }
 
-inline nlohmann::json BandJson(const ErrorBand& b) {
-  return {{"low", b.low},
-          {"high", b.high},
-          {"count", b.count},
-          {"regime", b.regime},
-          {"meaning", "measured / predicted lies in [low, high] for the middle 80% of out-of-sample comparisons"}};
-}
+using json::BandJson;  // tools/json/encode_band.h: the API answers carry the same object
 
 }  // namespace capplan::cli

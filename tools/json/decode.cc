@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "fields.h"
+#include "fleet_plan.h"
 
 namespace capplan::json {
 namespace {
@@ -173,10 +174,6 @@ Result<ModelRequest> DecodeModelRequest(const nlohmann::json& body) {
   return r;
 }
 
-namespace {
-
-// The "model" object every request but /api/model carries: required, checked for unknown keys, decoded;
-// `preset` is its preset name when it names one ("" otherwise).
 Status DecodeRequestModel(const nlohmann::json& body, ModelSpec& model, std::string& preset) {
   if (!body.contains("model"))
     return Error::InvalidArgument(fmt::format("{}: model is required", kRequestSource), "model");
@@ -189,6 +186,8 @@ Status DecodeRequestModel(const nlohmann::json& body, ModelSpec& model, std::str
     preset = source["preset"].get<std::string>();
   return Ok{};
 }
+
+namespace {
 
 // The deployment fields shared by /api/memory, /api/perf and /api/simulate: model, gpu, gpus, layout,
 // weights, kv_dtype, engine, max_model_len, max_num_seqs. Unknown fields are checked by the caller.
@@ -295,9 +294,9 @@ Result<SimulateRequest> DecodeSimulateRequest(const nlohmann::json& body) {
 }
 
 Result<PlanHttpRequest> DecodePlanRequest(const nlohmann::json& body) {
-  CAPPLAN_RETURN_IF_ERROR(
-      RejectUnknownFields(body, {"model", "input", "output", "rate", "monthly_tokens", "slo_ttft_p95_seconds",
-                                 "slo_tpot_p95_seconds", "gpus_allowed", "providers", "engine", "finalists"}));
+  CAPPLAN_RETURN_IF_ERROR(RejectUnknownFields(
+      body, {"model", "input", "output", "rate", "monthly_tokens", "slo_ttft_p95_seconds", "slo_tpot_p95_seconds",
+             "gpus_allowed", "providers", "engine", "finalists", "traffic_profile"}));
   PlanHttpRequest out;
   PlanRequest& r = out.request;
   CAPPLAN_RETURN_IF_ERROR(DecodeRequestModel(body, r.model, r.preset));
@@ -311,6 +310,15 @@ Result<PlanHttpRequest> DecodePlanRequest(const nlohmann::json& body) {
   if (rate && monthly)
     return Error::InvalidArgument(fmt::format("{}: give rate or monthly_tokens, not both", kRequestSource), "rate");
   r.rate_per_second = monthly ? RateFromMonthlyTokens(*monthly, r.input_tokens, r.output_tokens) : rate.value_or(15.0);
+  if (auto tp = body.find("traffic_profile"); tp != body.end() && !tp->is_null()) {
+    if (rate || monthly)
+      return Error::InvalidArgument(
+          fmt::format("{}: give traffic_profile or rate / monthly_tokens, not both", kRequestSource),
+          "traffic_profile");
+    CAPPLAN_ASSIGN_OR_RETURN(out.traffic_profile, DecodeTrafficProfile(*tp));
+    r.rate_per_second = out.traffic_profile->PeakRate();  // the recommendation is sized for the peak hour
+    r.volume_rate_per_second = out.traffic_profile->MeanRate();
+  }
   CAPPLAN_ASSIGN_OR_RETURN(auto ttft, OptionalNumber(body, "slo_ttft_p95_seconds", 1e-6, 3600));
   CAPPLAN_ASSIGN_OR_RETURN(auto tpot, OptionalNumber(body, "slo_tpot_p95_seconds", 1e-6, 3600));
   r.slo_ttft_p95 = Seconds{ttft.value_or(1.0)};

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "capplan/error.h"
+#include "capplan/fleet.h"
 #include "capplan/memory.h"
 #include "capplan/model.h"
 #include "capplan/perf.h"
@@ -25,6 +26,9 @@ inline constexpr int64_t kMaxSimulatedRequests = 20'000;
 inline constexpr double kMaxSimulatedTokens = 2e8;
 inline constexpr int kSweepSimulations = 30;  // LoadSweepSpec::max_simulations the server uses
 inline constexpr int64_t kMaxPlanFinalists = 8;
+/// A plan's day of traffic: each simulated stretch of the day is cut to at most this many requests (the CLI's
+/// --sim-requests default is 2000; 500 keeps a web answer under a second here), fewer for long requests.
+inline constexpr int64_t kFleetSegmentRequests = 500;
 
 /// The model a request is about: exactly one of
 ///   {"preset": "llama-4-scout"}
@@ -34,6 +38,10 @@ inline constexpr int64_t kMaxPlanFinalists = 8;
 /// plus "ignore_active": true to size the model as a dense model of its total size (what a calculator
 /// that ignores active parameters predicts). `path` names the object in errors ("model").
 Result<ModelSpec> DecodeModelSource(const nlohmann::json& source, std::string_view path);
+
+/// The "model" object every request but /api/model carries: required, checked for unknown keys, decoded;
+/// `preset` is its preset name when it names one ("" otherwise).
+Status DecodeRequestModel(const nlohmann::json& body, ModelSpec& model, std::string& preset);
 
 /// Simple mode's numbers (BuildSimpleModel's input).
 Result<SimpleModelInput> DecodeSimpleModel(const nlohmann::json& simple, std::string_view path);
@@ -81,8 +89,11 @@ Result<SimulateRequest> DecodeSimulateRequest(const nlohmann::json& body);
 
 /// POST /api/plan: "model", "input", "output", "rate" or "monthly_tokens", "slo_ttft_p95_seconds",
 /// "slo_tpot_p95_seconds", "gpus_allowed" and "providers" (arrays of strings), "engine", "finalists".
+/// "traffic_profile" (the CLI's diurnal:... string or 24 hourly requests/s, instead of "rate" / "monthly_tokens"): the
+/// plan is sized for the peak hour, its volume the day's mean, and the answer carries `fleet` (fleet_plan.h).
 struct PlanHttpRequest {
   PlanRequest request;
+  std::optional<TrafficProfile> traffic_profile;
 };
 Result<PlanHttpRequest> DecodePlanRequest(const nlohmann::json& body);
 

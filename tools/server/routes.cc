@@ -114,6 +114,7 @@ ApiResponse HandlePerf(std::string_view body) {
   if (!p.ok()) return ErrorResponse(p.error());
   nlohmann::json out = json::EncodePerf(d.model, d.deployment, req->query, *p);
   out["layout"]["auto"] = d.layout_auto;
+  AddErrorBands(d.model, d.deployment, out);
   return {200, out};
 }
 
@@ -146,11 +147,14 @@ ApiResponse HandleSimulate(std::string_view body, WorkBudget* work) {
     if (!sweep.ok()) return ErrorResponse(sweep.error());
     nlohmann::json out = json::EncodeLoadSweep(*sweep);
     out.update(json::EncodeDeploymentSummary(m, d));
+    AddErrorBands(m, d, out);
     return {200, out};
   }
   auto res = SimulateDeployment(m, d, w, serve);
   if (!res.ok()) return ErrorResponse(res.error());
-  return {200, json::EncodeSimulation(m, d, res->metrics)};
+  nlohmann::json out = json::EncodeSimulation(m, d, res->metrics);
+  AddErrorBands(m, d, out);
+  return {200, out};
 }
 
 ApiResponse HandlePlan(std::string_view body, WorkBudget* work) {
@@ -163,9 +167,14 @@ ApiResponse HandlePlan(std::string_view body, WorkBudget* work) {
   const Date today = json::TodayUtc();
   req->request.budget = work;
   Result<PlanResult> plan = Plan(req->request, GpuCatalog::BuiltIn(), *prices, today);
-  if (!plan.ok()) return ErrorResponse(plan.error());
+  if (!plan.ok()) return ErrorResponse(WithRequestField(plan.error()));
   // An infeasible plan is an answer, not an error: 200 with feasible: false, the reason and the way out.
-  return {200, json::EncodePlan(req->request, *plan, today, /*default_scenario=*/false)};
+  nlohmann::json out = json::EncodePlan(req->request, *plan, today, /*default_scenario=*/false);
+  if (req->traffic_profile && plan->feasible()) {
+    Status day = AddDayOfTraffic(req->request, *plan, *req->traffic_profile, work, out);
+    if (!day.ok()) return ErrorResponse(WithRequestField(day.error()));
+  }
+  return {200, out};
 }
 
 ApiResponse HandleCost(std::string_view body) {
@@ -177,7 +186,7 @@ ApiResponse HandleCost(std::string_view body) {
   if (!prices.ok()) return ErrorResponse(prices.error());
   const Date today = json::TodayUtc();
   Result<CostReport> report = CostDeployment(*req, *prices, today);
-  if (!report.ok()) return ErrorResponse(report.error());
+  if (!report.ok()) return ErrorResponse(WithRequestField(report.error()));
   nlohmann::json out = json::EncodeCost(*req, *report);
   out["today"] = FormatDate(today);
   return {200, out};

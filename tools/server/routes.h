@@ -7,6 +7,8 @@
 #include <string_view>
 
 #include "capplan/error.h"
+#include "capplan/fleet.h"
+#include "capplan/search.h"
 #include "capplan/work_budget.h"
 
 namespace capplan::server {
@@ -20,6 +22,9 @@ struct ApiResponse {
 /// 422 for a well-formed request the library cannot model (unsupported family, impossible layout).
 int HttpStatusFor(ErrorCode code);
 ApiResponse ErrorResponse(const Error& e);
+/// `e` with the JSON field where a library call named the CLI's flag (--providers -> providers, --pricing ->
+/// pricing, --traffic-profile -> traffic_profile), its message's flag prefix made "request: FIELD".
+Error WithRequestField(Error e);
 /// The body as sent: JSON text in which invalid UTF-8 (echoed from a request into an error message) is replaced by
 /// U+FFFD rather than making the serializer throw (found by fuzz/api).
 std::string ResponseText(const ApiResponse& r);
@@ -35,5 +40,16 @@ ApiResponse HandlePerf(std::string_view body);    // POST /api/perf
 ApiResponse HandleSimulate(std::string_view body, WorkBudget* budget = nullptr);
 ApiResponse HandlePlan(std::string_view body, WorkBudget* budget = nullptr);
 ApiResponse HandleCost(std::string_view body);  // POST /api/cost (docs/cost.md)
+/// /api/plan's day of traffic: `plan_json["fleet"]` for `profile` (tools/json/fleet_plan.h), its simulated stretches
+/// sized to the work budget and the estimate charged to it first (SimulateFleetDay takes no budget of its own).
+Status AddDayOfTraffic(const PlanRequest& r, const PlanResult& plan, const TrafficProfile& profile, WorkBudget* work,
+                       nlohmann::json& plan_json);
+/// The out-of-sample error bands of the deployment's regime beside its latency figures: /api/perf's
+/// decode.tpot_error_band (as `capplan perf --json`) and prefill.ttft_error_band; /api/simulate's
+/// ttft_seconds.error_band and tpot_seconds.error_band (as `capplan simulate --json`); a sweep's
+/// error_bands.{ttft_seconds, tpot_seconds}.
+void AddErrorBands(const ModelSpec& m, const Deployment& d, nlohmann::json& answer);
+ApiResponse HandleFit(std::string_view body);  // POST /api/fit: the minimum viable configurations, priced
+ApiResponse HandleProviders();                 // GET /api/providers: the price catalog's providers
 
 }  // namespace capplan::server

@@ -174,6 +174,8 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
     Send(res, WithDeadlineStatus(HandlePlan(req.body, &budget), budget));
   });
   http.Post("/api/cost", [](const httplib::Request& req, httplib::Response& res) { Send(res, HandleCost(req.body)); });
+  http.Post("/api/fit", [](const httplib::Request& req, httplib::Response& res) { Send(res, HandleFit(req.body)); });
+  http.Get("/api/providers", [](const httplib::Request&, httplib::Response& res) { Send(res, HandleProviders()); });
 
   std::string web_dir = opt.web_dir;
   http.Get(R"(/(?!api/).*)", [web_dir](const httplib::Request& req, httplib::Response& res) {

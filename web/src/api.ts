@@ -121,10 +121,19 @@ export interface PerfPoint {
   bound: Bound;
 }
 
+/// How sure a latency is (issue 12): measured / predicted lies in [low, high] for the middle 80% of the `count`
+/// out-of-sample comparisons of the regime ("vllm moe hopper"); count 0: no band for the regime yet.
+export interface ErrorBand {
+  low: number;
+  high: number;
+  count: number;
+  regime: string;
+}
+
 /// The keys of `capplan perf --json` (issue 4).
 export interface PerfResult {
-  decode: { step_seconds: number; tokens_per_second: number; tpot_seconds: number; bound: Bound };
-  prefill: { ttft_seconds: number };
+  decode: { step_seconds: number; tokens_per_second: number; tpot_seconds: number; bound: Bound; tpot_error_band?: ErrorBand };
+  prefill: { ttft_seconds: number; ttft_error_band?: ErrorBand };
   bound: Bound;
   max_load: { output_tokens_per_second: number; requests_per_second?: number; concurrency?: number };
   dense_comparison?: { dense_total_tokens_per_second: number; dense_active_tokens_per_second: number; moe_tokens_per_second: number };
@@ -153,6 +162,7 @@ export interface SimulateResult {
   found: boolean;
   max_rate_per_second: number;
   points: SimulatePoint[];
+  error_bands?: { ttft_seconds: ErrorBand; tpot_seconds: ErrorBand };
 }
 
 /// One priced configuration of `capplan plan --json` (issue 6).
@@ -191,9 +201,8 @@ export interface TrafficTier {
   cheapest: string;
 }
 
-/// One row of `capplan fit --json`'s configurations (the minimum viable configurations). The server
-/// has no /api/fit route yet; the page asks for it and says so when it is missing. `usd_per_month` is
-/// the key the page needs for the price (not in `capplan fit --json` today).
+/// One row of `capplan fit --json`'s configurations (the minimum viable configurations), as POST /api/fit
+/// answers it: the CLI's keys plus the cheapest rental (null when no provider prices the GPU).
 export interface FitConfiguration {
   gpu: string;
   gpus: number;
@@ -202,8 +211,11 @@ export interface FitConfiguration {
   max_concurrent_sequences?: number;
   free_bytes?: number;
   total_tdp_watts?: number;
-  usd_per_month?: number;
-  provider?: string;
+  usd_per_month?: number | null;
+  usd_per_hour?: number | null;
+  gpus_billed?: number | null;
+  provider?: string | null;
+  price_as_of?: string | null;
 }
 export interface FitResult {
   configurations: FitConfiguration[];
@@ -238,6 +250,59 @@ export interface ApiComparison {
   staleness?: string;
 }
 
+/// One provider's bill for the configuration on screen (POST /api/cost, `capplan cost --json`'s providers[]).
+export interface ProviderCost {
+  provider: string;
+  usd_per_hour: number;
+  usd_per_month: number;
+  usd_per_million_output_tokens: number;
+  gpus_billed: number;
+  gpus_used: number;
+  instances: number;
+  gpus_per_instance: number;
+  instance: string;
+  usd_per_gpu_hour: number;
+  as_of: string;
+  staleness: 'fresh' | 'stale' | 'unknown';
+  tier: string;
+  pricing_type: string;
+  source: string;
+}
+
+export interface CostResult {
+  tier: string;
+  today: string;
+  capacity: { replicas: number; requests_per_second: number; output_tokens_per_second: number; slo_concurrency_per_replica: number; tokens_per_month_24x7: number };
+  providers: ProviderCost[];
+  spot: { note: string; spare_replicas: number } | null;
+  own: { usd_per_gpu_hour: number; basis: string } | null;
+}
+
+export interface ProvidersResult {
+  gpu_providers: string[];
+  api_providers: string[];
+}
+
+/// `fleet` of `capplan plan --traffic-profile --json` (POST /api/plan with traffic_profile).
+export interface FleetResult {
+  profile: string;
+  requests_per_second_by_hour: number[];
+  replicas_by_hour: number[];
+  static_replicas: number;
+  static_gpu_hours_per_day: number;
+  autoscaled_gpu_hours_per_day: number;
+  usd_per_month_static: number;
+  usd_per_month_autoscaled: number;
+  scale_up_delay_seconds: number;
+  simulated: boolean;
+  slo_attainment: number | null;
+  slo_attainment_static: number | null;
+  ramps: Array<{ hour: number; seconds: number; replicas_serving: number; replicas_needed: number; requests_per_second: number; slo_attainment: number | null }>;
+  candidate: PlanCandidate;
+  usd_per_month_recommendation_24x7: number;
+  simulated_requests_per_stretch?: number;
+}
+
 export type PlanResult =
   | { feasible: false; reason: string; suggestions: string[] }
   | {
@@ -251,6 +316,7 @@ export type PlanResult =
       api_match?: { exact: boolean; equivalent: string; why: string };
       workload?: { tokens_per_month: number };
       traffic_tiers?: TrafficTier[];
+      fleet?: FleetResult;
     };
 
 async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown, signal?: AbortSignal): Promise<ApiResult<T>> {
@@ -290,4 +356,6 @@ export const api = {
   perf: (req: unknown, signal?: AbortSignal) => call<PerfResult>('POST', '/api/perf', req, signal),
   simulate: (req: unknown, signal?: AbortSignal) => call<SimulateResult>('POST', '/api/simulate', req, signal),
   plan: (req: unknown, signal?: AbortSignal) => call<PlanResult>('POST', '/api/plan', req, signal),
+  cost: (req: unknown, signal?: AbortSignal) => call<CostResult>('POST', '/api/cost', req, signal),
+  providers: () => call<ProvidersResult>('GET', '/api/providers'),
 };

@@ -254,3 +254,28 @@ export function latencyChart(canvas: HTMLCanvasElement, unsorted: SimulatePoint[
     },
   }, marks.rate > 0 ? [{ value: marks.rate, label: `your rate ${marks.rate.toPrecision(3)}/s`, color: COLORS.rate }] : []);
 }
+
+/// Replicas over the day: the autoscaled fleet's replicas each hour (bars), the static fleet sized for the peak
+/// (a line), and the requests/s of the traffic profile on a second axis.
+export function fleetChart(canvas: HTMLCanvasElement, replicas: number[], staticReplicas: number, rates: number[]): void {
+  const hours = replicas.map((_, h) => `${String(h).padStart(2, '0')}h`);
+  draw(canvas, {
+    type: 'bar',
+    data: {
+      labels: hours,
+      datasets: [
+        { type: 'bar', label: 'Autoscaled replicas', data: replicas, backgroundColor: COLORS.kv, yAxisID: 'y' },
+        { type: 'line', label: 'Static fleet (sized for the peak)', data: replicas.map(() => staticReplicas), borderColor: COLORS.capacity, borderDash: [6, 4], pointRadius: 0, yAxisID: 'y' },
+        { type: 'line', label: 'Requests/s', data: rates, borderColor: COLORS.tpot, backgroundColor: COLORS.tpot, pointRadius: 2, yAxisID: 'y1' },
+      ],
+    },
+    options: {
+      scales: {
+        x: { title: { display: true, text: 'Hour of the day' } },
+        y: { min: 0, ticks: { precision: 0 }, title: { display: true, text: 'Replicas' } },
+        y1: { min: 0, position: 'right', grid: { drawOnChartArea: false }, title: { display: true, text: 'Requests/s' } },
+      },
+      plugins: { legend: { position: 'bottom' } },
+    },
+  } as ChartConfiguration);
+}

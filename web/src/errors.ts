@@ -32,6 +32,7 @@ const FIELDS: Record<string, PageField> = {
   slo_tpot_p95_seconds: { input: 'slo-tpot', label: 'SLO: p95 TPOT' },
   gpus_allowed: { input: 'plan-gpus', label: 'GPU types searched' },
   providers: { input: 'provider-filter', label: 'Provider' },
+  traffic_profile: { input: 'traffic-shape', label: 'Traffic over the day' },
   'model.simple.total_params': { input: 'simple-total', label: 'Total parameters' },
   'model.simple.active_params': { input: 'simple-active', label: 'Active parameters' },
   'model.simple.num_layers': { input: 'simple-layers', label: 'Layers' },

@@ -47,3 +47,16 @@ export function tokensPerSecond(t: number): string {
 export function integer(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }
+
+/// An error band in words: "typically 12.6 ms to 26.9 ms: −49% to +10%, 144 comparable measurements of vllm moe
+/// hopper" (the range in seconds when the predicted `value` is given).
+export function band(b: { low: number; high: number; count: number; regime: string } | undefined, value?: number): string {
+  if (!b) return '';
+  if (b.count === 0) return `no measured band for ${b.regime} yet`;
+  const pct = (f: number) => {
+    const p = Math.round((f - 1) * 100);
+    return `${p > 0 ? '+' : p < 0 ? '−' : '±'}${Math.abs(p)}%`;
+  };
+  const range = value === undefined ? '' : `${seconds(value * b.low)} to ${seconds(value * b.high)}: `;
+  return `typically ${range}${pct(b.low)} to ${pct(b.high)}, ${integer(b.count)} comparable measurement${b.count === 1 ? '' : 's'} of ${b.regime}`;
+}

@@ -247,6 +247,23 @@ export function workloadStep(s: PlannerState, onChange: () => void): HTMLElement
   bindNumber(context, (v) => (s.context = Math.round(v)), onChange);
   const concurrency = numberInput('concurrency', s.concurrency, 1, 1e6);
   bindNumber(concurrency, (v) => (s.concurrency = Math.round(v)), onChange);
+  // The plan's day of traffic: flat (the rate above all day) or diurnal (a peak for some hours, a trough the rest).
+  const peak = numberInput('traffic-peak', s.peakRate, 0.001, 1e6, 'any');
+  bindNumber(peak, (v) => (s.peakRate = v), onChange);
+  const trough = numberInput('traffic-trough', s.troughRate, 0, 1e6, 'any');
+  bindNumber(trough, (v) => (s.troughRate = v), onChange);
+  const peakHours = numberInput('traffic-peak-hours', s.peakHours, 1, 22);
+  bindNumber(peakHours, (v) => (s.peakHours = Math.round(v)), onChange);
+  const diurnal = h('div', { class: 'grid three', id: 'traffic-diurnal-fields' }, field('Peak', peak, 'requests/s'), field('Trough', trough, 'requests/s'), field('Peak hours', peakHours, 'h/day'));
+  const showTraffic = () => {
+    diurnal.hidden = s.traffic !== 'diurnal';
+    load.classList.toggle('disabled', s.traffic === 'diurnal');
+  };
+  const traffic = radios('traffic', [['flat', 'Flat (the rate all day)'], ['diurnal', 'Diurnal (peak and trough)']], s.traffic, (v) => {
+    s.traffic = v as 'flat' | 'diurnal';
+    showTraffic();
+    onChange();
+  });
   const section = h(
     'section',
     { class: 'step', id: 'step-workload' },
@@ -254,6 +271,8 @@ export function workloadStep(s: PlannerState, onChange: () => void): HTMLElement
     h('div', { class: 'grid' }, field('Input length', input, 'tokens'), field('Output length', output, 'tokens')),
     h('div', { class: 'field' }, h('span', { class: 'label' }, 'Load'), load),
     h('div', { class: 'grid' }, field('Rate', rate, 'requests/s'), field('Monthly volume', monthly, 'billion tokens/month')),
+    h('div', { class: 'field', id: 'traffic-shape' }, h('span', { class: 'label' }, 'Traffic over the day'), traffic, h('small', { class: 'hint' }, 'Diurnal: the plan is sized for the peak and compares a static fleet with an autoscaled one; the latency chart uses the peak.')),
+    diurnal,
     h('div', { class: 'grid' }, field('SLO: p95 TTFT', ttft, 's'), field('SLO: p95 TPOT', tpot, 'ms')),
     h(
       'div',
@@ -263,6 +282,7 @@ export function workloadStep(s: PlannerState, onChange: () => void): HTMLElement
     ),
   );
   showLoad();
+  showTraffic();
   return section;
 }
 

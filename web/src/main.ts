@@ -1,12 +1,13 @@
 // The planner page: four steps, state in the URL, results recomputed (debounced) as inputs change.
 import './style.css';
 
-import { api, ApiError, type ApiResult, type FitResult, type Health } from './api';
+import { api, ApiError, type ApiResult, type Health } from './api';
 import { chartSummary } from './charts';
 import { debounce, errorBox, h, setChildren } from './dom';
 import { fieldOf, isModelError, showFieldErrors, showModelError } from './errors';
 import { hardwareStep, modelStep, planSearchStep, workloadStep } from './inputs';
 import { beginRecompute, endRecompute, markFresh, renderInputProblem, renderMemory, renderModel, renderPerf, renderSimulate, renderWarnings, resultsStep } from './results';
+import { fillProviderFilter, renderCost } from './results_cost';
 import { renderFit, renderLaunch, renderPlan } from './results_plan';
 import { sweepRequests } from './simsize';
 import { decodeState, deploymentFields, effectiveContext, encodeState, modelSource, type PlannerState } from './state';
@@ -15,8 +16,17 @@ const DEBOUNCE_MS = 250;
 
 // Monthly tokens (input + output) as requests/s, over the cost model's 730-hour month.
 const SECONDS_PER_MONTH = 730 * 3600;
-function requestRate(s: PlannerState): number {
+function flatRate(s: PlannerState): number {
   return s.loadMode === 'rate' ? s.rate : s.monthlyTokens / SECONDS_PER_MONTH / (s.inputTokens + s.outputTokens);
+}
+/// The rate the single-deployment results (latency, cost table) are for: the flat rate, or a diurnal day's peak.
+function requestRate(s: PlannerState): number {
+  return s.traffic === 'diurnal' ? s.peakRate : flatRate(s);
+}
+/// The plan's day of traffic (POST /api/plan traffic_profile): the CLI's diurnal form, or the flat rate each hour.
+function trafficProfile(s: PlannerState): string | number[] {
+  if (s.traffic === 'diurnal') return `diurnal:peak=${s.peakRate},trough=${s.troughRate},peak-hours=${s.peakHours}`;
+  return Array<number>(24).fill(flatRate(s));
 }
 
 function guarded(blockId: string, render: () => void): void {
@@ -38,15 +48,6 @@ function inputError(e: ApiError | null): boolean {
   return e !== null && e.status >= 400 && e.status < 500 && (isModelError(e) || fieldOf(e) !== null);
 }
 
-// A server without POST /api/fit says so once; the page then stops asking (no 404 on every change).
-let fitAnswer: ApiResult<FitResult> | null = null;
-async function fitOnce(body: unknown, signal: AbortSignal): Promise<ApiResult<FitResult>> {
-  if (fitAnswer) return fitAnswer;
-  const r = await api.fit(body, signal);
-  if (!r.ok && r.error.status === 404 && r.error.message.includes('no route')) fitAnswer = r;
-  return r;
-}
-
 /// Each block renders as soon as its own answer arrives and is marked fresh; until then it stays marked
 /// stale (dimmed, aria-busy), so old and new results are never shown as if they belonged together.
 async function recompute(s: PlannerState, signal: AbortSignal, generation: number, health: Health | null): Promise<void> {
@@ -60,11 +61,7 @@ async function recompute(s: PlannerState, signal: AbortSignal, generation: numbe
   }
   const context = effectiveContext(s);
   const deployment = { ...deploymentFields(s), max_model_len: context };
-  const workload = {
-    input: s.inputTokens,
-    output: s.outputTokens,
-    ...(s.loadMode === 'rate' ? { rate: s.rate } : { monthly_tokens: s.monthlyTokens }),
-  };
+  const workload = { input: s.inputTokens, output: s.outputTokens, traffic_profile: trafficProfile(s) };
   const slos = { slo_ttft_p95_seconds: s.sloTtftSeconds, slo_tpot_p95_seconds: s.sloTpotSeconds };
   const rate = requestRate(s);
   const live = <T>(p: Promise<T>, render: (r: T) => void, ...blocks: string[]) =>
@@ -83,7 +80,19 @@ async function recompute(s: PlannerState, signal: AbortSignal, generation: numbe
     if (!r.ok && r.error.body.code === 'resource_limit' && requests >= 40) r = await api.simulate({ ...body, requests: Math.floor(requests / 4) }, signal);
     return { r, requests: r.ok ? requests : 0 };
   };
-  const [model, memory, perf, sim, plan, fit] = await Promise.all([
+  // The provider table's volume for its API lines: the workload's monthly tokens (input + output).
+  // (A diurnal day leaves it to the server: the deployment's 24/7 capacity.)
+  const monthlyTokens = s.traffic === 'diurnal' ? undefined : s.loadMode === 'monthly' ? s.monthlyTokens : rate * (s.inputTokens + s.outputTokens) * SECONDS_PER_MONTH;
+  const costBody = {
+    ...deployment,
+    input: s.inputTokens,
+    output: s.outputTokens,
+    ...slos,
+    pricing: s.pricing,
+    ...(monthlyTokens === undefined ? {} : { monthly_tokens: monthlyTokens }),
+    ...(s.provider ? { providers: [s.provider] } : {}),
+  };
+  const [model, memory, perf, sim, plan, fit, cost] = await Promise.all([
     live(api.model({ ...modelSource(s), context }, signal), (r) => guarded('model-error', () => renderModel(r.ok ? r.value : null))),
     // The workload's context bounds the engine (--max-model-len), as the launch command will.
     live(api.memory({ ...deployment, context, batch: s.concurrency }, signal), (r) => guarded('memory-body', () => renderMemory(...split(r), inputError(r.ok ? null : r.error))), 'verdict', 'memory'),
@@ -93,18 +102,20 @@ async function recompute(s: PlannerState, signal: AbortSignal, generation: numbe
     live(
       api.plan({ model: modelSource(s), ...workload, ...slos, engine: s.engine, ...(s.planGpus.length ? { gpus_allowed: s.planGpus } : {}), ...(s.provider ? { providers: [s.provider] } : {}) }, signal),
       (r) => guarded('cost-body', () => renderPlan(...split(r), inputError(r.ok ? null : r.error), s)),
-      'cost', 'tiers', 'crossover',
+      'cost', 'fleet', 'tiers', 'crossover',
     ),
-    live(fitOnce({ model: modelSource(s), context, batch: s.concurrency, engine: s.engine, kv_dtype: s.kvDtype }, signal), (r) => guarded('fit-body', () => renderFit(...split(r), inputError(r.ok ? null : r.error))), 'fit'),
+    live(api.fit({ model: modelSource(s), context, batch: s.concurrency, engine: s.engine, kv_dtype: s.kvDtype }, signal), (r) => guarded('fit-body', () => renderFit(...split(r), inputError(r.ok ? null : r.error))), 'fit'),
+    live(api.cost(costBody, signal), (r) => guarded('providers-body', () => renderCost(...split(r), inputError(r.ok ? null : r.error), s)), 'providers'),
   ]);
   if (signal.aborted) return;
-  const results = [model, memory, perf, sim.r, plan, fit];
+  const results = [model, memory, perf, sim.r, plan, fit, cost];
   const errors = results.flatMap((r) => (r.ok ? [] : [r.error]));
   const modelErr = errors.find(isModelError) ?? null;
   showModelError(modelErr);
   const fields = showFieldErrors(errors.filter((e) => !isModelError(e) && inputError(e)));
   if (modelErr) renderInputProblem('the model (step 1)');
-  else if (fields.length) renderInputProblem(fields.join(', '));
+  // A field only the plan or the prices read (provider, traffic shape) leaves the memory verdict standing.
+  else if (fields.length && !memory.ok) renderInputProblem(fields.join(', '));
   guarded('warnings-body', () =>
     renderWarnings([memory.ok ? memory.value.warnings : undefined, perf.ok ? perf.value.warnings : undefined, plan.ok && plan.value.feasible ? plan.value.recommended.warnings : undefined]),
   );
@@ -117,7 +128,7 @@ async function recompute(s: PlannerState, signal: AbortSignal, generation: numbe
 async function start(): Promise<void> {
   const app = document.getElementById('app') as HTMLElement;
   const state = decodeState(window.location.search);
-  const [presets, gpus, health] = await Promise.all([api.models(), api.gpus(), api.health()]);
+  const [presets, gpus, health, providers] = await Promise.all([api.models(), api.gpus(), api.health(), api.providers()]);
   if (!presets.ok || !gpus.ok) {
     const e = !presets.ok ? presets.error : !gpus.ok ? gpus.error : null;
     setChildren(app, errorBox(`The planner could not load its catalogs: ${e?.message ?? 'unknown error'}`));
@@ -168,6 +179,7 @@ async function start(): Promise<void> {
       resultsStep(state, onChange),
     ),
   );
+  fillProviderFilter(providers.ok ? providers.value.gpu_providers : [], state);
   // For the browser tests: what each chart draws.
   (window as unknown as { capplanChart: typeof chartSummary }).capplanChart = chartSummary;
   run();

@@ -4,10 +4,11 @@ import type { ApiError, MemoryResult, ModelInfo, PerfResult, SimulateResult, War
 import { latencyChart, memoryBar, memorySegments, throughputChart, type LatencyMarks } from './charts';
 import { byId, errorBox, field, h, select, setChildren } from './dom';
 import { pageWords } from './errors';
-import { bytes, count, flops, integer, seconds, tokensPerSecond } from './format';
+import { band, bytes, count, flops, integer, seconds, tokensPerSecond } from './format';
+import { TIERS } from './results_cost';
 import type { PlannerState } from './state';
 
-const BLOCKS = ['verdict', 'memory', 'throughput', 'latency', 'cost', 'tiers', 'fit', 'crossover', 'warnings', 'launch'];
+const BLOCKS = ['verdict', 'memory', 'throughput', 'latency', 'providers', 'cost', 'fleet', 'tiers', 'fit', 'crossover', 'warnings', 'launch'];
 
 export function resultsStep(s: PlannerState, onChange: () => void): HTMLElement {
   const block = (id: string, title: string, ...extra: HTMLElement[]) =>
@@ -15,6 +16,11 @@ export function resultsStep(s: PlannerState, onChange: () => void): HTMLElement 
   const provider = select('provider-filter', [['', 'every provider']], s.provider);
   provider.addEventListener('change', () => {
     s.provider = provider.value;
+    onChange();
+  });
+  const tier = select('pricing-tier', TIERS, s.pricing);
+  tier.addEventListener('change', () => {
+    s.pricing = tier.value;
     onChange();
   });
   return h(
@@ -25,7 +31,9 @@ export function resultsStep(s: PlannerState, onChange: () => void): HTMLElement 
     block('memory', 'Memory per GPU', h('div', { class: 'chart short' }, h('canvas', { id: 'memory-chart' }))),
     block('throughput', 'Throughput against batch', h('div', { class: 'chart' }, h('canvas', { id: 'throughput-chart' }))),
     block('latency', 'Latency against load', h('div', { class: 'chart' }, h('canvas', { id: 'latency-chart' }))),
-    block('cost', 'Plan: cheapest configurations that meet the targets', h('div', { class: 'row' }, field('Price at', provider))),
+    block('providers', 'Cost of this configuration by provider', h('div', { class: 'row' }, field('Price at', provider, '', 'Also the providers the plan prices.'), field('Tier', tier))),
+    block('cost', 'Plan: cheapest configurations that meet the targets'),
+    block('fleet', 'A day of traffic: static against autoscaled', h('div', { class: 'chart' }, h('canvas', { id: 'fleet-chart' }))),
     block('tiers', 'Traffic tiers: self-host against APIs'),
     block('fit', 'Minimum viable configurations (memory only)'),
     block('crossover', 'Self-host or API'),
@@ -179,9 +187,16 @@ export function renderPerf(p: PerfResult | null, error: ApiError | null, inputEr
     h(
       'p',
       { id: 'perf-summary' },
-      `Decode at your concurrency: ${tokensPerSecond(p.decode.tokens_per_second)}, TPOT ${seconds(p.decode.tpot_seconds)}, ${p.bound}-bound. `,
-      `TTFT on an idle deployment: ${seconds(p.prefill.ttft_seconds)}. Max load (all requests queued): ${tokensPerSecond(p.max_load.output_tokens_per_second)}.`,
+      `Decode at your concurrency: ${tokensPerSecond(p.decode.tokens_per_second)}, TPOT ${seconds(p.decode.tpot_seconds)}`,
+      p.decode.tpot_error_band ? h('span', { class: 'band', id: 'tpot-band' }, ` (${band(p.decode.tpot_error_band, p.decode.tpot_seconds)})`) : null,
+      `, ${p.bound}-bound. `,
+      `TTFT on an idle deployment: ${seconds(p.prefill.ttft_seconds)}`,
+      p.prefill.ttft_error_band ? h('span', { class: 'band', id: 'ttft-band' }, ` (${band(p.prefill.ttft_error_band, p.prefill.ttft_seconds)})`) : null,
+      `. Max load (all requests queued): ${tokensPerSecond(p.max_load.output_tokens_per_second)}.`,
     ),
+    p.decode.tpot_error_band || p.prefill.ttft_error_band
+      ? h('p', { class: 'hint' }, 'Bands: measured ÷ predicted for the middle 80% of the published serving runs of this engine, dense or MoE, and GPU family, each predicted out of sample (docs/validation.md).')
+      : null,
     dense
       ? h(
           'p',
@@ -212,6 +227,13 @@ export function renderSimulate(r: SimulateResult | null, error: ApiError | null,
       `Your rate: ${marks.rate.toPrecision(3)} requests/s. `,
       marks.requests < 1000 ? `Long requests: ${integer(marks.requests)} simulated requests per rate (the server's bound on simulated work), so the tails are rougher.` : '',
     ),
+    r.error_bands
+      ? h(
+          'p',
+          { id: 'sweep-bands', class: 'hint' },
+          `Measured against predicted, for deployments like this one: TTFT ${band(r.error_bands.ttft_seconds)}; TPOT ${band(r.error_bands.tpot_seconds)}.`,
+        )
+      : null,
   );
 }
 

@@ -5,9 +5,8 @@ import { byId, h, setChildren } from './dom';
 import { pageWords } from './errors';
 import { count, dollars, integer, seconds } from './format';
 import { unavailable } from './results';
+import { renderFleet } from './results_fleet';
 import type { PlannerState } from './state';
-
-const providersSeen = new Set<string>();
 
 function layoutText(c: PlanCandidate): string {
   return `${c.weights_dtype}, TP ${c.layout.tp} · EP ${c.layout.ep} · PP ${c.layout.pp}` + (c.layout.replicas > 1 ? ` × ${c.layout.replicas}` : '');
@@ -30,19 +29,10 @@ function candidateRow(c: PlanCandidate, chosenGpu: string): HTMLElement {
 const COST_HEAD = ['Provider', 'GPUs', 'Precision, layout', '$/hour', '$/month (24/7)', '$ per M output tokens', 'Price as of'];
 const head = (cols: string[]) => h('thead', {}, h('tr', {}, ...cols.map((c) => h('th', {}, c))));
 
-function updateProviderFilter(s: PlannerState): void {
-  const el = byId<HTMLSelectElement>('provider-filter');
-  const names = [...new Set([...providersSeen, ...(s.provider ? [s.provider] : [])])].sort();
-  el.replaceChildren(h('option', { value: '' }, 'every provider'), ...names.map((p) => h('option', { value: p }, p)));
-  el.value = s.provider;
-}
-
 export function renderPlan(p: PlanResult | null, error: ApiError | null, inputError: boolean, s: PlannerState): void {
   const cost = byId('cost-body');
   const crossover = byId('crossover-body');
   const tiers = byId('tiers-body');
-  if (p?.feasible) for (const c of p.candidates) providersSeen.add(c.provider);
-  updateProviderFilter(s);
   if (!p || !p.feasible) {
     const e = p && !p.feasible
       ? h('div', { class: 'error', role: 'alert', id: 'plan-infeasible' }, `No deployment meets the targets: ${pageWords(p.reason)}`, h('ul', {}, ...p.suggestions.map((x) => h('li', {}, pageWords(x)))))
@@ -51,6 +41,7 @@ export function renderPlan(p: PlanResult | null, error: ApiError | null, inputEr
     const pointer = e ? h('p', { class: 'muted' }, 'No plan to compare (see the plan above).') : null;
     setChildren(crossover, pointer);
     setChildren(tiers, pointer ? pointer.cloneNode(true) : null);
+    renderFleet(undefined, false);
     return;
   }
   const rec = p.recommended;
@@ -70,10 +61,9 @@ export function renderPlan(p: PlanResult | null, error: ApiError | null, inputEr
     h('p', { class: 'hint', id: 'plan-scope' }, `Searched ${scope}${s.provider ? ` priced at ${s.provider}` : ' at every provider'}; ${p.candidates.length} configuration${p.candidates.length === 1 ? '' : 's'} meet the targets.`),
     h('h4', {}, 'Best per GPU type'),
     h('table', { class: 'numbers wide', id: 'gpu-type-table' }, head(COST_HEAD), h('tbody', {}, ...[...bestPerGpu.values()].map((c) => candidateRow(c, s.gpu)))),
-    h('h4', {}, 'All configurations, cheapest first'),
-    h('table', { class: 'numbers wide', id: 'cost-table' }, head(COST_HEAD), h('tbody', {}, ...p.candidates.slice(0, 12).map((c) => candidateRow(c, s.gpu)))),
   );
-  renderTiers(p.traffic_tiers);
+  renderTiers(p.traffic_tiers, p.workload?.tokens_per_month);
+  renderFleet(p.fleet, true);
   const apiRows = p.api_comparison.map((a) =>
     h(
       'tr',
@@ -92,7 +82,7 @@ export function renderPlan(p: PlanResult | null, error: ApiError | null, inputEr
   );
 }
 
-function renderTiers(tiers: TrafficTier[] | undefined): void {
+function renderTiers(tiers: TrafficTier[] | undefined, volume: number | undefined): void {
   const body = byId('tiers-body');
   if (!tiers || tiers.length === 0) {
     setChildren(body, h('p', { class: 'muted' }, 'The server gave no traffic tiers for this plan.'));
@@ -112,7 +102,7 @@ function renderTiers(tiers: TrafficTier[] | undefined): void {
           h(
             'tr',
             {},
-            h('td', { class: 'n' }, count(t.tokens_per_month)),
+            h('td', { class: 'n' }, count(t.tokens_per_month), volume !== undefined && Math.abs(t.tokens_per_month - volume) <= 1e-6 * volume ? h('span', { class: 'hint your-volume' }, ' (your volume)') : null),
             h('td', { class: 'n' }, integer(t.self_host_replicas)),
             h('td', { class: 'n' }, dollars(t.self_host_usd_per_month)),
             ...apis.map((name) => {
@@ -133,7 +123,7 @@ export function renderFit(f: FitResult | null, error: ApiError | null, inputErro
     setChildren(body, error && !inputError ? unavailable('the minimum viable configurations (POST /api/fit)', error) : null);
     return;
   }
-  const priced = f.configurations.some((c) => c.usd_per_month !== undefined);
+  const priced = f.configurations.some((c) => typeof c.usd_per_month === 'number');
   setChildren(
     body,
     f.configurations.length === 0
@@ -141,7 +131,7 @@ export function renderFit(f: FitResult | null, error: ApiError | null, inputErro
       : h(
           'table',
           { class: 'numbers wide', id: 'fit-table' },
-          head(['GPU', 'GPUs', 'Weights', 'Layout', 'Sequences the KV holds', '$/month (24/7)']),
+          head(['GPU', 'GPUs', 'Weights', 'Layout', 'Sequences the KV holds', '$/month (24/7), cheapest rental', 'Price as of']),
           h(
             'tbody',
             {},
@@ -154,12 +144,15 @@ export function renderFit(f: FitResult | null, error: ApiError | null, inputErro
                 h('td', {}, c.weights),
                 h('td', {}, `TP ${c.layout.tp} · EP ${c.layout.ep} · PP ${c.layout.pp}`),
                 h('td', { class: 'n' }, c.max_concurrent_sequences === undefined ? '—' : integer(c.max_concurrent_sequences)),
-                h('td', { class: 'n' }, c.usd_per_month === undefined ? 'not priced' : `${dollars(c.usd_per_month)}${c.provider ? ` (${c.provider})` : ''}`),
+                h('td', { class: 'n' }, typeof c.usd_per_month === 'number' ? `${dollars(c.usd_per_month)}${c.provider ? ` (${c.provider})` : ''}` : 'no provider prices it'),
+                h('td', {}, c.price_as_of ?? '—'),
               ),
             ),
           ),
         ),
-    priced ? null : h('p', { class: 'hint' }, 'The server does not price these configurations yet.'),
+    priced
+      ? h('p', { class: 'hint' }, 'Each at the cheapest provider renting that many GPUs (whole instances billed), 730 hours a month.')
+      : h('p', { class: 'hint' }, 'No provider in the price catalog rents these GPUs.'),
   );
 }
 

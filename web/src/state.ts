@@ -39,7 +39,12 @@ export interface PlannerState {
   context: number; // tokens per sequence the deployment must hold (max model len); 0 = input + output
   concurrency: number; // concurrent sequences the memory check reserves KV for
   planGpus: string[]; // GPU types the plan searches; empty = every GPU type in the catalog
-  provider: string; // the one cloud provider the plan prices; '' = every provider
+  provider: string; // the one cloud provider the plan and the provider table price; '' = every provider
+  pricing: string; // the provider table's tier: on-demand, reserved-1y, reserved-3y, spot, own
+  traffic: 'flat' | 'diurnal'; // the plan's day of traffic: the flat rate all day, or a peak and a trough
+  peakRate: number; // requests/s at the peak (diurnal)
+  troughRate: number; // requests/s at the trough (diurnal)
+  peakHours: number; // hours a day at the peak (diurnal)
 }
 
 export const DEFAULTS: PlannerState = {
@@ -69,6 +74,11 @@ export const DEFAULTS: PlannerState = {
   concurrency: 16,
   planGpus: [],
   provider: '',
+  pricing: 'on-demand',
+  traffic: 'flat',
+  peakRate: 15,
+  troughRate: 2,
+  peakHours: 8,
 };
 
 type Flat = Record<string, string>;
@@ -108,6 +118,11 @@ function flatten(s: PlannerState): Flat {
     conc: String(s.concurrency),
     plangpus: s.planGpus.join(','),
     provider: s.provider,
+    pricing: s.pricing,
+    traffic: s.traffic,
+    peak: String(s.peakRate),
+    trough: String(s.troughRate),
+    peakhours: String(s.peakHours),
   };
 }
 
@@ -169,6 +184,11 @@ export function decodeState(query: string): PlannerState {
     concurrency: num(q, 'conc', d.concurrency),
     planGpus: (q.get('plangpus') ?? '').split(',').filter((g) => g !== ''),
     provider: q.get('provider') ?? d.provider,
+    pricing: q.get('pricing') ?? d.pricing,
+    traffic: oneOf(q.get('traffic'), ['flat', 'diurnal'] as const, d.traffic),
+    peakRate: num(q, 'peak', d.peakRate),
+    troughRate: num(q, 'trough', d.troughRate),
+    peakHours: num(q, 'peakhours', d.peakHours),
   };
 }
 
