@@ -18,6 +18,10 @@ using plan_internal::kMaxConfirmRetries;
 // this many engine steps (each ~1-3 us of step model), so a 1M-token prompt at 0.1 requests/s is confirmed with
 // fewer requests than a chat workload, and the whole plan stays under 2 s on 2 cores (bench/plan_bench.cc).
 constexpr double kSimStepBudget = 120'000;
+// ...and at most about this many sequence-steps (each running sequence in each step costs the scheduler and the
+// metrics their bookkeeping whatever the step model costs): a request is in as many steps as it has output tokens
+// plus prompt chunks, so 20,000-token answers are confirmed with ~150 requests, not 2,000 (40M sequence-steps).
+constexpr double kSimSequenceStepBudget = 3'000'000;
 // ...but never with fewer requests than this: a p95 needs a tail to be measured.
 constexpr int64_t kMinSimRequests = 100;
 // Confirmations beyond --finalists the search may run while an unconfirmed candidate is cheaper than every
@@ -131,7 +135,9 @@ int64_t SimRequestsFor(const Candidate& c, const PlanRequest& r) {
   const double decode_steps =
       std::min<double>(static_cast<double>(r.output_tokens), replicas / r.rate_per_second / tpot);
   const double steps_per_request = prefill_steps + std::max(1.0, decode_steps);
-  const auto fit = static_cast<int64_t>(kSimStepBudget / steps_per_request);
+  const double sequence_steps_per_request = prefill_steps + static_cast<double>(r.output_tokens);
+  const auto fit = static_cast<int64_t>(
+      std::min(kSimStepBudget / steps_per_request, kSimSequenceStepBudget / sequence_steps_per_request));
   return std::clamp<int64_t>(fit, std::min(kMinSimRequests, r.sim_requests), r.sim_requests);
 }
 

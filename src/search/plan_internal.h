@@ -69,7 +69,12 @@ std::string ErrorBandNote(const PlanRequest& r, const PlanResult& out);
 class CachedStepTimeModel final : public StepTimeModel {
  public:
   explicit CachedStepTimeModel(const StepTimeModel& inner) : inner_(inner) {}
+  /// The inner model's time for the shape with its decode context (the KV the decodes read, which grows by one
+  /// token per sequence every step, so no two steps would share an exact shape) moved to the centre of its bin:
+  /// bins of a power of two tokens, at most 1/512 of the context (at least 8), so the KV read is priced within
+  /// 0.1% and a long decode reuses each bin's step for ~width / sequences steps.
   Seconds StepTime(const BatchShape& s) const override;
+  static int64_t BinnedContext(int64_t tokens);
   int64_t hits() const { return hits_; }
   int64_t misses() const { return static_cast<int64_t>(cache_.size()); }
 
