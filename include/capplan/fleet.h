@@ -15,6 +15,7 @@
 #include "capplan/perf.h"
 #include "capplan/sim.h"
 #include "capplan/step_time.h"
+#include "capplan/work_budget.h"
 
 namespace capplan {
 
@@ -72,6 +73,7 @@ struct FleetInput {
   Seconds slo_tpot_p95{0.050};
   int64_t max_requests_per_segment = 2000;  // each simulated segment is cut to this many requests
   uint64_t seed = 1;
+  WorkBudget* budget = nullptr;  // charged every simulated step (the server's cost, deadline and cancellation)
 };
 
 /// One simulated stretch of the day: `replicas` serving `requests_per_second` for `duration`.

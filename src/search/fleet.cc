@@ -12,6 +12,7 @@
 
 #include "capplan/csv.h"
 #include "capplan/search.h"
+#include "search/plan_internal.h"
 
 namespace capplan {
 namespace {
@@ -230,6 +231,8 @@ namespace {
 // Simulates `segment` (its rate, replicas, duration) and fills its attainment; results are cached by shape.
 struct SegmentSimulator {
   const FleetInput& in;
+  // One deployment all day: its step times are remembered across the day's simulations (decode context binned).
+  const plan_internal::CachedStepTimeModel& model;
   std::map<std::tuple<double, int, int64_t>, std::pair<double, int64_t>> cache;
 
   Status Run(FleetSegment& s) {
@@ -295,13 +298,14 @@ struct SegmentSimulator {
     cfg.seed = in.seed;
     cfg.record_requests = true;
     cfg.replica_ready_at = std::move(ready_at);
+    cfg.limits.budget = in.budget;
     WorkloadSpec w;
     w.arrival = ArrivalProcess::kPoisson;
     w.rate_per_second = rate;
     w.input = {.kind = LengthDistribution::kFixed, .value = in.input_tokens};
     w.output = {.kind = LengthDistribution::kFixed, .value = in.output_tokens};
     w.num_requests = n;
-    return capplan::Simulate(cfg, w, *in.model);
+    return capplan::Simulate(cfg, w, model);
   }
 };
 
@@ -372,7 +376,8 @@ Result<FleetResult> SimulateFleetDay(const FleetInput& in) {
   for (auto& s : out.autoscaled_segments) s.requests = s.requests_per_second * s.duration.v;
   if (in.model == nullptr) return out;
 
-  SegmentSimulator sim{in, {}};
+  const plan_internal::CachedStepTimeModel cached(*in.model);
+  SegmentSimulator sim{in, cached, {}};
   for (auto& s : out.static_segments) CAPPLAN_RETURN_IF_ERROR(sim.Run(s));
   auto& autoscaled = out.autoscaled_segments;
   for (size_t i = 0; i < autoscaled.size(); ++i) {

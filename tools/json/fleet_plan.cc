@@ -30,6 +30,7 @@ Result<FleetResult> DayOfTraffic(const PlanRequest& r, const Candidate& c, const
   in.slo_tpot_p95 = r.slo_tpot_p95;
   in.max_requests_per_segment = std::max<int64_t>(1, o.max_requests_per_segment);
   in.seed = r.seed;
+  in.budget = o.budget;
   return SimulateFleetDay(in);
 }
 

@@ -16,6 +16,7 @@ struct FleetOptions {
   BytesPerSec storage_bandwidth = kDefaultStorageBandwidth;  // weights loaded at this rate when a replica starts
   Seconds engine_startup = kDefaultEngineStartup;
   int64_t max_requests_per_segment = 2000;  // each simulated stretch of the day is cut to this many requests
+  WorkBudget* budget = nullptr;             // charged every simulated step (the server's)
 };
 
 struct FleetPlan {

@@ -13,8 +13,8 @@ namespace {
 // stretch (the ramp and as long again after it): 96 stretches of `n` requests. `n` is sized, as /api/simulate's
 // requests are, to the work: at most kDayTokens tokens (long prompts) and kDaySteps request-steps (long outputs: a
 // request is in about output + 1 engine steps) for the day. The default 1,000 + 500-token chat keeps
-// kFleetSegmentRequests; a 100K-token prompt gets a few requests a stretch. The steps estimate is charged to the
-// work budget before the day runs (SimulateFleetDay takes no budget of its own).
+// kFleetSegmentRequests; a 100K-token prompt gets a few requests a stretch. Every simulated step is charged to the
+// request's work budget (its cost, deadline and cancellation), as /api/simulate's are.
 constexpr int kMaxStretches = 96;
 constexpr double kDayTokens = 7.2e7;
 constexpr double kDaySteps = 2.41e7;
@@ -27,8 +27,8 @@ Status AddDayOfTraffic(const PlanRequest& r, const PlanResult& plan, const Traff
   const double steps = static_cast<double>(r.output_tokens) + 1;
   const double fits = std::min(kDayTokens / (kMaxStretches * tokens), kDaySteps / (kMaxStretches * steps));
   const int64_t n = std::clamp<int64_t>(static_cast<int64_t>(fits), 1, json::kFleetSegmentRequests);
-  if (work) CAPPLAN_RETURN_IF_ERROR(work->Charge(static_cast<int64_t>(kMaxStretches * n * steps)));
-  CAPPLAN_ASSIGN_OR_RETURN(json::FleetPlan f, json::PlanFleet(r, plan, profile, {.max_requests_per_segment = n}));
+  CAPPLAN_ASSIGN_OR_RETURN(json::FleetPlan f,
+                           json::PlanFleet(r, plan, profile, {.max_requests_per_segment = n, .budget = work}));
   if (work) CAPPLAN_RETURN_IF_ERROR(work->status());
   plan_json["fleet"] = json::EncodeFleetPlan(profile, f, plan.candidates.front());
   plan_json["fleet"]["simulated_requests_per_stretch"] = n;
