@@ -483,6 +483,31 @@ test('the plan searches across GPU types, with a GPU filter', async () => {
   await page.close();
 });
 
+test('MoE at scale: attention-DP ranks, disaggregated pools and MTP are named in the plan, as /api/plan has them', async () => {
+  // DeepSeek-R1 at 20 requests/s of 8,000 + 1,000 tokens on B200s: the candidates include attention-DP replicas,
+  // disaggregated prefill/decode pairs and MTP variants (capplan plan deepseek-r1 --rate 20 --input 8000 --output 1000).
+  const page = await browser.newPage();
+  const plans = [];
+  page.on('response', (r) => {
+    if (r.url().endsWith('/api/plan') && r.request().method() === 'POST' && r.ok()) plans.push(r.json());
+  });
+  await page.goto(`${base}/?preset=deepseek-r1&gpu=b200-hgx&gpus=8&in=8000&out=1000&rate=20&plangpus=b200-hgx`);
+  await ready(page);
+  assert.ok(plans.length > 0, 'the page asked for a plan');
+  const body = await plans.at(-1);
+  assert.equal(body.feasible, true, JSON.stringify(body).slice(0, 300));
+  const rec = body.recommended;
+  assert.ok((rec.layout.dp_attention ?? 1) > 1 || rec.disagg, `an MoE-at-scale layout: ${JSON.stringify(rec.layout)}`);
+  const heading = await page.$eval('#launch-body', (el) => el.textContent);
+  if ((rec.layout.dp_attention ?? 1) > 1) assert.match(heading, new RegExp(`DP-attention ${rec.layout.dp_attention}`));
+  if (rec.speculative) assert.match(heading, new RegExp(`MTP${rec.speculative.tokens}`));
+  if (rec.disagg) assert.match(heading, /disaggregated: \d+ prefill/);
+  // Never the old text that dropped the attention-DP ranks: "TP 1 · EP 8" for a DP-attention 8 replica.
+  const row = await page.$eval('#gpu-type-table tbody tr', (tr) => tr.cells[2].textContent);
+  if ((body.candidates[0].layout.dp_attention ?? 1) > 1) assert.doesNotMatch(row, /TP 1 · EP/);
+  await page.close();
+});
+
 // The rows of the provider table (#cost-table, POST /api/cost) as objects keyed by the column headings.
 async function costRows(page) {
   return page.$$eval('#cost-table', ([table]) => {

@@ -166,11 +166,24 @@ export interface SimulateResult {
 }
 
 /// One priced configuration of `capplan plan --json` (issue 6).
+/// A replica's (or a disaggregated pool's) layout as `capplan plan --json` names it.
+export interface PlanLayout {
+  tp: number;
+  ep: number;
+  pp: number;
+  replicas: number;
+  dp_attention?: number;
+}
+
 export interface PlanCandidate {
   gpu: string;
   gpu_name: string;
   gpu_count: number;
-  layout: { tp: number; ep: number; pp: number; replicas: number };
+  layout: PlanLayout;
+  /// aggregated, attention-DP or disaggregated (then `disagg` has both pools; `layout` is the decode pool's).
+  mode?: string;
+  disagg?: { prefill: { workers: number; layout: PlanLayout }; decode: { workers: number; layout: PlanLayout } } | null;
+  speculative?: { method: string; tokens: number; acceptance: number[] } | null;
   weights_dtype: string;
   kv_dtype: string;
   output_tokens_per_second: number;

@@ -1,6 +1,6 @@
 // The plan's result blocks: the cheapest configurations (per GPU type and all), the provider filter,
 // traffic tiers, the minimum viable configurations, self-host against API, and the launch commands.
-import type { ApiError, FitResult, LaunchCommand, LaunchCommands, Latency, MemoryResult, PlanCandidate, PlanResult, TrafficTier } from './api';
+import type { ApiError, FitResult, LaunchCommand, LaunchCommands, Latency, MemoryResult, PlanCandidate, PlanLayout, PlanResult, TrafficTier } from './api';
 import { byId, h, setChildren } from './dom';
 import { pageWords } from './errors';
 import { count, dollars, integer, seconds } from './format';
@@ -8,8 +8,21 @@ import { unavailable } from './results';
 import { renderFleet } from './results_fleet';
 import type { PlannerState } from './state';
 
+function poolText(l: PlanLayout): string {
+  const attention = (l.dp_attention ?? 1) > 1 ? `DP-attention ${l.dp_attention}` : `TP ${l.tp}`;
+  return `${attention} · EP ${l.ep} · PP ${l.pp}`;
+}
+
+// The layout column: an attention-DP replica names its ranks, a disaggregated candidate both pools (prefill and
+// decode workers, each its own layout), an MTP candidate its drafted tokens.
 function layoutText(c: PlanCandidate): string {
-  return `${c.weights_dtype}, TP ${c.layout.tp} · EP ${c.layout.ep} · PP ${c.layout.pp}` + (c.layout.replicas > 1 ? ` × ${c.layout.replicas}` : '');
+  const mtp = c.speculative ? ` + MTP${c.speculative.tokens}` : '';
+  if (c.disagg)
+    return (
+      `${c.weights_dtype}, disaggregated: ${c.disagg.prefill.workers} prefill × (${poolText(c.disagg.prefill.layout)})` +
+      ` + ${c.disagg.decode.workers} decode × (${poolText(c.disagg.decode.layout)})${mtp}`
+    );
+  return `${c.weights_dtype}, ${poolText(c.layout)}` + (c.layout.replicas > 1 ? ` × ${c.layout.replicas}` : '') + mtp;
 }
 
 function candidateRow(c: PlanCandidate, chosenGpu: string): HTMLElement {
