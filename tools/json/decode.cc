@@ -29,6 +29,26 @@ Result<std::string> ConfigText(const nlohmann::json& config, std::string_view fi
                                 std::string(field));
 }
 
+// A layout error the library words with the CLI's flags, in the request's words: `--ep=4` -> `layout.ep=4`,
+// `--gpus` -> `gpus`, the field a JSON path.
+Error LayoutErrorInRequestWords(Error e) {
+  static constexpr std::pair<std::string_view, std::string_view> kFlags[] = {
+      {"--dp-attention", "layout.dp_attention"},
+      {"--eplb-redundant", "layout.eplb_redundant"},
+      {"--moe-tp", "layout.moe_tp"},
+      {"--gpus", "gpus"},
+      {"--tp", "layout.tp"},
+      {"--ep", "layout.ep"},
+      {"--pp", "layout.pp"}};
+  for (const auto& [flag, key] : kFlags) {
+    for (size_t at = e.message.find(flag); at != std::string::npos; at = e.message.find(flag, at + key.size()))
+      e.message.replace(at, flag.size(), key);
+    if (e.field == flag.substr(2)) e.field = std::string(key);
+  }
+  e.message = std::string(kRequestSource) + ": " + e.message;
+  return e;
+}
+
 // The same rules as the CLI's ResolveLayout (M x E = T x A, GPUs per replica = T x A x P), with
 // the request's field names in the errors.
 Result<Parallelism> DecodeLayout(const nlohmann::json& layout, int gpus) {
@@ -225,6 +245,20 @@ Result<DeploymentRequest> DecodeDeploymentFields(const nlohmann::json& body) {
   r.layout_auto = layout == body.end() || layout->is_null();
   if (r.layout_auto) {
     CAPPLAN_ASSIGN_OR_RETURN(r.deployment.parallel, DefaultLayout(r.model, r.deployment.gpu, gpus));
+  } else if (layout->is_object() && !layout->contains("tp") && !layout->contains("pp") &&
+             !layout->contains("dp_attention")) {
+    // No replica shape given (only ep, moe_tp or eplb_redundant): the CLI's rule for `--gpus N --ep E`, the default
+    // layout for the GPUs with that expert parallelism (ResolveLayout), its errors in the request's words.
+    CAPPLAN_RETURN_IF_ERROR(RejectUnknownFields(*layout, {"ep", "moe_tp", "eplb_redundant"}, "layout"));
+    CAPPLAN_ASSIGN_OR_RETURN(auto ep, OptionalInt(*layout, "ep", 1, kMaxParallelDegree, "layout"));
+    CAPPLAN_ASSIGN_OR_RETURN(auto moe_tp, OptionalInt(*layout, "moe_tp", 1, kMaxParallelDegree, "layout"));
+    CAPPLAN_ASSIGN_OR_RETURN(int eplb, IntOr(*layout, "eplb_redundant", 0, 0, kMaxParallelDegree, "layout"));
+    LayoutRequest req{.gpus = gpus, .eplb_redundant = eplb};
+    if (ep) req.ep = static_cast<int>(*ep);
+    if (moe_tp) req.moe_tp = static_cast<int>(*moe_tp);
+    auto p = ResolveLayout(r.model, r.deployment.gpu, req);
+    if (!p.ok()) return LayoutErrorInRequestWords(p.error());
+    r.deployment.parallel = *p;
   } else {
     CAPPLAN_ASSIGN_OR_RETURN(r.deployment.parallel, DecodeLayout(*layout, gpus));
     CAPPLAN_RETURN_IF_ERROR(ValidateLayout(r.model, r.deployment.parallel));

@@ -183,6 +183,29 @@ TEST(DecodeMemoryRequest, AttentionDataParallelLayoutIsTheCliLayout) {
             "request: gpus=12 is not a multiple of layout.tp*layout.dp_attention*layout.pp=8");
 }
 
+TEST(DecodeMemoryRequest, ExpertParallelAloneIsTheCliLayoutForTheGpus) {
+  // `capplan memory llama-4-scout --gpu h100 --gpus 8 --ep 4` is the default layout for 8 GPUs (TP 8) with EP 4;
+  // the same request to the API was refused with "--ep=4 does not divide --tp=1", flags the caller never gave.
+  json body = ScoutOn(8);
+  body["layout"] = {{"ep", 4}};
+  auto r = DecodeMemoryRequest(body);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  auto cli = ResolveLayout(*LoadModel("llama-4-scout"), *GpuCatalog::BuiltIn().Find("h100"), {.gpus = 8, .ep = 4});
+  ASSERT_TRUE(cli.ok()) << cli.error().message;
+  EXPECT_EQ(r->deployment.parallel, *cli);
+  EXPECT_EQ(r->deployment.parallel.tp, 8);
+  EXPECT_EQ(r->deployment.parallel.ep, 4);
+  // A broken rule is named in the request's words: no CLI flag in the message, the field a JSON path.
+  body["layout"] = {{"ep", 3}};
+  auto bad = DecodeMemoryRequest(body);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().message.find("--"), std::string::npos) << bad.error().message;
+  EXPECT_TRUE(bad.error().message.starts_with("request: layout.ep=3")) << bad.error().message;
+  EXPECT_EQ(bad.error().field, "layout.ep");
+  body["layout"] = {{"ep", 4}, {"speed", 1}};
+  EXPECT_EQ(DecodeMemoryRequest(body).error().field, "layout.speed");
+}
+
 TEST(DecodeMemoryRequest, ImpossibleLayoutIsTheLibrarysError) {
   json body = ScoutOn(64);
   body["layout"] = {{"tp", 64}};  // Scout has 40 attention heads
