@@ -58,21 +58,6 @@ int RunPerf(const PerfOptions& o) {
     j["decode"]["tpot_error_band"] = BandJson(tpot_band);
     j["deployment_note"] = chosen->note;
     j["note"] = p->note;
-    if (p->has_closed_loop) {
-      const ClosedLoopPoint& c = p->closed_loop;
-      j["closed_loop"] = {
-          {"concurrency", o.concurrency},
-          {"clients_per_replica", c.clients},
-          {"running_per_replica", c.running},
-          {"running_limit", c.running_limit},
-          {"ttft_seconds", {{"mean", c.ttft.v}, {"error_band", BandJson(ttft_band)}}},
-          {"tpot_seconds", {{"mean", c.tpot.v}, {"error_band", BandJson(tpot_band)}}},
-          {"e2e_seconds", {{"mean", c.e2e.v}}},
-          {"queueing_delay_seconds", {{"mean", c.queueing.v}}},
-          {"throughput",
-           {{"output_tokens_per_second", c.output_tokens_per_second}, {"requests_per_second", c.requests_per_second}}},
-          {"bound", BoundName(c.step.bound)}};
-    }
     PrintJson(j);
     return 0;
   }

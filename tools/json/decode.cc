@@ -282,13 +282,16 @@ Result<MemoryRequest> DecodeMemoryRequest(const nlohmann::json& body) {
 }
 
 Result<PerfRequest> DecodePerfRequest(const nlohmann::json& body) {
-  CAPPLAN_RETURN_IF_ERROR(RejectUnknownFields(body, {"model", "gpu", "gpus", "layout", "weights", "kv_dtype", "engine",
-                                                     "max_model_len", "max_num_seqs", "input", "output", "batch"}));
+  CAPPLAN_RETURN_IF_ERROR(
+      RejectUnknownFields(body, {"model", "gpu", "gpus", "layout", "weights", "kv_dtype", "engine", "max_model_len",
+                                 "max_num_seqs", "input", "output", "batch", "concurrency"}));
   PerfRequest r;
   CAPPLAN_ASSIGN_OR_RETURN(r.deployment, DecodeDeploymentFields(body));
   CAPPLAN_ASSIGN_OR_RETURN(r.query.input_tokens, IntOr(body, "input", 1000, 1, kMaxContextTokens));
   CAPPLAN_ASSIGN_OR_RETURN(r.query.output_tokens, IntOr(body, "output", 500, 1, kMaxContextTokens));
   CAPPLAN_ASSIGN_OR_RETURN(r.query.batch, IntOr(body, "batch", 16, 1, kMaxBatch));
+  // As `capplan perf --concurrency N`: the analytic closed loop of N clients (absent: none).
+  CAPPLAN_ASSIGN_OR_RETURN(r.query.concurrency, IntOr(body, "concurrency", 0, 1, kMaxBatch));
   return r;
 }
 

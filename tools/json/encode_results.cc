@@ -6,6 +6,7 @@
 
 #include "capplan/launch.h"
 #include "encode.h"
+#include "encode_band.h"
 #include "encode_launch.h"
 
 namespace capplan::json {
@@ -81,6 +82,22 @@ nlohmann::json EncodePerf(const ModelSpec& m, const Deployment& d, const PerfQue
   j["curve"] = curve;
   j["warnings"] = nlohmann::json::array();
   for (const auto& w : p.memory.warnings) j["warnings"].push_back({{"code", w.code}, {"message", w.message}});
+  // The analytic closed loop at --concurrency N (`concurrency` in the API), with the regime's error bands.
+  if (p.has_closed_loop) {
+    const ClosedLoopPoint& c = p.closed_loop;
+    j["closed_loop"] = {
+        {"concurrency", q.concurrency},
+        {"clients_per_replica", c.clients},
+        {"running_per_replica", c.running},
+        {"running_limit", c.running_limit},
+        {"ttft_seconds", {{"mean", c.ttft.v}, {"error_band", BandJson(ErrorBandFor(d, m, "ttft"))}}},
+        {"tpot_seconds", {{"mean", c.tpot.v}, {"error_band", BandJson(ErrorBandFor(d, m, "tpot"))}}},
+        {"e2e_seconds", {{"mean", c.e2e.v}}},
+        {"queueing_delay_seconds", {{"mean", c.queueing.v}}},
+        {"throughput",
+         {{"output_tokens_per_second", c.output_tokens_per_second}, {"requests_per_second", c.requests_per_second}}},
+        {"bound", BoundName(c.step.bound)}};
+  }
   return j;
 }
 

@@ -236,5 +236,28 @@ TEST(ErrorBands, PerfAndSimulateCarryTheBandOfTheirRegime) {
   EXPECT_TRUE(sweep.body["error_bands"]["ttft_seconds"].contains("count"));
 }
 
+TEST(PerfRoute, ConcurrencyIsTheClosedLoopOfTheCliWithTheSameKeys) {
+  // `capplan perf ... --concurrency 64 --json` and POST /api/perf with "concurrency": 64 answer with the one
+  // encoder's closed_loop (tools/json EncodePerf); the API had no concurrency before.
+  ApiResponse r = HandlePerf(R"({"model": {"preset": "llama-4-scout"}, "gpu": "h100", "gpus": 4, "weights": "bf16",
+                                 "concurrency": 64})");
+  ASSERT_EQ(r.status, 200) << r.body.dump();
+  const nlohmann::json& loop = r.body["closed_loop"];
+  ASSERT_TRUE(loop.is_object()) << r.body.dump();
+  EXPECT_EQ(loop["concurrency"], 64);
+  EXPECT_GT(loop["tpot_seconds"]["mean"].get<double>(), 0);
+  EXPECT_EQ(loop["tpot_seconds"]["error_band"]["regime"], "vllm moe hopper");
+  EXPECT_FALSE(
+      HandlePerf(R"({"model": {"preset": "llama-4-scout"}, "gpu": "h100", "gpus": 4})").body.contains("closed_loop"));
+  EXPECT_EQ(HandlePerf(R"({"model": {"preset": "llama-4-scout"}, "concurrency": 0})").body["error"]["field"],
+            "concurrency");
+  nlohmann::json cli = CliJson("perf llama-4-scout --gpu h100 --gpus 4 --weights bf16 --concurrency 64 --json");
+  if (!cli.is_null()) {
+    ASSERT_TRUE(cli.contains("closed_loop")) << cli.dump();
+    for (const auto& [key, value] : cli["closed_loop"].items()) EXPECT_TRUE(loop.contains(key)) << key;
+    EXPECT_EQ(loop, cli["closed_loop"]);
+  }
+}
+
 }  // namespace
 }  // namespace capplan::server
