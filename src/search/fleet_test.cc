@@ -88,6 +88,21 @@ FleetInput Input(double capacity_rps, Seconds delay) {
   return in;
 }
 
+// Replicas of 4 sequences at 10 ms a step, 10 + 50 tokens per request, capacity 6 req/s, a 600 s scale-up delay,
+// targets p95 TTFT 0.5 s and TPOT 15 ms (the simulated tests below).
+const sim::ConstantStepTimeModel kTenMs(Seconds{0.010});
+FleetInput SmallReplicas(const StepTimeModel& model) {
+  FleetInput in = Input(6.0, Seconds{600});
+  in.model = &model;
+  in.scheduler.max_num_seqs = 4;
+  in.scheduler.max_num_batched_tokens = 8192;
+  in.input_tokens = 10;
+  in.output_tokens = 50;
+  in.slo_ttft_p95 = Seconds{0.5};
+  in.slo_tpot_p95 = Seconds{0.015};
+  return in;
+}
+
 TEST(Fleet, ReplicasPerHourStaticAndAutoscaledGpuHoursByHand) {
   // Capacity 2 req/s x headroom 0.9 = 1.8 req/s per replica: 15 -> ceil(8.33) = 9, 8.5 -> ceil(4.72) = 5,
   // 2 -> ceil(1.11) = 2.
@@ -129,15 +144,7 @@ TEST(Fleet, RampsCostSloAttainmentThatTheStaticFleetKeeps) {
   // 50 steps = 0.5 s, 8 req/s at most; 6 req/s is the capacity given (75%). Peak 15 -> ceil(15 / 5.4) = 3 replicas,
   // 8.5 -> 2, 2 -> 1. During the 08:00 ramp one replica (8 req/s at most) meets 8.5 req/s for 600 s: the queue
   // grows and TTFT misses; the static fleet of 3 runs at most 15 / 24 = 62% busy all day.
-  const sim::ConstantStepTimeModel model(Seconds{0.010});
-  FleetInput in = Input(6.0, Seconds{600});
-  in.model = &model;
-  in.scheduler.max_num_seqs = 4;
-  in.scheduler.max_num_batched_tokens = 8192;
-  in.input_tokens = 10;
-  in.output_tokens = 50;
-  in.slo_ttft_p95 = Seconds{0.5};
-  in.slo_tpot_p95 = Seconds{0.015};
+  FleetInput in = SmallReplicas(kTenMs);
   auto f = SimulateFleetDay(in);
   ASSERT_TRUE(f.ok()) << f.error().message;
   ASSERT_TRUE(f->simulated);
@@ -158,15 +165,7 @@ TEST(Fleet, TheBacklogARampBuildsIsServedAfterIt) {
   // new requests go to the new replica, which alone meets 8.5 req/s until the old one drains (300 / 8 = 37.5 s),
   // so requests arriving just after the ramp queue too. Simulated from an empty fleet (as before this test), the
   // post-ramp stretch (2 replicas at 8.5 req/s, 53% busy) met every target.
-  const sim::ConstantStepTimeModel model(Seconds{0.010});
-  FleetInput in = Input(6.0, Seconds{600});
-  in.model = &model;
-  in.scheduler.max_num_seqs = 4;
-  in.scheduler.max_num_batched_tokens = 8192;
-  in.input_tokens = 10;
-  in.output_tokens = 50;
-  in.slo_ttft_p95 = Seconds{0.5};
-  in.slo_tpot_p95 = Seconds{0.015};
+  FleetInput in = SmallReplicas(kTenMs);
   in.max_requests_per_segment = 6000;  // 2 x 6000 covers the 1,200 s simulated around the ramp (10,200 requests)
   auto f = SimulateFleetDay(in);
   ASSERT_TRUE(f.ok()) << f.error().message;

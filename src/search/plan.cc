@@ -141,6 +141,16 @@ int64_t SimRequestsFor(const Candidate& c, const PlanRequest& r) {
   return std::clamp<int64_t>(fit, std::min(kMinSimRequests, r.sim_requests), r.sim_requests);
 }
 
+WorkloadSpec ConfirmationWorkload(const PlanRequest& r, int64_t requests) {
+  WorkloadSpec w;
+  w.arrival = ArrivalProcess::kPoisson;
+  w.rate_per_second = r.rate_per_second;
+  w.input = {.kind = LengthDistribution::kFixed, .value = r.input_tokens};
+  w.output = {.kind = LengthDistribution::kFixed, .value = r.output_tokens};
+  w.num_requests = requests;
+  return w;
+}
+
 }  // namespace plan_internal
 
 namespace {
@@ -164,14 +174,8 @@ void Confirm(Candidate& c, const ModelSpec& m, const PlanRequest& r, const Price
     serve.sim.seed = r.seed;
     serve.sim.limits.budget = r.budget;
     serve.step_model = &model;
-    WorkloadSpec w;
-    w.arrival = ArrivalProcess::kPoisson;
-    w.rate_per_second = r.rate_per_second;
-    w.input = {.kind = LengthDistribution::kFixed, .value = r.input_tokens};
-    w.output = {.kind = LengthDistribution::kFixed, .value = r.output_tokens};
     const int64_t requests = SimRequestsFor(c, r);
-    w.num_requests = requests;
-    auto res = SimulateDeployment(m, c.deployment, w, serve);
+    auto res = SimulateDeployment(m, c.deployment, plan_internal::ConfirmationWorkload(r, requests), serve);
     if (!res.ok()) {
       c.note = "simulation failed: " + res.error().message;
       c.meets_slo = false;

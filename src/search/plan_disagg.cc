@@ -226,14 +226,8 @@ void ConfirmDisagg(Candidate& c, const PlanRequest& r, const PriceCatalog& price
     cfg.kv_bytes_per_token = dp.kv_bytes_per_request / static_cast<double>(r.input_tokens);
     cfg.first_token_after_decode_step = true;  // SGLang, vLLM's proxy and Dynamo stream tokens from the decode side
     cfg.max_steps = 4'000'000;                 // events; a confirmation is sized to ~120,000 steps (SimRequestsFor)
-    WorkloadSpec w;
-    w.arrival = ArrivalProcess::kPoisson;
-    w.rate_per_second = r.rate_per_second;
-    w.input = {.kind = LengthDistribution::kFixed, .value = r.input_tokens};
-    w.output = {.kind = LengthDistribution::kFixed, .value = r.output_tokens};
     const int64_t requests = SimRequestsFor(c, r);
-    w.num_requests = requests;
-    auto arrivals = GenerateWorkload(w, r.seed);
+    auto arrivals = GenerateWorkload(ConfirmationWorkload(r, requests), r.seed);
     if (r.budget && !r.budget->Charge(requests).ok()) {
       c.meets_slo = false;
       return;

@@ -24,6 +24,8 @@ int ConcurrencyAtRate(const RooflineStepTimeModel& model, double rate, const Pla
 Status Price(Candidate& c, const PriceCatalog& prices, const PlanRequest& r);
 /// Requests a confirming simulation of `c` runs: --sim-requests, fewer when that many would exceed the step budget.
 int64_t SimRequestsFor(const Candidate& c, const PlanRequest& r);
+/// A confirming simulation's workload: `requests` Poisson arrivals at the plan's rate, its fixed prompt and answer.
+WorkloadSpec ConfirmationWorkload(const PlanRequest& r, int64_t requests);
 
 /// A fitting configuration as a worker of either pool: what the disaggregated search needs of it, computed once.
 struct WorkerProfile {
