@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -36,8 +37,15 @@ struct Parallelism {
   friend bool operator==(const Parallelism&, const Parallelism&) = default;
 };
 
+/// The serving engines. Everything else about an engine is data (its row in data/engine/profiles.json, listed in
+/// this order: name, aliases, memory rules) or its launch writer in src/engine; docs/design.md, "adding an engine".
 enum class Engine { kVllm, kSglang, kTrtllm };
+inline constexpr int kEngineCount = 3;
+/// Every engine, in the order of the enum.
+std::span<const Engine> AllEngines();
+/// The engine's name as --engine and the API's "engine" take it (its profile row's "engine").
 std::string_view EngineName(Engine e);
+/// The engine named `text` (its name or one of its aliases, any case); the error names `field`.
 Result<Engine> ParseEngine(std::string_view text, std::string_view field);
 
 /// What an engine reserves. The built-in profiles are data (data/engine/profiles.json, each value
@@ -59,6 +67,8 @@ struct EngineProfile {
   /// SGLang: memory_fraction (--mem-fraction-static) covers weights + KV pool only; activations,
   /// CUDA graphs and runtime overhead must fit in the (1 - fraction) left outside it.
   bool reserves_outside_fraction = false;
+  /// vLLM: one page size for every layer, so a recurrent layer's state page is padded to whole attention blocks.
+  bool pads_recurrent_state_pages = true;
 };
 /// The built-in profile of `e`, read from data/engine/profiles.json.
 EngineProfile DefaultEngineProfile(Engine e);

@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <vector>
+
 #include "engine/writers.h"
 
 namespace capplan {
@@ -66,17 +68,7 @@ namespace {
 LaunchCommand WriteOne(Engine engine, const LaunchRequest& req) {
   LaunchCommand out;
   out.engine = engine;
-  switch (engine) {
-    case Engine::kVllm:
-      engine_detail::WriteVllm(req, out);
-      break;
-    case Engine::kSglang:
-      engine_detail::WriteSglang(req, out);
-      break;
-    case Engine::kTrtllm:
-      engine_detail::WriteTrtllm(req, out);
-      break;
-  }
+  engine_detail::WriterOf(engine).write(req, out);
   return out;
 }
 
@@ -127,8 +119,10 @@ Result<LaunchCommand> WriteLaunchCommand(const LaunchRequest& r) {
 Result<std::vector<LaunchCommand>> WriteLaunchCommandsAllEngines(const LaunchRequest& r) {
   std::vector<LaunchCommand> out;
   const Engine own = r.deployment.engine.engine;
-  for (Engine e : {own, Engine::kVllm, Engine::kSglang, Engine::kTrtllm}) {
-    if (!out.empty() && e == own) continue;
+  std::vector<Engine> order{own};
+  for (const Engine e : AllEngines())
+    if (e != own) order.push_back(e);
+  for (const Engine e : order) {
     auto c = WriteLaunchCommandFor(e, r);
     if (!c.ok()) return c.error();
     out.push_back(std::move(*c));

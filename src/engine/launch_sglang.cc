@@ -34,4 +34,27 @@ void WriteSglang(const LaunchRequest& r, LaunchCommand& out) {
   out.command = s;
 }
 
+// The disaggregated form (launch_disagg.cc has the flags' sources and the parts every engine shares).
+void DisaggregateSglang(const DisaggLaunch& pd, LaunchCommand& out) {
+  const int p = pd.prefill_workers, d = pd.decode_workers;
+  const LaunchCommand &prefill = pd.prefill, &decode = pd.decode;
+  // Mooncake is SGLang's default transfer engine; NIXL is the other documented backend.
+  const std::string backend = " --disaggregation-transfer-backend mooncake";
+  out.processes.push_back(DisaggProcess(
+      "prefill", p,
+      fmt::format("{} --disaggregation-mode prefill{} --host 0.0.0.0 --port 30000", prefill.command, backend)));
+  out.processes.push_back(DisaggProcess(
+      "decode", d,
+      fmt::format("{} --disaggregation-mode decode{} --host 0.0.0.0 --port 30001", decode.command, backend)));
+  std::string router = "python -m sglang_router.launch_router --pd-disaggregation";
+  for (int i = 0; i < p; ++i) router += fmt::format(" --prefill http://{}:30000", DisaggHost("prefill", i));
+  for (int i = 0; i < d; ++i) router += fmt::format(" --decode http://{}:30001", DisaggHost("decode", i));
+  router += " --host 0.0.0.0 --port 8000";
+  out.processes.push_back(DisaggProcess("router", 1, router));
+  if (!pd.request.disagg->nvlink)
+    out.notes.push_back(
+        "the KV crosses the scale-out network: give each worker its RDMA NICs with --disaggregation-ib-device "
+        "(e.g. mlx5_0,mlx5_1)");
+}
+
 }  // namespace capplan::engine_detail

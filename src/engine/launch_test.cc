@@ -5,6 +5,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace capplan {
 namespace {
 
@@ -102,6 +104,24 @@ TEST(Launch, WriteForAnotherEngineTakesThatEnginesProfile) {
   ASSERT_TRUE(s.ok());
   EXPECT_EQ(s->engine, Engine::kSglang);
   EXPECT_THAT(s->command, HasSubstr("--mem-fraction-static 0.88"));  // not vLLM's 0.90
+}
+
+// Every engine has a writer (registry.cc): the all-engines list starts with the deployment's own engine and then
+// names each other engine once, each command its own engine's.
+TEST(Launch, EveryEngineHasAWriterOwnEngineFirst) {
+  LaunchRequest r{.hf_id = kScout,
+                  .deployment = Deploy(Engine::kSglang, UniformWeightPrecision(DType::kBF16), 4),
+                  .max_model_len = 4096,
+                  .max_num_seqs = 8};
+  auto all = WriteLaunchCommandsAllEngines(r);
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), AllEngines().size());
+  EXPECT_EQ(all->front().engine, Engine::kSglang);
+  for (const Engine e : AllEngines()) {
+    const auto n = std::count_if(all->begin(), all->end(), [e](const LaunchCommand& c) { return c.engine == e; });
+    EXPECT_EQ(n, 1) << EngineName(e);
+  }
+  for (const auto& c : *all) EXPECT_FALSE(c.command.empty()) << EngineName(c.engine);
 }
 
 TEST(Launch, KvFp8AndExpertParallelFlags) {

@@ -40,4 +40,50 @@ void WriteTrtllm(const LaunchRequest& r, LaunchCommand& out) {
   out.options_file = yml;
 }
 
+namespace {
+
+// TensorRT-LLM's command ends with the options file it reads; each role reads its own.
+std::string WithOptionsFile(std::string command, const std::string& name) {
+  const std::string flag = "--extra_llm_api_options capplan-llm-api.yml";
+  if (const auto at = command.find(flag); at != std::string::npos)
+    command.replace(at, flag.size(), fmt::format("--extra_llm_api_options {}", name));
+  return command;
+}
+
+}  // namespace
+
+// The disaggregated form (launch_disagg.cc has the flags' sources and the parts every engine shares).
+void DisaggregateTrtllm(const DisaggLaunch& pd, LaunchCommand& out) {
+  const int p = pd.prefill_workers, d = pd.decode_workers;
+  const LaunchCommand &prefill = pd.prefill, &decode = pd.decode;
+  const int64_t max_model_len = pd.request.max_model_len;
+  const std::string transceiver =
+      fmt::format("cache_transceiver_config:\n  backend: UCX\n  max_tokens_in_buffer: {}\n", max_model_len);
+  LaunchProcess pre{
+      .role = "prefill",
+      .instances = p,
+      .command = WithOptionsFile(prefill.command, "capplan-llm-api-prefill.yml") + " --host 0.0.0.0 --port 8001",
+      .options_file_name = "capplan-llm-api-prefill.yml",
+      .options_file = prefill.options_file + transceiver + "disable_overlap_scheduler: true\n"};
+  LaunchProcess dec{
+      .role = "decode",
+      .instances = d,
+      .command = WithOptionsFile(decode.command, "capplan-llm-api-decode.yml") + " --host 0.0.0.0 --port 8002",
+      .options_file_name = "capplan-llm-api-decode.yml",
+      .options_file = decode.options_file + transceiver};
+  std::string yml = "# capplan-disagg.yml: the context (prefill) and generation (decode) servers\n";
+  yml += "hostname: 0.0.0.0\nport: 8000\nbackend: pytorch\n";
+  yml += fmt::format("context_servers:\n  num_instances: {}\n  urls:\n", p);
+  for (int i = 0; i < p; ++i) yml += fmt::format("    - \"{}:8001\"\n", DisaggHost("prefill", i));
+  yml += fmt::format("generation_servers:\n  num_instances: {}\n  urls:\n", d);
+  for (int i = 0; i < d; ++i) yml += fmt::format("    - \"{}:8002\"\n", DisaggHost("decode", i));
+  out.options_file = pre.options_file;
+  out.processes.push_back(std::move(pre));
+  out.processes.push_back(std::move(dec));
+  LaunchProcess router = DisaggProcess("router", 1, "trtllm-serve disaggregated -c capplan-disagg.yml");
+  router.options_file_name = "capplan-disagg.yml";
+  router.options_file = yml;
+  out.processes.push_back(std::move(router));
+}
+
 }  // namespace capplan::engine_detail

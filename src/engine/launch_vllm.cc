@@ -40,4 +40,34 @@ void WriteVllm(const LaunchRequest& r, LaunchCommand& out) {
   out.command = s;
 }
 
+// The disaggregated form (launch_disagg.cc has the flags' sources and the parts every engine shares).
+void DisaggregateVllm(const DisaggLaunch& pd, LaunchCommand& out) {
+  const int p = pd.prefill_workers, d = pd.decode_workers;
+  const LaunchCommand &prefill = pd.prefill, &decode = pd.decode;
+  const std::string connector = R"( --kv-transfer-config '{"kv_connector":"NixlConnector","kv_role":"kv_both"}')";
+  out.processes.push_back(DisaggProcess(
+      "prefill", p, fmt::format("VLLM_NIXL_SIDE_CHANNEL_PORT=5600 {} --port 8100{}", prefill.command, connector)));
+  out.processes.push_back(DisaggProcess(
+      "decode", d, fmt::format("VLLM_NIXL_SIDE_CHANNEL_PORT=5601 {} --port 8200{}", decode.command, connector)));
+  std::string hosts, ports;
+  for (int i = 0; i < p; ++i) {
+    hosts += fmt::format(" {}", DisaggHost("prefill", i));
+    ports += " 8100";
+  }
+  std::string proxy =
+      fmt::format("python toy_proxy_server.py --port 8000 --prefiller-hosts{} --prefiller-ports{}", hosts, ports);
+  hosts.clear();
+  ports.clear();
+  for (int i = 0; i < d; ++i) {
+    hosts += fmt::format(" {}", DisaggHost("decode", i));
+    ports += " 8200";
+  }
+  proxy += fmt::format(" --decoder-hosts{} --decoder-ports{}", hosts, ports);
+  out.processes.push_back(DisaggProcess("router", 1, proxy));
+  out.notes.push_back(
+      "the router is vLLM's example proxy (tests/v1/kv_connector/nixl_integration/toy_proxy_server.py in the vLLM "
+      "repository): it sends each request to a prefill worker with max_tokens 1, then to a decode worker with the "
+      "KV's location; llm-d or Dynamo route in production");
+}
+
 }  // namespace capplan::engine_detail

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "capplan/deployment.h"
 #include "capplan/embedded.h"
@@ -25,50 +26,66 @@ EngineProfile ProfileFromJson(Engine e, const nlohmann::json& p) {
                        .per_layer_type_kv = p.at("per_layer_type_kv").get<bool>(),
                        .default_max_num_seqs = p.at("default_max_num_seqs").get<int>(),
                        .fraction_of_free = p.at("fraction_of_free").get<bool>(),
-                       .reserves_outside_fraction = p.at("reserves_outside_fraction").get<bool>()};
+                       .reserves_outside_fraction = p.at("reserves_outside_fraction").get<bool>(),
+                       .pads_recurrent_state_pages = p.at("pads_recurrent_state_pages").get<bool>()};
 }
 
-const std::array<EngineProfile, 3>& Profiles() {
-  static const std::array<EngineProfile, 3> kProfiles = [] {
-    std::array<EngineProfile, 3> out{};
+// One engine's row: its profile and the words that name it (its name first, then its aliases, lower case).
+struct EngineRow {
+  EngineProfile profile;
+  std::vector<std::string> names;
+};
+
+// The rows are in the order of the Engine values (the file says so; engine_test checks each name).
+const std::array<EngineRow, kEngineCount>& Rows() {
+  static const std::array<EngineRow, kEngineCount> kRows = [] {
+    std::array<EngineRow, kEngineCount> out{};
     const auto bytes = FindEmbedded(embedded::engine(), "profiles.json");
     if (!bytes) return out;  // the build embeds the file; engine_test checks the profiles are read
     const auto doc = nlohmann::json::parse(*bytes);
-    for (const auto& p : doc.at("profiles")) {
-      const auto e = ParseEngine(p.at("engine").get<std::string>(), "profiles.json: engine");
-      if (e.ok()) out[static_cast<size_t>(*e)] = ProfileFromJson(*e, p);
+    const auto& rows = doc.at("profiles");
+    for (size_t i = 0; i < out.size() && i < rows.size(); ++i) {
+      const auto e = static_cast<Engine>(i);
+      out[i].profile = ProfileFromJson(e, rows[i]);
+      out[i].names.push_back(rows[i].at("engine").get<std::string>());
+      for (const auto& a : rows[i].at("aliases")) out[i].names.push_back(a.get<std::string>());
     }
     return out;
   }();
-  return kProfiles;
+  return kRows;
 }
+
+constexpr std::array<Engine, kEngineCount> kAllEngines = [] {
+  std::array<Engine, kEngineCount> out{};
+  for (size_t i = 0; i < out.size(); ++i) out[i] = static_cast<Engine>(i);
+  return out;
+}();
 
 }  // namespace
 
+std::span<const Engine> AllEngines() { return kAllEngines; }
+
 std::string_view EngineName(Engine e) {
-  switch (e) {
-    case Engine::kVllm:
-      return "vllm";
-    case Engine::kSglang:
-      return "sglang";
-    case Engine::kTrtllm:
-      return "trtllm";
-  }
-  return "vllm";
+  const auto& names = Rows()[static_cast<size_t>(e)].names;
+  return names.empty() ? std::string_view{} : std::string_view{names.front()};
 }
 
 Result<Engine> ParseEngine(std::string_view text, std::string_view field) {
   std::string s(text);
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (s == "vllm") return Engine::kVllm;
-  if (s == "sglang") return Engine::kSglang;
-  if (s == "trtllm" || s == "tensorrt-llm" || s == "trt-llm") return Engine::kTrtllm;
+  std::string expected;
+  for (const Engine e : AllEngines()) {
+    const auto& names = Rows()[static_cast<size_t>(e)].names;
+    if (std::find(names.begin(), names.end(), s) != names.end()) return e;
+    if (!expected.empty()) expected += static_cast<size_t>(e) + 1 == kAllEngines.size() ? " or " : ", ";
+    expected += EngineName(e);
+  }
   return Error::InvalidArgument(
-      std::string(field) + ": unknown engine '" + std::string(text) + "' (expected vllm, sglang or trtllm)",
+      std::string(field) + ": unknown engine '" + std::string(text) + "' (expected " + expected + ")",
       std::string(field));
 }
 
-EngineProfile DefaultEngineProfile(Engine e) { return Profiles()[static_cast<size_t>(e)]; }
+EngineProfile DefaultEngineProfile(Engine e) { return Rows()[static_cast<size_t>(e)].profile; }
 
 int EffectiveMaxNumSeqs(const EngineProfile& e, const GpuSpec& g, int max_num_seqs) {
   if (max_num_seqs > 0) return max_num_seqs;

@@ -37,6 +37,31 @@ TEST(DefaultEngineProfile, ProfilesComeFromTheDataFile) {
   EXPECT_EQ(trtllm.kv_block_tokens, 32);
   EXPECT_FALSE(trtllm.per_layer_type_kv);
   EXPECT_TRUE(trtllm.fraction_of_free);
+
+  // vLLM's one page size pads recurrent state; SGLang and TensorRT-LLM keep state in pools of their own.
+  EXPECT_TRUE(vllm.pads_recurrent_state_pages);
+  EXPECT_FALSE(sglang.pads_recurrent_state_pages);
+  EXPECT_FALSE(trtllm.pads_recurrent_state_pages);
+}
+
+// The engines' names and aliases are their profile rows' (data/engine/profiles.json, in the order of the enum).
+TEST(ParseEngine, NamesAndAliasesComeFromTheProfileRows) {
+  ASSERT_EQ(AllEngines().size(), static_cast<size_t>(kEngineCount));
+  for (const Engine e : AllEngines()) {
+    EXPECT_EQ(DefaultEngineProfile(e).engine, e);
+    const auto back = ParseEngine(EngineName(e), "engine");
+    ASSERT_TRUE(back.ok()) << EngineName(e);
+    EXPECT_EQ(*back, e);
+  }
+  EXPECT_EQ(EngineName(Engine::kVllm), "vllm");
+  EXPECT_EQ(EngineName(Engine::kSglang), "sglang");
+  EXPECT_EQ(EngineName(Engine::kTrtllm), "trtllm");
+  EXPECT_EQ(*ParseEngine("TensorRT-LLM", "engine"), Engine::kTrtllm);
+  EXPECT_EQ(*ParseEngine("trt-llm", "engine"), Engine::kTrtllm);
+  EXPECT_EQ(*ParseEngine("SGLang", "engine"), Engine::kSglang);
+  const auto bad = ParseEngine("tgi", "request.engine");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().message, "request.engine: unknown engine 'tgi' (expected vllm, sglang or trtllm)");
 }
 
 // vLLM EngineArgs._set_default_args: 1,024 on GPUs with >= 70 GiB except A100, else 256; the rule is the GPU

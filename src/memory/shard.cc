@@ -118,7 +118,7 @@ PageRule PagesFor(const ModelSpec& m, const Parallelism& p, DType kv, const Engi
         std::max(attn_token, Bytes{static_cast<double>(KvElementsPerTokenOfLayer(m, l, p.tp)) * BytesPerElement(kv)} +
                                  IndexerBytesPerTokenOfLayer(m, l));
   }
-  if (e.engine != Engine::kVllm || state.v <= 0 || attn_token.v <= 0) return r;
+  if (!e.pads_recurrent_state_pages || state.v <= 0 || attn_token.v <= 0) return r;
   const double align = static_cast<double>(r.block_tokens);
   r.block_tokens = static_cast<int64_t>(align * std::ceil(state / (attn_token * align)));
   r.state_page = attn_token * static_cast<double>(r.block_tokens);
