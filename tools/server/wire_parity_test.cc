@@ -122,6 +122,15 @@ TEST_F(WireParity, Perf) {
   EXPECT_EQ(cli["prefill"], api["prefill"]);
 }
 
+TEST_F(WireParity, PerfClosedLoopWithAnExplicitLayout) {
+  auto [cli, api] = ExpectSameKeys("perf qwen3-30b-a3b --gpu h100 --gpus 4 --tp 2 --ep 2 --concurrency 32 --json",
+                                   HandlePerf(R"({"model": {"preset": "qwen3-30b-a3b"}, "gpu": "h100", "gpus": 4,
+                                    "layout": {"tp": 2, "ep": 2}, "concurrency": 32})"));
+  EXPECT_EQ(cli["layout"], api["layout"]);
+  EXPECT_FALSE(api["layout"]["auto"].get<bool>());
+  EXPECT_EQ(cli["closed_loop"], api["closed_loop"]);
+}
+
 TEST_F(WireParity, Simulate) {
   auto [cli, api] = ExpectSameKeys(
       "simulate llama-3.1-8b --gpu h100 --rate 4 --input 500 --output 100 --requests 200 --lb least-outstanding --json",
