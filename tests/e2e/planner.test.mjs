@@ -194,12 +194,13 @@ test('a manual layout starts from the auto one and is checked', async () => {
   await ready(page);
   assert.match(await page.textContent('#verdict'), /TP 2 · EP 2 · PP 1 × 2 replicas/);
   assert.equal(await page.locator('.field-error').count(), 0, 'a fixed input clears its error');
-  await page.fill('#tp', '3');
+  // TP 8 on 4 GPUs: heads and experts divide, the GPUs do not (the CLI's rule and order, ResolveLayout).
+  await page.fill('#tp', '8');
   await page.waitForFunction(() => /not a multiple/.test(document.querySelector('.field-error')?.textContent ?? ''));
   await ready(page);
   const gpusError = await page.$$eval('.field-error', (els) => els.map((e) => [e.dataset.field, e.textContent]));
   assert.equal(gpusError.length, 1, JSON.stringify(gpusError));
-  assert.match(gpusError[0][1], /^GPUs=4 is not a multiple of TP\*PP=3/);
+  assert.match(gpusError[0][1], /^GPUs=4 is not a multiple of TP x PP = 8/);
   // (The launch commands name their engine's flags, rightly; errors and the verdict do not.)
   const said = await page.$$eval('.field-error, .error, #verdict', (els) => els.map((e) => e.textContent).join(' | '));
   assert.doesNotMatch(said, /request: |layout\.tp|--tp/);

@@ -2,6 +2,7 @@
 // GPUs that hold the model and the workload's KV, cheapest-looking (lowest total TDP) first.
 #include <fmt/format.h>
 
+#include "capplan/cost.h"
 #include "capplan/memory.h"
 #include "catalog_flags.h"
 #include "cli_util.h"
@@ -50,7 +51,12 @@ int Run(const FitOptions& opt) {
   auto rows = MinimumViableConfigurations(m, catalog->All(), q);
 
   if (opt.json) {
-    PrintJson(json::EncodeFit(m, q, rows));
+    // POST /api/fit's document: the rows with the cheapest built-in rental of each.
+    Result<PriceCatalog> prices = PriceCatalog::BuiltIn();
+    if (!prices.ok()) return ReportError(prices.error());
+    nlohmann::json out = json::EncodeFit(m, q, rows);
+    json::AddFitPrices(out, rows, *prices);
+    PrintJson(out);
     return 0;
   }
   fmt::print("{}: minimum viable configurations for {} sequence{} of {} tokens ({}, KV {}), lowest total TDP first\n",

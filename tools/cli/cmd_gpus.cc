@@ -7,6 +7,7 @@
 #include "catalog_flags.h"
 #include "cli_util.h"
 #include "commands.h"
+#include "encode.h"
 
 namespace capplan::cli {
 namespace {
@@ -16,34 +17,6 @@ struct GpusOptions {
   bool json = false;
 };
 
-nlohmann::json ToJson(const GpuSpec& g) {
-  nlohmann::json peaks = nlohmann::json::object();
-  for (const auto& [c, rate] : g.dense_peak) {
-    const char* name = c == ComputeClass::kBF16   ? "bf16"
-                       : c == ComputeClass::kFP8  ? "fp8"
-                       : c == ComputeClass::kINT8 ? "int8"
-                                                  : "fp4";
-    peaks[name] = rate.v;
-  }
-  return {{"id", g.id},
-          {"name", g.name},
-          {"vendor", g.vendor},
-          {"aliases", g.aliases},
-          {"memory_marketed_bytes", g.memory_marketed.v},
-          {"memory_usable_bytes", g.memory_usable.v},
-          {"memory_usable_source", g.memory_usable_source},
-          {"hbm_bandwidth_bytes_per_second", g.hbm_bandwidth.v},
-          {"dense_peak_flops_per_second", peaks},
-          {"interconnect", g.interconnect},
-          {"scale_up_bandwidth_bytes_per_second", g.scale_up_bandwidth.v},
-          {"pcie_gen", g.pcie_gen},
-          {"pcie_bandwidth_bytes_per_second", g.pcie_bandwidth.v},
-          {"gpus_per_node", g.gpus_per_node},
-          {"scale_out_bandwidth_bytes_per_second", g.scale_out_bandwidth.v},
-          {"tdp_watts", g.tdp_watts},
-          {"source", g.source}};
-}
-
 std::string Peak(const GpuSpec& g, ComputeClass c) {
   return HasNativeCompute(g, c) ? FormatFlopRate(g.dense_peak.at(c)) : "-";
 }
@@ -52,9 +25,7 @@ int Run(const GpusOptions& opt) {
   auto catalog = LoadCatalog(opt.gpu_file);
   if (!catalog.ok()) return ReportError(catalog.error());
   if (opt.json) {
-    nlohmann::json out = nlohmann::json::array();
-    for (const auto& g : catalog->All()) out.push_back(ToJson(g));
-    PrintJson(out);
+    PrintJson(json::EncodeGpus(catalog->All()));  // GET /api/gpus's encoder
     return 0;
   }
   fmt::print("{:<14} {:>10} {:>10} {:>14} {:>14} {:>14} {:>10} {:>5} {:>10} {:>6}  {}\n", "id", "usable", "HBM BW",

@@ -1,11 +1,11 @@
 // `capplan memory`: the per-GPU memory budget of one deployment: does it fit, with how much KV room.
 #include <fmt/format.h>
 
-#include "budget_json.h"
 #include "capplan/memory.h"
 #include "cli_util.h"
 #include "commands.h"
 #include "deployment_flags.h"
+#include "encode.h"
 
 namespace capplan::cli {
 namespace {
@@ -69,16 +69,8 @@ int Run(const MemoryOptions& opt) {
 
   const std::string weights_name = WeightsName(m, opt.deployment.weights);
   if (opt.json) {
-    nlohmann::json out = BudgetJson(*budget);
-    out["model"] = m.name;
-    out["gpu"] = d.gpu.id;
-    out["gpus"] = d.parallel.TotalGpus();
-    out["layout"] = LayoutJson(d.parallel);
-    out["engine"] = EngineName(d.engine.engine);
-    out["weights"] = weights_name;
-    out["kv_dtype"] = DTypeName(d.kv_dtype);
-    out["limitations"] = m.limitations;
-    PrintJson(out);
+    PrintJson(json::EncodeMemory(m, d, {.context = opt.context, .batch = opt.batch}, *budget,
+                                 IsAutoLayout(opt.deployment), LaunchRepository(m, opt.model)));
   } else {
     PrintText(m, d, weights_name, *budget);
   }

@@ -7,6 +7,7 @@
 #include "capplan/model.h"
 #include "cli_util.h"
 #include "commands.h"
+#include "encode.h"
 
 namespace capplan::cli {
 
@@ -71,81 +72,7 @@ Result<ModelSpec> BuildModel(const ModelOptions& o) {
   return m;
 }
 
-nlohmann::json ComponentsJson(const ParamBreakdown& p) {
-  return {{"embedding", p.embedding},
-          {"attention", p.attention},
-          {"dense_mlp", p.dense_mlp},
-          {"routed_experts", p.routed_experts},
-          {"shared_experts", p.shared_experts},
-          {"router", p.router},
-          {"norms", p.norms},
-          {"lm_head", p.lm_head},
-          {"vision", p.vision}};
-}
-
 constexpr DType kWeightDTypes[] = {DType::kBF16, DType::kFP8, DType::kINT8, DType::kINT4, DType::kMXFP4, DType::kNVFP4};
-
-nlohmann::json ToJson(const ModelSpec& m, int64_t context) {
-  nlohmann::json weights;
-  for (DType t : kWeightDTypes)
-    weights[std::string(DTypeName(t))] = WeightBytesOf(m, UniformWeightPrecision(t)).Total().v;
-  weights["native"] = WeightBytesOf(m, NativeWeightPrecision(m)).Total().v;
-  weights["native_scheme"] = m.native.description;
-  nlohmann::json kinds = nlohmann::json::array();
-  for (const auto& k : KvBytesPerTokenByLayerKind(m, DType::kBF16))
-    kinds.push_back({{"kind", AttentionKindName(k.kind)},
-                     {"layers", k.num_layers},
-                     {"window_tokens", k.window},
-                     {"bytes_per_token", k.bytes_per_token.v}});
-  const FlopsPerToken f = FlopsPerTokenAt(m, context);
-  return {
-      {"name", m.name},
-      {"family", m.family},
-      {"source", m.source},
-      {"mode", m.mode == InputMode::kConfig ? "config" : "simple"},
-      {"limitations", m.limitations},
-      {"hidden_size", m.hidden_size},
-      {"num_layers", m.layers.size()},
-      {"vocab_size", m.vocab_size},
-      {"max_context_tokens", m.max_context},
-      {"params",
-       {{"total", TotalParams(m)},
-        {"active", ActiveParams(m)},
-        {"active_without_embedding", ActiveParams(m, false)},
-        {"mtp_extra", m.mtp_params},
-        {"components", ComponentsJson(m.params)},
-        {"active_components", ComponentsJson(ActiveParamBreakdown(m, true))}}},
-      {"weights_bytes", weights},
-      {"kv_cache",
-       {{"dtype", "bf16"},
-        {"mla", m.attention.mla},
-        {"elements_per_token_per_layer", KvElementsPerTokenPerLayer(m)},
-        {"bytes_per_token", KvBytesPerToken(m, DType::kBF16).v},
-        {"bytes_per_token_by_layer_kind", kinds},
-        {"context_tokens", context},
-        {"bytes_per_sequence", KvBytesPerSequence(m, context, DType::kBF16, true).v},
-        {"bytes_per_sequence_without_per_layer_type", KvBytesPerSequence(m, context, DType::kBF16, false).v},
-        {"native_kv_dtype", m.native_kv ? std::string(DTypeName(*m.native_kv)) : std::string()},
-        {"native_kv_source", m.native_kv_source}}},
-      {"state",
-       {{"bytes_per_sequence", StateBytesPerSequence(m).v},
-        {"by_layer_kind",
-         [&] {
-           nlohmann::json a = nlohmann::json::array();
-           for (const auto& k : SequenceMemoryByLayerKind(m, DType::kBF16))
-             a.push_back({{"kind", k.kind},
-                          {"layers", k.num_layers},
-                          {"kv_bytes_per_token", k.kv_per_token.v},
-                          {"state_bytes_per_sequence", k.state_per_sequence.v}});
-           return a;
-         }()}}},
-      {"flops_per_token",
-       {{"context_tokens", context},
-        {"linear_flops", f.linear.v},
-        {"attention_flops", f.attention.v},
-        {"total_flops", f.Total().v}}},
-  };
-}
 
 void PrintTable(const ModelSpec& m, int64_t context) {
   fmt::print("{} ({}, {} mode, from {})\n", m.name, m.family, m.mode == InputMode::kConfig ? "config" : "simple",
@@ -215,7 +142,7 @@ int RunModel(const ModelOptions& opt) {
   auto m = BuildModel(opt);
   if (!m.ok()) return ReportError(m.error());
   if (opt.json) {
-    PrintJson(ToJson(*m, opt.context));
+    PrintJson(json::EncodeModel(*m, opt.context));  // POST /api/model's encoder
   } else {
     PrintTable(*m, opt.context);
   }

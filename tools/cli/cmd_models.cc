@@ -4,6 +4,7 @@
 #include "capplan/model.h"
 #include "cli_util.h"
 #include "commands.h"
+#include "encode.h"
 
 namespace capplan::cli {
 
@@ -14,26 +15,21 @@ struct ModelsOptions {
 };
 
 int RunModels(const ModelsOptions& opt) {
-  nlohmann::json out = nlohmann::json::array();
   std::string table = fmt::format("{:<24} {:>10} {:>10} {:>12}  {:<44} {:<34} {}\n", "name", "total", "active",
                                   "active-emb", "hugging face id", "official", "aliases");
   for (const auto& p : ListPresets()) {
     auto m = LoadPreset(p.name);
     if (!m.ok()) return ReportError(m.error());
     const int64_t total = TotalParams(*m), active = ActiveParams(*m), active_ne = ActiveParams(*m, false);
-    out.push_back({{"name", p.name},
-                   {"hf_id", p.hf_id},
-                   {"official", p.official},
-                   {"family", m->family},
-                   {"aliases", p.aliases},
-                   {"params", {{"total", total}, {"active", active}, {"active_without_embedding", active_ne}}}});
     std::string aliases;
     for (const auto& a : p.aliases) aliases += (aliases.empty() ? "" : ", ") + a;
     table += fmt::format("{:<24} {:>10} {:>10} {:>12}  {:<44} {:<34} {}\n", p.name, FormatCount(total),
                          FormatCount(active), FormatCount(active_ne), p.hf_id, p.official, aliases);
   }
   if (opt.json) {
-    PrintJson(out);
+    auto out = json::EncodeModels();  // GET /api/models's encoder
+    if (!out.ok()) return ReportError(out.error());
+    PrintJson(*out);
   } else {
     fmt::print("{}", table);
     fmt::print("\nactive: parameters one text token uses, input embedding included; active-emb: without it.\n");

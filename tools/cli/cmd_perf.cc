@@ -55,9 +55,9 @@ int RunPerf(const PerfOptions& o) {
   const ErrorBand ttft_band = ErrorBandFor(*d, *m, "ttft");
   if (o.json) {
     nlohmann::json j = json::EncodePerf(*m, *d, q, *p);
-    j["decode"]["tpot_error_band"] = BandJson(tpot_band);
-    j["deployment_note"] = chosen->note;
-    j["note"] = p->note;
+    j["layout"]["auto"] = IsAutoLayout(o.deployment);
+    json::AddErrorBands(*m, *d, j);
+    j["deployment_note"] = chosen->note;  // the CLI's own: the GPU count it chose when --gpus was not given
     PrintJson(j);
     return 0;
   }

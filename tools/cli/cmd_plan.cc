@@ -100,10 +100,7 @@ void PrintFleet(const TrafficProfile& p, const FleetResult& f, const Candidate& 
 // ("" when none is known: the commands then name a placeholder and say so).
 std::string Hf(const PlanOptions& o, const ModelSpec& m) {
   if (o.hf_id) return *o.hf_id;
-  if (std::string p = PresetRepository(m.source.starts_with("preset:") ? m.name : o.model); !p.empty())
-    return p;                                             // m.name: an alias, resolved
-  auto text = ReadInputFile(o.model, "config", "model");  // bounded: the model was read (and checked) by LoadModel
-  return text.ok() ? ConfigRepository(*text) : "";
+  return LaunchRepository(m, o.model);
 }
 
 // The layout column: the replicas' layout, or "xPyD" with both pools' layouts.
@@ -201,7 +198,7 @@ int RunPlan(PlanOptions& o, const CLI::App& cmd) {
   if (!plan->feasible()) {
     std::cerr << "capplan: infeasible: " << plan->infeasible_reason << "\n";
     for (const auto& s : plan->suggestions) std::cerr << "  to make it feasible: " << s << "\n";
-    if (o.json) PrintJson(json::EncodePlan(r, *plan, *today, is_default));
+    if (o.json) PrintJson(json::EncodePlan(r, *plan, *today, is_default, *tier));
     return 1;
   }
   const Candidate& best = plan->candidates.front();
@@ -241,8 +238,7 @@ int RunPlan(PlanOptions& o, const CLI::App& cmd) {
   const std::vector<ApiComparison> fleet_apis = fleet_plan ? fleet_plan->apis : std::vector<ApiComparison>{};
 
   if (o.json) {
-    nlohmann::json j = json::EncodePlan(r, *plan, *today, is_default);
-    j["pricing"] = PricingTierName(*tier);
+    nlohmann::json j = json::EncodePlan(r, *plan, *today, is_default, *tier);
     if (fleet_plan) j["fleet"] = json::EncodeFleetPlan(*profile, *fleet_plan, best);
     PrintJson(j);
     return 0;

@@ -169,7 +169,10 @@ int RunSimulate(const SimulateOptions& o) {
     if (tty) fmt::print(stderr, "\n");
     if (!sweep.ok()) return ReportError(sweep.error());
     if (o.json) {
-      PrintJson(json::EncodeLoadSweep(*sweep));
+      nlohmann::json j = json::EncodeLoadSweep(*sweep);
+      j.update(json::EncodeDeploymentSummary(*m, *d));
+      json::AddErrorBands(*m, *d, j);
+      PrintJson(j);
     } else {
       fmt::print("{} on {} x {}: ", m->name, d->parallel.TotalGpus(), d->gpu.name);
       if (sweep->found)
@@ -208,9 +211,8 @@ int RunSimulate(const SimulateOptions& o) {
   }
   if (o.json) {
     nlohmann::json j = json::EncodeSimulation(*m, *d, s);
-    j["ttft_seconds"]["error_band"] = BandJson(ErrorBandFor(*d, *m, "ttft"));
-    j["tpot_seconds"]["error_band"] = BandJson(ErrorBandFor(*d, *m, "tpot"));
-    j["deployment_note"] = chosen->note;
+    json::AddErrorBands(*m, *d, j);
+    j["deployment_note"] = chosen->note;  // the CLI's own: the GPU count it chose when --gpus was not given
     if (o.concurrency) {
       j["closed_loop"] = {{"concurrency", *o.concurrency},
                           {"requests", *w->num_requests},

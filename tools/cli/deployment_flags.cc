@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include "capplan/launch.h"
 #include "catalog_flags.h"
+#include "cli_util.h"
+#include "layout_words.h"
 
 namespace capplan::cli {
 
@@ -37,14 +40,7 @@ Result<Deployment> BuildDeployment(const ModelSpec& m, const DeploymentFlags& f)
   CAPPLAN_ASSIGN_OR_RETURN(GpuCatalog catalog, LoadCatalog(f.gpu_file));
   Deployment d;
   CAPPLAN_ASSIGN_OR_RETURN(d.gpu, catalog.Find(f.gpu));
-  CAPPLAN_ASSIGN_OR_RETURN(d.parallel, ResolveLayout(m, d.gpu,
-                                                     {.gpus = f.gpus,
-                                                      .tp = f.tp,
-                                                      .ep = f.ep,
-                                                      .pp = f.pp,
-                                                      .dp_attention = f.dp_attention,
-                                                      .moe_tp = f.moe_tp,
-                                                      .eplb_redundant = f.eplb_redundant}));
+  CAPPLAN_ASSIGN_OR_RETURN(d.parallel, json::ResolveLayoutAs(m, d.gpu, LayoutWords(f), json::LayoutSpelling::kFlags));
   if (f.weights == "native") {
     d.weights = NativeWeightPrecision(m);
   } else {
@@ -74,6 +70,25 @@ Result<Deployment> BuildDeployment(const ModelSpec& m, const DeploymentFlags& f)
     d.max_num_seqs = *f.max_num_seqs;
   }
   return d;
+}
+
+LayoutRequest LayoutWords(const DeploymentFlags& f) {
+  return {.gpus = f.gpus,
+          .tp = f.tp,
+          .ep = f.ep,
+          .pp = f.pp,
+          .dp_attention = f.dp_attention,
+          .moe_tp = f.moe_tp,
+          .eplb_redundant = f.eplb_redundant};
+}
+
+bool IsAutoLayout(const DeploymentFlags& f) { return json::IsAutoLayout(LayoutWords(f)); }
+
+std::string LaunchRepository(const ModelSpec& m, const std::string& model_arg) {
+  if (std::string p = PresetRepository(m.source.starts_with("preset:") ? m.name : model_arg); !p.empty())
+    return p;                                               // m.name: an alias, resolved
+  auto text = ReadInputFile(model_arg, "config", "model");  // bounded: the model was read (and checked) by LoadModel
+  return text.ok() ? ConfigRepository(*text) : "";
 }
 
 std::string WeightsName(const ModelSpec& m, const std::string& weights_flag) {

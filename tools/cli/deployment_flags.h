@@ -35,6 +35,13 @@ void AddDeploymentFlags(CLI::App& cmd, DeploymentFlags& f);
 /// --tp/--ep/--pp; replicas from what is left), parses precisions and the engine.
 Result<Deployment> BuildDeployment(const ModelSpec& m, const DeploymentFlags& f);
 
+/// The layout words of the flags (the API's "gpus" and "layout" decode to the same struct, tools/json/layout_words.h).
+LayoutRequest LayoutWords(const DeploymentFlags& f);
+/// No layout flag given: the default layout for --gpus (the JSON's layout.auto).
+bool IsAutoLayout(const DeploymentFlags& f);
+/// The repository launch commands serve: the preset's, else the config's `_name_or_path` ("" when none is known).
+std::string LaunchRepository(const ModelSpec& m, const std::string& model_arg);
+
 /// "native (MXFP4 experts ...)" or the dtype given.
 std::string WeightsName(const ModelSpec& m, const std::string& weights_flag);
 /// "TP4 EP1 PP1", "TP1 DP-attention8 EP8 PP1", with " x2 replicas" when more than one.

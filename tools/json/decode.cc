@@ -4,6 +4,7 @@
 
 #include "fields.h"
 #include "fleet_plan.h"
+#include "layout_words.h"
 
 namespace capplan::json {
 namespace {
@@ -27,65 +28,6 @@ Result<std::string> ConfigText(const nlohmann::json& config, std::string_view fi
   return Error::InvalidArgument(fmt::format("{}: {} must be an object or the text of a config.json, got {}",
                                             kRequestSource, field, DescribeType(config)),
                                 std::string(field));
-}
-
-// A layout error the library words with the CLI's flags, in the request's words: `--ep=4` -> `layout.ep=4`,
-// `--gpus` -> `gpus`, the field a JSON path.
-Error LayoutErrorInRequestWords(Error e) {
-  static constexpr std::pair<std::string_view, std::string_view> kFlags[] = {
-      {"--dp-attention", "layout.dp_attention"},
-      {"--eplb-redundant", "layout.eplb_redundant"},
-      {"--moe-tp", "layout.moe_tp"},
-      {"--gpus", "gpus"},
-      {"--tp", "layout.tp"},
-      {"--ep", "layout.ep"},
-      {"--pp", "layout.pp"}};
-  for (const auto& [flag, key] : kFlags) {
-    for (size_t at = e.message.find(flag); at != std::string::npos; at = e.message.find(flag, at + key.size()))
-      e.message.replace(at, flag.size(), key);
-    if (e.field == flag.substr(2)) e.field = std::string(key);
-  }
-  e.message = std::string(kRequestSource) + ": " + e.message;
-  return e;
-}
-
-// The same rules as the CLI's ResolveLayout (M x E = T x A, GPUs per replica = T x A x P), with
-// the request's field names in the errors.
-Result<Parallelism> DecodeLayout(const nlohmann::json& layout, int gpus) {
-  if (!layout.is_object())
-    return Error::InvalidArgument(
-        fmt::format("{}: layout must be an object, got {}", kRequestSource, DescribeType(layout)), "layout");
-  CAPPLAN_RETURN_IF_ERROR(
-      RejectUnknownFields(layout, {"tp", "ep", "pp", "dp_attention", "moe_tp", "eplb_redundant"}, "layout"));
-  Parallelism p;
-  CAPPLAN_ASSIGN_OR_RETURN(p.tp, IntOr(layout, "tp", 1, 1, kMaxParallelDegree, "layout"));
-  CAPPLAN_ASSIGN_OR_RETURN(p.pp, IntOr(layout, "pp", 1, 1, kMaxParallelDegree, "layout"));
-  CAPPLAN_ASSIGN_OR_RETURN(p.dp_attention, IntOr(layout, "dp_attention", 1, 1, kMaxParallelDegree, "layout"));
-  CAPPLAN_ASSIGN_OR_RETURN(p.eplb_redundant, IntOr(layout, "eplb_redundant", 0, 0, kMaxParallelDegree, "layout"));
-  CAPPLAN_ASSIGN_OR_RETURN(auto ep, OptionalInt(layout, "ep", 1, kMaxParallelDegree, "layout"));
-  CAPPLAN_ASSIGN_OR_RETURN(auto moe_tp, OptionalInt(layout, "moe_tp", 1, kMaxParallelDegree, "layout"));
-  const int stage = p.GpusPerStage();
-  p.ep = ep ? static_cast<int>(*ep) : 1;
-  if (moe_tp) {
-    if (stage % *moe_tp != 0 || (ep && *moe_tp * *ep != stage))
-      return Error::InvalidArgument(
-          fmt::format("{}: layout.moe_tp={} x layout.ep={} must equal layout.tp x layout.dp_attention={}",
-                      kRequestSource, *moe_tp, ep ? fmt::format("{}", *ep) : std::string("?"), stage),
-          "layout.moe_tp");
-    p.ep = stage / static_cast<int>(*moe_tp);
-  }
-  if (gpus % p.GpusPerReplica() != 0) {
-    if (p.dp_attention > 1)
-      return Error::InvalidArgument(fmt::format("{}: gpus={} is not a multiple of layout.tp*layout.dp_attention*"
-                                                "layout.pp={}",
-                                                kRequestSource, gpus, p.GpusPerReplica()),
-                                    "gpus");
-    return Error::InvalidArgument(fmt::format("{}: gpus={} is not a multiple of layout.tp*layout.pp={}", kRequestSource,
-                                              gpus, p.GpusPerReplica()),
-                                  "gpus");
-  }
-  p.replicas = gpus / p.GpusPerReplica();
-  return p;
 }
 
 }  // namespace
@@ -218,7 +160,6 @@ Result<DeploymentRequest> DecodeDeploymentFields(const nlohmann::json& body) {
   CAPPLAN_ASSIGN_OR_RETURN(auto gpu_id, OptionalString(body, "gpu"));
   CAPPLAN_ASSIGN_OR_RETURN(r.deployment.gpu,
                            GpuCatalog::BuiltIn().Find(gpu_id.value_or(GpuCatalog::BuiltIn().DefaultId())));
-  CAPPLAN_ASSIGN_OR_RETURN(int gpus, IntOr(body, "gpus", 1, 1, kMaxGpus));
 
   CAPPLAN_ASSIGN_OR_RETURN(auto engine_name, OptionalString(body, "engine"));
   CAPPLAN_ASSIGN_OR_RETURN(Engine engine, ParseEngine(engine_name.value_or("vllm"), "engine"));
@@ -241,28 +182,11 @@ Result<DeploymentRequest> DecodeDeploymentFields(const nlohmann::json& body) {
   CAPPLAN_ASSIGN_OR_RETURN(r.deployment.max_model_len, IntOr(body, "max_model_len", 0, 1, kMaxContextTokens));
   CAPPLAN_ASSIGN_OR_RETURN(r.deployment.max_num_seqs, IntOr(body, "max_num_seqs", 0, 1, kMaxBatch));
 
-  auto layout = body.find("layout");
-  r.layout_auto = layout == body.end() || layout->is_null();
-  if (r.layout_auto) {
-    CAPPLAN_ASSIGN_OR_RETURN(r.deployment.parallel, DefaultLayout(r.model, r.deployment.gpu, gpus));
-  } else if (layout->is_object() && !layout->contains("tp") && !layout->contains("pp") &&
-             !layout->contains("dp_attention")) {
-    // No replica shape given (only ep, moe_tp or eplb_redundant): the CLI's rule for `--gpus N --ep E`, the default
-    // layout for the GPUs with that expert parallelism (ResolveLayout), its errors in the request's words.
-    CAPPLAN_RETURN_IF_ERROR(RejectUnknownFields(*layout, {"ep", "moe_tp", "eplb_redundant"}, "layout"));
-    CAPPLAN_ASSIGN_OR_RETURN(auto ep, OptionalInt(*layout, "ep", 1, kMaxParallelDegree, "layout"));
-    CAPPLAN_ASSIGN_OR_RETURN(auto moe_tp, OptionalInt(*layout, "moe_tp", 1, kMaxParallelDegree, "layout"));
-    CAPPLAN_ASSIGN_OR_RETURN(int eplb, IntOr(*layout, "eplb_redundant", 0, 0, kMaxParallelDegree, "layout"));
-    LayoutRequest req{.gpus = gpus, .eplb_redundant = eplb};
-    if (ep) req.ep = static_cast<int>(*ep);
-    if (moe_tp) req.moe_tp = static_cast<int>(*moe_tp);
-    auto p = ResolveLayout(r.model, r.deployment.gpu, req);
-    if (!p.ok()) return LayoutErrorInRequestWords(p.error());
-    r.deployment.parallel = *p;
-  } else {
-    CAPPLAN_ASSIGN_OR_RETURN(r.deployment.parallel, DecodeLayout(*layout, gpus));
-    CAPPLAN_RETURN_IF_ERROR(ValidateLayout(r.model, r.deployment.parallel));
-  }
+  // The layout words, resolved by the CLI's one function (layout_words.h), the errors in the request's words.
+  CAPPLAN_ASSIGN_OR_RETURN(LayoutRequest layout, DecodeLayoutWords(body));
+  r.layout_auto = IsAutoLayout(layout);
+  CAPPLAN_ASSIGN_OR_RETURN(r.deployment.parallel,
+                           ResolveLayoutAs(r.model, r.deployment.gpu, layout, LayoutSpelling::kRequest));
   return r;
 }
 

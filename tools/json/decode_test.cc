@@ -154,7 +154,11 @@ TEST(DecodeMemoryRequest, GpusMustBeAMultipleOfTheReplica) {
   body["layout"] = {{"tp", 4}};
   auto r = DecodeMemoryRequest(body);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().message, "request: gpus=6 is not a multiple of layout.tp*layout.pp=4");
+  // ResolveLayout's rule (the CLI's), in the request's words.
+  EXPECT_EQ(
+      r.error().message,
+      "request: gpus=6 is not a multiple of layout.tp x layout.pp = 4 (GPUs per replica = tp x dp-attention x pp)");
+  EXPECT_EQ(r.error().field, "gpus");
 }
 
 TEST(DecodeMemoryRequest, AttentionDataParallelLayoutIsTheCliLayout) {
@@ -176,11 +180,15 @@ TEST(DecodeMemoryRequest, AttentionDataParallelLayoutIsTheCliLayout) {
   EXPECT_EQ(r->deployment.parallel.ep, 4);
   body["layout"] = {{"tp", 1}, {"dp_attention", 8}, {"moe_tp", 2}, {"ep", 8}};
   EXPECT_EQ(DecodeMemoryRequest(body).error().message,
-            "request: layout.moe_tp=2 x layout.ep=8 must equal layout.tp x layout.dp_attention=8");
+            "request: layout.moe_tp=2 x layout.ep=8 = 16 but layout.tp x layout.dp_attention = 8: moe-tp x ep = tp x "
+            "dp-attention (every GPU of a stage holds one expert shard)");
+  EXPECT_EQ(DecodeMemoryRequest(body).error().field, "layout.moe_tp");
   body["gpus"] = 12;
   body["layout"] = {{"tp", 1}, {"dp_attention", 8}, {"ep", 8}};
-  EXPECT_EQ(DecodeMemoryRequest(body).error().message,
-            "request: gpus=12 is not a multiple of layout.tp*layout.dp_attention*layout.pp=8");
+  EXPECT_EQ(
+      DecodeMemoryRequest(body).error().message,
+      "request: gpus=12 is not a multiple of layout.tp x layout.dp_attention x layout.pp = 8 (GPUs per replica = tp "
+      "x dp-attention x pp)");
 }
 
 TEST(DecodeMemoryRequest, ExpertParallelAloneIsTheCliLayoutForTheGpus) {
@@ -212,7 +220,8 @@ TEST(DecodeMemoryRequest, ImpossibleLayoutIsTheLibrarysError) {
   auto r = DecodeMemoryRequest(body);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::kInfeasible);
-  EXPECT_EQ(r.error().field, "tp");
+  EXPECT_EQ(r.error().field, "layout.tp");
+  EXPECT_TRUE(r.error().message.starts_with("request: layout.tp=64")) << r.error().message;
 }
 
 TEST(DecodeMemoryRequest, UnknownGpuIsNotFound) {

@@ -2,6 +2,11 @@
 
 #include <string>
 
+#include "capplan/launch.h"
+#include "encode_budget.h"
+#include "encode_launch.h"
+#include "encode_results.h"
+
 namespace capplan::json {
 namespace {
 
@@ -15,18 +20,6 @@ nlohmann::json ParamComponents(const ParamBreakdown& p) {
           {"norms", p.norms},
           {"lm_head", p.lm_head},
           {"vision", p.vision}};
-}
-
-nlohmann::json WeightComponents(const WeightBytes& w) {
-  return {{"embedding", w.embedding.v},
-          {"attention", w.attention.v},
-          {"dense_mlp", w.dense_mlp.v},
-          {"routed_experts", w.routed_experts.v},
-          {"shared_experts", w.shared_experts.v},
-          {"router", w.router.v},
-          {"norms", w.norms.v},
-          {"lm_head", w.lm_head.v},
-          {"vision", w.vision.v}};
 }
 
 nlohmann::json Architecture(const ModelSpec& m) {
@@ -58,6 +51,12 @@ nlohmann::json EncodeModel(const ModelSpec& m, int64_t context) {
                      {"layers", k.num_layers},
                      {"window_tokens", k.window},
                      {"bytes_per_token", k.bytes_per_token.v}});
+  nlohmann::json state_kinds = nlohmann::json::array();
+  for (const auto& k : SequenceMemoryByLayerKind(m, DType::kBF16))
+    state_kinds.push_back({{"kind", k.kind},
+                           {"layers", k.num_layers},
+                           {"kv_bytes_per_token", k.kv_per_token.v},
+                           {"state_bytes_per_sequence", k.state_per_sequence.v}});
   FlopsPerToken flops = FlopsPerTokenAt(m, context);
   nlohmann::json weights = nlohmann::json::object();
   weights["native"] = WeightBytesOf(m, NativeWeightPrecision(m)).Total().v;
@@ -91,7 +90,10 @@ nlohmann::json EncodeModel(const ModelSpec& m, int64_t context) {
          KvBytesPerSequence(m, context, DType::kBF16, /*per_layer_type=*/false).v},
         {"mla", m.attention.mla},
         {"elements_per_token_per_layer", KvElementsPerTokenPerLayer(m)},
-        {"bytes_per_token_by_layer_kind", kinds}}},
+        {"bytes_per_token_by_layer_kind", kinds},
+        {"native_kv_dtype", m.native_kv ? std::string(DTypeName(*m.native_kv)) : std::string()},
+        {"native_kv_source", m.native_kv_source}}},
+      {"state", {{"bytes_per_sequence", StateBytesPerSequence(m).v}, {"by_layer_kind", state_kinds}}},
       {"flops_per_token",
        {{"context_tokens", context},
         {"linear_flops", flops.linear.v},
@@ -106,10 +108,29 @@ nlohmann::json EncodePreset(const PresetInfo& p, const ModelSpec& m) {
   return {{"name", p.name},
           {"hf_id", p.hf_id},
           {"official", p.official},
-          {"total_params", TotalParams(m)},
-          {"active_params", ActiveParams(m, true)},
+          {"family", m.family},
+          {"aliases", p.aliases},
+          {"params",
+           {{"total", TotalParams(m)},
+            {"active", ActiveParams(m, true)},
+            {"active_without_embedding", ActiveParams(m, false)}}},
           {"num_experts", arch["num_experts"]},
           {"experts_per_token", arch["experts_per_token"]}};
+}
+
+Result<nlohmann::json> EncodeModels() {
+  nlohmann::json models = nlohmann::json::array();
+  for (const PresetInfo& p : ListPresets()) {
+    CAPPLAN_ASSIGN_OR_RETURN(ModelSpec m, LoadPreset(p.name));  // a broken built-in preset: say so
+    models.push_back(EncodePreset(p, m));
+  }
+  return nlohmann::json{{"models", models}};
+}
+
+nlohmann::json EncodeGpus(const std::vector<GpuSpec>& gpus) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const GpuSpec& g : gpus) out.push_back(EncodeGpu(g));
+  return {{"gpus", out}};
 }
 
 nlohmann::json EncodeGpu(const GpuSpec& g) {
@@ -126,11 +147,13 @@ nlohmann::json EncodeGpu(const GpuSpec& g) {
           {"aliases", g.aliases},
           {"memory_marketed_bytes", g.memory_marketed.v},
           {"memory_usable_bytes", g.memory_usable.v},
+          {"memory_usable_source", g.memory_usable_source},
           {"hbm_bandwidth_bytes_per_second", g.hbm_bandwidth.v},
           {"dense_peak_flops_per_second", peak},
           {"interconnect", g.interconnect},
           {"scale_up_bandwidth_bytes_per_second", g.scale_up_bandwidth.v},
           {"pcie_gen", g.pcie_gen},
+          {"pcie_bandwidth_bytes_per_second", g.pcie_bandwidth.v},
           {"gpus_per_node", g.gpus_per_node},
           {"scale_out_bandwidth_bytes_per_second", g.scale_out_bandwidth.v},
           {"tdp_watts", g.tdp_watts},
@@ -149,30 +172,23 @@ nlohmann::json EncodeLayout(const Parallelism& p) {
           {"total_gpus", p.TotalGpus()}};
 }
 
-nlohmann::json EncodeMemoryBudget(const MemoryBudget& b) {
-  nlohmann::json warnings = nlohmann::json::array();
-  for (const Warning& w : b.warnings) warnings.push_back({{"code", w.code}, {"message", w.message}});
-  return {{"per_gpu",
-           {{"weights_bytes", b.weights_total.v},
-            {"weights_by_component_bytes", WeightComponents(b.weights)},
-            {"kv_cache_bytes", b.kv_cache.v},
-            {"kv_cache_needed_bytes", b.kv_needed.v},
-            {"kv_bytes_per_sequence", b.kv_bytes_per_sequence.v},
-            {"state_bytes_per_sequence", b.state_bytes_per_sequence.v},
-            {"activation_bytes", b.activations.v},
-            {"overhead_bytes", b.overhead.v},
-            {"capacity_bytes", b.capacity.v},
-            {"free_bytes", b.free.v}}},
-          {"fits", b.fits},
-          {"reason", b.reason},
-          {"kv_bytes_per_token_per_gpu", b.kv_bytes_per_token_per_gpu.v},
-          {"kv_tokens", b.kv_tokens},
-          {"max_concurrent_sequences", b.max_concurrent_sequences},
-          {"max_context_at_batch", b.max_context_at_batch},
-          {"context", b.context},
-          {"batch", b.batch},
-          {"busiest_stage", b.busiest_stage},
-          {"warnings", warnings}};
+nlohmann::json EncodeMemory(const ModelSpec& m, const Deployment& d, const BudgetQuery& q, const MemoryBudget& b,
+                            bool layout_auto, const std::string& hf_id) {
+  nlohmann::json out = EncodeDeploymentSummary(m, d);
+  out["layout"]["auto"] = layout_auto;
+  out["gpu_name"] = d.gpu.name;
+  out["gpu_memory_usable_bytes"] = d.gpu.memory_usable.v;
+  out.update(BudgetJson(b));
+  out["limitations"] = m.limitations;
+  // The commands that start the configuration on screen (issue 16), bounded as the budget was asked.
+  if (b.fits) {
+    auto launch = WriteLaunchCommandsAllEngines({.hf_id = hf_id,
+                                                 .deployment = d,
+                                                 .max_model_len = d.max_model_len > 0 ? d.max_model_len : q.context,
+                                                 .max_num_seqs = d.max_num_seqs > 0 ? d.max_num_seqs : q.batch});
+    if (launch.ok()) out["launch"] = EncodeLaunchCommands(*launch);
+  }
+  return out;
 }
 
 }  // namespace capplan::json

@@ -4,6 +4,8 @@
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
 
 #include "capplan/error.h"
 #include "capplan/hardware.h"
@@ -15,21 +17,30 @@ namespace capplan::json {
 /// {"error": {"code": "invalid_argument", "message": ..., "field": ...}}
 nlohmann::json EncodeError(const Error& e);
 
-/// The model at `context` tokens: params (total, active, active_without_embedding, components,
-/// active_components), architecture, kv_cache (bytes_per_token, bytes_per_sequence, by_layer_kind),
-/// flops_per_token, weights_bytes per precision, native precision and limitations.
+/// `capplan model --json` and POST /api/model: the model at `context` tokens: params (total, active,
+/// active_without_embedding, components, active_components, mtp_extra), architecture, native_precision,
+/// weights_bytes per precision, kv_cache (bytes_per_token, bytes_per_sequence, by layer kind, the checkpoint's own KV
+/// dtype), state (recurrent state per sequence), flops_per_token and limitations.
 nlohmann::json EncodeModel(const ModelSpec& m, int64_t context);
 
-/// One catalog entry of /api/models: name, hf_id, official, total_params, active_params.
+/// One catalog entry: name, hf_id, official, family, aliases, params.{total, active, active_without_embedding},
+/// num_experts, experts_per_token.
 nlohmann::json EncodePreset(const PresetInfo& p, const ModelSpec& m);
+/// `capplan models --json` and GET /api/models: {"models": [EncodePreset of every built-in preset]}.
+Result<nlohmann::json> EncodeModels();
 
 nlohmann::json EncodeGpu(const GpuSpec& g);
+/// `capplan gpus --json` and GET /api/gpus: {"gpus": [EncodeGpu of each]}.
+nlohmann::json EncodeGpus(const std::vector<GpuSpec>& gpus);
 
 nlohmann::json EncodeLayout(const Parallelism& p);
 
-/// The memory budget: per_gpu.{weights_bytes, kv_cache_bytes (the whole pool), kv_cache_needed_bytes (the
-/// workload's batch at its context), activation_bytes, overhead_bytes, capacity_bytes, free_bytes (after the
-/// workload's KV), weights_by_component_bytes}, fits, reason, max_concurrent_sequences, ...
-nlohmann::json EncodeMemoryBudget(const MemoryBudget& b);
+/// The answer of `capplan memory --json` and POST /api/memory: the deployment summary (model, gpu, gpu_count,
+/// layout with layout.auto, weights_dtype, kv_dtype, engine), gpu_name, gpu_memory_usable_bytes, the budget's keys
+/// (BudgetJson, encode_budget.h), limitations, and when it fits `launch` (the commands for every engine, bounded
+/// as the budget was asked: --max-model-len the context or the one given, --max-num-seqs the batch or the one given).
+/// `hf_id`: the repository the commands serve ("" when none is known).
+nlohmann::json EncodeMemory(const ModelSpec& m, const Deployment& d, const BudgetQuery& q, const MemoryBudget& b,
+                            bool layout_auto, const std::string& hf_id);
 
 }  // namespace capplan::json

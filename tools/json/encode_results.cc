@@ -64,6 +64,7 @@ nlohmann::json EncodePerf(const ModelSpec& m, const Deployment& d, const PerfQue
   j["decode"]["tpot_seconds"] = p.tpot.v;
   j["prefill"] = {{"ttft_seconds", p.ttft.v}, {"input_tokens", q.input_tokens}};
   j["bound"] = BoundName(p.bound);
+  j["note"] = p.note;
   j["max_load"] = {{"output_tokens_per_second", p.max_load.output_tokens_per_second},
                    {"requests_per_second", p.max_load.requests_per_second},
                    {"concurrency", p.max_load.concurrency},
@@ -209,8 +210,10 @@ nlohmann::json EncodeCandidate(const Candidate& c) {
           {"note", c.note}};
 }
 
-nlohmann::json EncodePlan(const PlanRequest& r, const PlanResult& plan, Date today, bool default_scenario) {
+nlohmann::json EncodePlan(const PlanRequest& r, const PlanResult& plan, Date today, bool default_scenario,
+                          PricingTier pricing) {
   nlohmann::json j;
+  j["pricing"] = PricingTierName(pricing);
   j["workload"] = {{"input_tokens", r.input_tokens},           {"output_tokens", r.output_tokens},
                    {"rate_per_second", r.rate_per_second},     {"tokens_per_month", plan.tokens_per_month},
                    {"slo_ttft_p95_seconds", r.slo_ttft_p95.v}, {"slo_tpot_p95_seconds", r.slo_tpot_p95.v},

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "capplan/cost.h"
 #include "capplan/perf.h"
 #include "capplan/search.h"
 #include "capplan/sim.h"
@@ -38,6 +39,8 @@ nlohmann::json EncodeLoadSweep(const LoadSweepResult& r);
 nlohmann::json EncodeCandidate(const Candidate& c);
 /// `capplan plan --json`: feasible, workload, recommended (a candidate + launch + warnings), candidates,
 /// pareto, api_comparison, api_match, traffic_tiers, search; or feasible: false with reason and suggestions.
-nlohmann::json EncodePlan(const PlanRequest& r, const PlanResult& plan, Date today, bool default_scenario);
+/// `pricing`: the tier the GPUs were priced at (the CLI's --pricing; the API prices on demand).
+nlohmann::json EncodePlan(const PlanRequest& r, const PlanResult& plan, Date today, bool default_scenario,
+                          PricingTier pricing);
 
 }  // namespace capplan::json

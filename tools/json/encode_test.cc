@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "encode_budget.h"
+
 namespace capplan::json {
 namespace {
 
@@ -27,7 +29,7 @@ TEST(EncodeModel, CarriesTheCliKeysAndTheLibrarysNumbers) {
                    WeightBytesOf(m, UniformWeightPrecision(DType::kBF16)).Total().v);
 }
 
-TEST(EncodeMemoryBudget, PerGpuKeysCarryTheUnit) {
+TEST(BudgetJson, PerGpuKeysCarryTheUnit) {
   MemoryBudget b;
   b.weights_total = GiB(50);
   b.kv_cache = GiB(10);
@@ -38,15 +40,19 @@ TEST(EncodeMemoryBudget, PerGpuKeysCarryTheUnit) {
   b.fits = true;
   b.max_concurrent_sequences = 16;
   b.warnings.push_back({"low_headroom", "5.0 GiB free"});
-  nlohmann::json j = EncodeMemoryBudget(b);
+  b.weights.routed_experts = GiB(40);
+  b.context = 4096;
+  nlohmann::json j = BudgetJson(b);
   EXPECT_EQ(j["per_gpu"]["weights_bytes"].get<double>(), GiB(50).v);
   EXPECT_EQ(j["per_gpu"]["kv_cache_bytes"].get<double>(), GiB(10).v);
   EXPECT_EQ(j["per_gpu"]["activation_bytes"].get<double>(), GiB(2).v);
   EXPECT_EQ(j["per_gpu"]["overhead_bytes"].get<double>(), GiB(3).v);
   EXPECT_EQ(j["per_gpu"]["capacity_bytes"].get<double>(), GiB(70).v);
   EXPECT_EQ(j["per_gpu"]["free_bytes"].get<double>(), GiB(5).v);
+  EXPECT_EQ(j["per_gpu"]["weights_by_component_bytes"]["routed_experts"].get<double>(), GiB(40).v);
   EXPECT_EQ(j["fits"], true);
   EXPECT_EQ(j["max_concurrent_sequences"], 16);
+  EXPECT_EQ(j["context_tokens"], 4096);
   EXPECT_EQ(j["warnings"][0]["code"], "low_headroom");
 }
 

@@ -7,6 +7,7 @@
 #include "capplan/serve.h"
 #include "decode.h"
 #include "encode.h"
+#include "encode_band.h"
 #include "encode_cost.h"
 #include "encode_launch.h"
 #include "encode_results.h"
@@ -41,20 +42,12 @@ ApiResponse ErrorResponse(const Error& e) { return {HttpStatusFor(e.code), json:
 ApiResponse HandleHealth() { return {200, {{"status", "ok"}, {"version", CAPPLAN_VERSION}}}; }
 
 ApiResponse HandleModels() {
-  nlohmann::json models = nlohmann::json::array();
-  for (const PresetInfo& p : ListPresets()) {
-    Result<ModelSpec> m = LoadPreset(p.name);
-    if (!m.ok()) return ErrorResponse(m.error());  // a broken built-in preset: say so rather than hide it
-    models.push_back(json::EncodePreset(p, *m));
-  }
-  return {200, {{"models", models}}};
+  Result<nlohmann::json> models = json::EncodeModels();
+  if (!models.ok()) return ErrorResponse(models.error());
+  return {200, *models};
 }
 
-ApiResponse HandleGpus() {
-  nlohmann::json gpus = nlohmann::json::array();
-  for (const GpuSpec& g : GpuCatalog::BuiltIn().All()) gpus.push_back(json::EncodeGpu(g));
-  return {200, {{"gpus", gpus}}};
-}
+ApiResponse HandleGpus() { return {200, json::EncodeGpus(GpuCatalog::BuiltIn().All())}; }
 
 ApiResponse HandleModel(std::string_view body) {
   Result<nlohmann::json> j = json::ParseRequestBody(body);
@@ -71,37 +64,16 @@ ApiResponse HandleMemory(std::string_view body) {
   if (!req.ok()) return ErrorResponse(req.error());
   Result<MemoryBudget> budget = ComputeMemoryBudget(req->model, req->deployment, req->query);
   if (!budget.ok()) return ErrorResponse(budget.error());
-  nlohmann::json out = json::EncodeMemoryBudget(*budget);
-  out["model"] = {{"name", req->model.name},
-                  {"mode", req->model.mode == InputMode::kSimple ? "simple" : "config"},
-                  {"limitations", req->model.limitations}};
-  out["gpu"] = {{"id", req->deployment.gpu.id},
-                {"name", req->deployment.gpu.name},
-                {"memory_usable_bytes", req->deployment.gpu.memory_usable.v}};
-  out["layout"] = json::EncodeLayout(req->deployment.parallel);
-  out["layout"]["auto"] = req->layout_auto;
-  out["engine"] = EngineName(req->deployment.engine.engine);
-  out["kv_dtype"] = DTypeName(req->deployment.kv_dtype);
-  // The commands that start the configuration on screen (issue 16), bounded as the budget was asked:
-  // --max-model-len the context (or the one given), --max-num-seqs the batch (or the one given).
-  if (budget->fits) {
-    std::string hf_id;
-    if (req->model.source.starts_with("preset:")) {
-      hf_id = PresetRepository(req->model.name);
-    } else if (const auto& m = (*j)["model"]; m.is_object() && m.contains("config") && m["config"].is_object()) {
-      const auto& c = m["config"];
-      if (c.contains("_name_or_path") && c["_name_or_path"].is_string())
-        hf_id = ConfigRepository(nlohmann::json{{"_name_or_path", c["_name_or_path"]}}.dump());
-    }
-    const Deployment& d = req->deployment;
-    auto launch =
-        WriteLaunchCommandsAllEngines({.hf_id = hf_id,
-                                       .deployment = d,
-                                       .max_model_len = d.max_model_len > 0 ? d.max_model_len : req->query.context,
-                                       .max_num_seqs = d.max_num_seqs > 0 ? d.max_num_seqs : req->query.batch});
-    if (launch.ok()) out["launch"] = json::EncodeLaunchCommands(*launch);
+  // The repository the launch commands serve: the preset's, else the config's `_name_or_path`.
+  std::string hf_id;
+  if (req->model.source.starts_with("preset:")) {
+    hf_id = PresetRepository(req->model.name);
+  } else if (const auto& m = (*j)["model"]; m.is_object() && m.contains("config") && m["config"].is_object()) {
+    const auto& c = m["config"];
+    if (c.contains("_name_or_path") && c["_name_or_path"].is_string())
+      hf_id = ConfigRepository(nlohmann::json{{"_name_or_path", c["_name_or_path"]}}.dump());
   }
-  return {200, out};
+  return {200, json::EncodeMemory(req->model, req->deployment, req->query, *budget, req->layout_auto, hf_id)};
 }
 
 ApiResponse HandlePerf(std::string_view body) {
@@ -114,7 +86,7 @@ ApiResponse HandlePerf(std::string_view body) {
   if (!p.ok()) return ErrorResponse(p.error());
   nlohmann::json out = json::EncodePerf(d.model, d.deployment, req->query, *p);
   out["layout"]["auto"] = d.layout_auto;
-  AddErrorBands(d.model, d.deployment, out);
+  json::AddErrorBands(d.model, d.deployment, out);
   return {200, out};
 }
 
@@ -147,13 +119,13 @@ ApiResponse HandleSimulate(std::string_view body, WorkBudget* work) {
     if (!sweep.ok()) return ErrorResponse(sweep.error());
     nlohmann::json out = json::EncodeLoadSweep(*sweep);
     out.update(json::EncodeDeploymentSummary(m, d));
-    AddErrorBands(m, d, out);
+    json::AddErrorBands(m, d, out);
     return {200, out};
   }
   auto res = SimulateDeployment(m, d, w, serve);
   if (!res.ok()) return ErrorResponse(res.error());
   nlohmann::json out = json::EncodeSimulation(m, d, res->metrics);
-  AddErrorBands(m, d, out);
+  json::AddErrorBands(m, d, out);
   return {200, out};
 }
 
@@ -169,7 +141,8 @@ ApiResponse HandlePlan(std::string_view body, WorkBudget* work) {
   Result<PlanResult> plan = Plan(req->request, GpuCatalog::BuiltIn(), *prices, today);
   if (!plan.ok()) return ErrorResponse(WithRequestField(plan.error()));
   // An infeasible plan is an answer, not an error: 200 with feasible: false, the reason and the way out.
-  nlohmann::json out = json::EncodePlan(req->request, *plan, today, /*default_scenario=*/false);
+  // The request has no pricing field: the API prices on demand (the CLI's default --pricing).
+  nlohmann::json out = json::EncodePlan(req->request, *plan, today, /*default_scenario=*/false, PricingTier::kOnDemand);
   if (req->traffic_profile && plan->feasible()) {
     Status day = AddDayOfTraffic(req->request, *plan, *req->traffic_profile, work, out);
     if (!day.ok()) return ErrorResponse(WithRequestField(day.error()));

@@ -44,11 +44,6 @@ ApiResponse HandleCost(std::string_view body);  // POST /api/cost (docs/cost.md)
 /// sized to the work budget and the estimate charged to it first (SimulateFleetDay takes no budget of its own).
 Status AddDayOfTraffic(const PlanRequest& r, const PlanResult& plan, const TrafficProfile& profile, WorkBudget* work,
                        nlohmann::json& plan_json);
-/// The out-of-sample error bands of the deployment's regime beside its latency figures: /api/perf's
-/// decode.tpot_error_band (as `capplan perf --json`) and prefill.ttft_error_band; /api/simulate's
-/// ttft_seconds.error_band and tpot_seconds.error_band (as `capplan simulate --json`); a sweep's
-/// error_bands.{ttft_seconds, tpot_seconds}.
-void AddErrorBands(const ModelSpec& m, const Deployment& d, nlohmann::json& answer);
 ApiResponse HandleFit(std::string_view body);  // POST /api/fit: the minimum viable configurations, priced
 ApiResponse HandleProviders();                 // GET /api/providers: the price catalog's providers
 

@@ -29,11 +29,11 @@ TEST(Routes, ModelsListsEveryPresetWithTotalAndActive) {
   ASSERT_EQ(r.body["models"].size(), ListPresets().size());
   bool scout = false;
   for (const auto& m : r.body["models"]) {
-    EXPECT_GT(m["total_params"].get<int64_t>(), 0);
-    EXPECT_LE(m["active_params"].get<int64_t>(), m["total_params"].get<int64_t>());
+    EXPECT_GT(m["params"]["total"].get<int64_t>(), 0);
+    EXPECT_LE(m["params"]["active"].get<int64_t>(), m["params"]["total"].get<int64_t>());
     if (m["name"] == "llama-4-scout") {
       scout = true;
-      EXPECT_NEAR(m["total_params"].get<double>() / 1e9, 109, 1.5);
+      EXPECT_NEAR(m["params"]["total"].get<double>() / 1e9, 109, 1.5);
       EXPECT_EQ(m["num_experts"], 16);
     }
   }
@@ -142,7 +142,8 @@ TEST(Routes, MemoryScoutBf16FitsFourH100) {
   EXPECT_GE(r.body["max_concurrent_sequences"].get<int>(), 16);
   EXPECT_EQ(r.body["layout"]["total_gpus"], 4);
   EXPECT_EQ(r.body["layout"]["auto"], true);
-  EXPECT_EQ(r.body["gpu"]["id"], "h100-sxm");
+  EXPECT_EQ(r.body["gpu"], "h100-sxm");
+  EXPECT_EQ(r.body["gpu_memory_usable_bytes"].get<double>(), MiB(81559).v);
   const auto& g = r.body["per_gpu"];
   // vLLM: capacity = weights + activations + overhead + KV pool; the pool = the workload's KV + free.
   double fixed =

@@ -22,8 +22,9 @@ export interface PresetEntry {
   name: string;
   hf_id: string;
   official: string;
-  total_params: number;
-  active_params: number;
+  family: string;
+  aliases: string[];
+  params: { total: number; active: number; active_without_embedding: number };
   num_experts: number;
   experts_per_token: number;
 }
@@ -102,14 +103,22 @@ export interface MemoryResult {
   reason: string;
   kv_tokens: number;
   max_concurrent_sequences: number;
-  max_context_at_batch: number;
-  context: number;
+  max_context_at_batch_tokens: number;
+  max_single_sequence_tokens: number;
+  context_tokens: number;
   batch: number;
   warnings: Warning[];
   launch?: LaunchCommands;
-  gpu: { id: string; name: string; memory_usable_bytes: number };
+  gpu: string;
+  gpu_name: string;
+  gpu_memory_usable_bytes: number;
+  gpu_count: number;
+  weights_dtype: string;
+  kv_dtype: string;
+  engine: string;
   layout: Layout;
-  model: { name: string; mode: string; limitations: string[] };
+  model: string;
+  limitations: string[];
 }
 
 export type Bound = 'memory' | 'compute' | 'communication' | 'overhead';

@@ -65,18 +65,21 @@ const FLAGS: Record<string, string> = {
 };
 const flagField = (flag: string): PageField | undefined => FIELDS[FLAGS[flag] ?? ''];
 
-// A JSON key as the decoder words it: `gpus=4`, `layout.tp*layout.pp=3`. Plain words ("weights",
-// "engine") in prose are left alone.
+// A JSON key as the decoder words it: `gpus=4`, `layout.tp*layout.pp=3`, and a JSON path wherever it stands
+// (`layout.tp x layout.pp = 3`, the layout rules' words). Plain words ("weights", "engine") in prose are left alone.
 const JSON_KEYS = Object.keys(FIELDS).sort((a, b) => b.length - a.length);
 const escape = (k: string) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const JSON_KEY_RE = new RegExp(`(?<![\\w.-])(${JSON_KEYS.map(escape).join('|')})(?=[=*])`, 'g');
+const JSON_PATHS = JSON_KEYS.filter((k) => k.includes('.'));
+const JSON_PATH_RE = new RegExp(`(?<![\\w.-])(${JSON_PATHS.map(escape).join('|')})(?![\\w.])`, 'g');
 
 /// The message in the page's words: no CLI flags, no JSON keys, no "request:" prefix.
 export function pageWords(message: string): string {
   return message
     .replace(/^request: /, '')
     .replace(/--([a-z][a-z0-9-]*)/g, (whole, flag: string) => flagField(flag)?.label ?? whole)
-    .replace(JSON_KEY_RE, (key: string) => FIELDS[key]?.label ?? key);
+    .replace(JSON_KEY_RE, (key: string) => FIELDS[key]?.label ?? key)
+    .replace(JSON_PATH_RE, (key: string) => FIELDS[key]?.label ?? key);
 }
 
 /// The page control an error is about: its `field`, else the first flag its message names (the

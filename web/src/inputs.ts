@@ -38,7 +38,7 @@ function radios(name: string, options: Array<[string, string]>, value: string, o
 export function modelStep(s: PlannerState, presets: PresetEntry[], onChange: () => void): HTMLElement {
   const presetSelect = select(
     'preset',
-    presets.map((p) => [p.name, `${p.name} (${count(p.total_params)} total / ${count(p.active_params)} active)`]),
+    presets.map((p) => [p.name, `${p.name} (${count(p.params.total)} total / ${count(p.params.active)} active)`]),
     s.preset,
   );
   presetSelect.addEventListener('change', () => {

@@ -125,7 +125,7 @@ export function renderMemory(m: MemoryResult | null, error: ApiError | null, inp
     return;
   }
   const g = m.per_gpu;
-  const where = `${m.layout.total_gpus} × ${m.gpu.name}, TP ${m.layout.tp} · EP ${m.layout.ep} · PP ${m.layout.pp}` +
+  const where = `${m.layout.total_gpus} × ${m.gpu_name}, TP ${m.layout.tp} · EP ${m.layout.ep} · PP ${m.layout.pp}` +
     (m.layout.replicas > 1 ? ` × ${m.layout.replicas} replicas` : '');
   const { demandGiB, capacityGiB } = memorySegments(m);
   verdict.className = m.fits ? 'verdict fits' : 'verdict no-fit';
@@ -134,7 +134,7 @@ export function renderMemory(m: MemoryResult | null, error: ApiError | null, inp
     h('strong', { id: 'fit-verdict' }, m.fits ? 'Fits' : 'Does not fit'),
     ` on ${where}. `,
     m.fits
-      ? `${bytes(g.free_bytes)} free per GPU; room for ${integer(m.max_concurrent_sequences)} sequence${m.max_concurrent_sequences === 1 ? '' : 's'} of ${integer(m.context)} tokens.`
+      ? `${bytes(g.free_bytes)} free per GPU; room for ${integer(m.max_concurrent_sequences)} sequence${m.max_concurrent_sequences === 1 ? '' : 's'} of ${integer(m.context_tokens)} tokens.`
       : m.reason,
   );
   const layoutNote = byId('layout-chosen');
@@ -157,15 +157,15 @@ export function renderMemory(m: MemoryResult | null, error: ApiError | null, inp
         {},
         tr('Weights', bytes(g.weights_bytes)),
         tr('KV-cache pool', bytes(g.kv_cache_bytes)),
-        tr(`KV for ${integer(m.batch)} × ${integer(m.context)} tokens`, `${bytes(g.kv_cache_needed_bytes)} (${bytes(g.kv_bytes_per_sequence)} per sequence)`),
+        tr(`KV for ${integer(m.batch)} × ${integer(m.context_tokens)} tokens`, `${bytes(g.kv_cache_needed_bytes)} (${bytes(g.kv_bytes_per_sequence)} per sequence)`),
         tr('Activations', bytes(g.activation_bytes)),
         tr('Runtime + CUDA graphs', bytes(g.overhead_bytes)),
         tr('Demand (weights + activations + runtime + KV)', `${demandGiB.toFixed(1)} GiB`, 'memory-demand'),
-        tr('Capacity (usable × memory fraction)', `${bytes(g.capacity_bytes)} of ${bytes(m.gpu.memory_usable_bytes)} usable`),
+        tr('Capacity (usable × memory fraction)', `${bytes(g.capacity_bytes)} of ${bytes(m.gpu_memory_usable_bytes)} usable`),
         shortBy > 0 ? tr('Short by', `${shortBy.toFixed(1)} GiB (demand over capacity)`, 'memory-short') : tr('Free', bytes(Math.max(0, g.free_bytes)), 'memory-free'),
         tr('KV tokens the pool holds', `${integer(m.kv_tokens)} tokens`),
-        tr(`Sequences at ${integer(m.context)} tokens`, integer(m.max_concurrent_sequences)),
-        tr(`Longest context at ${integer(m.batch)} sequence${m.batch === 1 ? '' : 's'}`, `${integer(m.max_context_at_batch)} tokens`),
+        tr(`Sequences at ${integer(m.context_tokens)} tokens`, integer(m.max_concurrent_sequences)),
+        tr(`Longest context at ${integer(m.batch)} sequence${m.batch === 1 ? '' : 's'}`, `${integer(m.max_context_at_batch_tokens)} tokens`),
       ),
     ),
   );

@@ -227,7 +227,7 @@ export function renderLaunch(m: MemoryResult | null, p: PlanResult | null): void
     ? h(
         'div',
         { id: 'launch-on-screen' },
-        h('h4', {}, `For the configuration on screen: ${m.layout.total_gpus} × ${m.gpu.name}, TP ${m.layout.tp} · EP ${m.layout.ep} · PP ${m.layout.pp}`),
+        h('h4', {}, `For the configuration on screen: ${m.layout.total_gpus} × ${m.gpu_name}, TP ${m.layout.tp} · EP ${m.layout.ep} · PP ${m.layout.pp}`),
         ...(m.launch && Object.keys(m.launch).length ? commands(m.launch, 'launch-screen') : [h('p', { class: 'muted' }, 'The server gives no launch command for this configuration yet.')]),
       )
     : null;
