@@ -160,6 +160,16 @@ StepBreakdown RooflineStepTimeModel::Breakdown(const BatchShape& s) const {
   const double pair_flops = m.attention.mla
                                 ? 2.0 * heads_per_gpu * (2.0 * m.attention.kv_lora_rank + m.attention.qk_rope_head_dim)
                                 : 2.0 * heads_per_gpu * (m.attention.head_dim + m.attention.v_head_dim);
+  // MLA prefill runs in the decompressed (MHA) form, not the absorbed one decode uses (vLLM's MLA prefill, SGLang's
+  // forward_normal, TensorRT-LLM's context MLA): scores over qk_nope + qk_rope and values over v_head_dim per head,
+  // 2 x heads x (192 + 128) FLOPs a pair for DeepSeek-V3 against the absorbed 2 x heads x (2 x 512 + 64), 3.4x fewer;
+  // the chunk's cached latents are first expanded through kv_b_proj (2 x kv_lora_rank x heads x (qk_nope + v) FLOPs
+  // a cached token; the new tokens' expansion is in the attention projections already).
+  const double prefill_pair_flops =
+      m.attention.mla ? 2.0 * heads_per_gpu * (m.attention.head_dim + m.attention.v_head_dim) : pair_flops;
+  const double expand_flops_per_cached = m.attention.mla ? 2.0 * m.attention.kv_lora_rank * heads_per_gpu *
+                                                               (m.attention.qk_nope_head_dim + m.attention.v_head_dim)
+                                                         : 0.0;
 
   StepBreakdown out;
   const double dense_eff = MatmulEfficiency(c, tokens);
@@ -202,7 +212,8 @@ StepBreakdown RooflineStepTimeModel::Breakdown(const BatchShape& s) const {
     if (plain_attention) {
       const double kv_token =
           layer.kv_shape ? static_cast<double>(KvElementsPerTokenOfLayer(m, layer, tp)) * kv_b : kv_bytes_token_layer;
-      add({Flops{pair_flops * (decode_visible + prefill_pairs)},
+      add({Flops{pair_flops * decode_visible + prefill_pair_flops * prefill_pairs +
+                 expand_flops_per_cached * prefill_cached},
            Bytes{kv_token * (decode_visible + prefill_cached + tokens)}, attn_rate, attn_rate, Traffic::kKv});
     } else {
       add(MixerCost(m, layer, rank, mean_ctx, d.kv_dtype, tp, pair_flops, prefill_pairs, prefill_cached, attn_rate));

@@ -106,10 +106,34 @@ TEST(RooflineStepTimeModel, AttentionDpPromptRunsWholeOnOneRank) {
   // the non-expert part is the same in both.
   EXPECT_GT(a.total.v, b.total.v / 8 * 2);
   EXPECT_LT(a.total, b.total);
-  // The attention FLOPs of the one-prompt step are one whole prompt's: 61 layers x 128 heads x (2 x 512 + 64)
-  // x 2 x pairs (MLA, absorbed), at least, on the busiest GPU.
+  // The attention FLOPs of the one-prompt step are one whole prompt's: 61 layers x 2 x 128 heads x (192 + 128)
+  // x pairs (MLA prefill, decompressed), at least, on the busiest GPU (the even split gave ~1e14 in all).
   const double pairs = one.prefill_attention_pairs;
-  EXPECT_GT(a.flops.v, 61 * 128 * (2.0 * 512 + 64) * 2 * pairs);
+  EXPECT_GT(a.flops.v, 61 * 2.0 * 128 * (192 + 128) * pairs);
+}
+
+// MLA: decode scores in the absorbed latent form, prefill in the decompressed (MHA) form, by hand on DeepSeek-V3 at
+// TP 8 (16 heads a GPU, 61 layers). The FLOPs a query-key pair adds: prefill 2 x 16 x (192 + 128) = 10,240 a layer;
+// decode 2 x 16 x (2 x 512 + 64) = 34,816 a layer. A cached token adds its kv_b_proj expansion to a prefill chunk:
+// 2 x 512 x 16 x (128 + 128) = 4,194,304 a layer.
+TEST(RooflineStepTimeModel, MlaPrefillAttendsDecompressedDecodeAbsorbed) {
+  const ModelSpec m = *LoadPreset("deepseek-v3");
+  Deployment d{.gpu = *GpuCatalog::BuiltIn().Find("h200"),
+               .parallel = {.tp = 8, .ep = 8},
+               .weights = NativeWeightPrecision(m),
+               .engine = DefaultEngineProfile(Engine::kSglang)};
+  const RooflineStepTimeModel model(m, d, Ideal());
+  BatchShape no_pairs = PrefillShape(4096, 0);
+  no_pairs.prefill_attention_pairs = 0;
+  const BatchShape prefill = PrefillShape(4096, 0);
+  EXPECT_NEAR(model.Breakdown(prefill).flops.v - model.Breakdown(no_pairs).flops.v,
+              61 * 10'240.0 * prefill.prefill_attention_pairs, 1e-6 * model.Breakdown(prefill).flops.v);
+  BatchShape cached = no_pairs;
+  cached.prefill_cached_tokens = 1000;
+  EXPECT_NEAR(model.Breakdown(cached).flops.v - model.Breakdown(no_pairs).flops.v, 61 * 4'194'304.0 * 1000,
+              1e-6 * model.Breakdown(cached).flops.v);
+  EXPECT_NEAR(model.Breakdown(DecodeShape(1, 2000)).flops.v - model.Breakdown(DecodeShape(1, 1000)).flops.v,
+              61 * 34'816.0 * 1000, 1e-3 * 61 * 34'816.0 * 1000);
 }
 
 TEST(RooflineStepTimeModel, LongPrefillIsComputeBound) {
