@@ -145,6 +145,10 @@ class RooflineStepTimeModel final : public StepTimeModel {
 BatchShape DecodeShape(int batch, int64_t context);
 /// A prefill-only step of one chunk of `tokens` tokens after `cached` tokens.
 BatchShape PrefillShape(int64_t tokens, int64_t cached);
+/// The busiest of `ranks` attention-DP ranks' part of a step: ceil(n / ranks) of its decodes (at their mean context)
+/// and ceil(n / ranks) of its prompts (their tokens, cached tokens and attention pairs in proportion). Sequences are
+/// whole: one prompt is one rank's, and the step waits for that rank. `ranks` <= 1: the shape itself.
+BatchShape BusiestRankShape(const BatchShape& shape, int ranks);
 
 // ---- Predictions -----------------------------------------------------------------------------
 

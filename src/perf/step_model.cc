@@ -89,6 +89,27 @@ OpCost MixerCost(const ModelSpec& m, const LayerSpec& layer, const BatchShape& s
 
 }  // namespace
 
+BatchShape BusiestRankShape(const BatchShape& s, int ranks) {
+  if (ranks <= 1) return s;
+  BatchShape r;
+  // Whole sequences: ceil(n / A) of the decodes, ceil(n / A) of the prompts (each with its own chunk, so the prompt
+  // tokens, cached tokens and pairs follow the prompts' share; the step's prompts are priced as of equal length).
+  const auto ceil_div = [ranks](int n) { return (n + ranks - 1) / ranks; };
+  r.decode_sequences = ceil_div(s.decode_sequences);
+  r.decode_context_tokens = s.decode_sequences > 0
+                                ? static_cast<int64_t>(std::llround(static_cast<double>(s.decode_context_tokens) *
+                                                                    r.decode_sequences / s.decode_sequences))
+                                : 0;
+  // A shape with prompt tokens but no prompt count (not built by capplan's callers) keeps the even 1 / A split.
+  const double f =
+      s.prefill_sequences > 0 ? static_cast<double>(ceil_div(s.prefill_sequences)) / s.prefill_sequences : 1.0 / ranks;
+  r.prefill_sequences = ceil_div(s.prefill_sequences);
+  r.prefill_tokens = static_cast<int64_t>(std::llround(static_cast<double>(s.prefill_tokens) * f));
+  r.prefill_cached_tokens = static_cast<int64_t>(std::llround(static_cast<double>(s.prefill_cached_tokens) * f));
+  r.prefill_attention_pairs = s.prefill_attention_pairs * f;
+  return r;
+}
+
 RooflineStepTimeModel::RooflineStepTimeModel(ModelSpec model, Deployment deployment, PerfCalibration calibration)
     : model_(std::move(model)), deployment_(std::move(deployment)), calibration_(std::move(calibration)) {}
 
@@ -118,12 +139,14 @@ StepBreakdown RooflineStepTimeModel::Breakdown(const BatchShape& s) const {
   const FlopsPerSec expert_full = expert_peak * (c.matmul_efficiency * c.expert_matmul_scale);
   const FlopsPerSec attn_rate = PeakFlops(g, ComputeClass::kBF16) * c.attention_efficiency;
 
-  // Attention DP: attention, dense MLPs and the LM head run on one rank's 1/A of the step; the
-  // routed experts see the whole stage's tokens (docs/scale.md).
-  const double share = RankShareOf(d.parallel).rank_fraction;
+  // Attention DP: attention, dense MLPs and the LM head run on each rank's own sequences, and the step waits for
+  // the busiest rank (the MoE all-to-all synchronises the ranks): whole sequences, ceil(n / A) of them, not an
+  // even 1/A of the tokens (one prompt runs on one rank while the others wait). The routed experts see the whole
+  // stage's tokens (docs/scale.md).
+  const BatchShape rank = BusiestRankShape(s, RankShareOf(d.parallel).ranks);
   const double stage_tokens = static_cast<double>(s.TotalTokens());
-  const double tokens = stage_tokens * share;
-  const double seqs = (s.decode_sequences + s.prefill_sequences) * share;
+  const double tokens = static_cast<double>(rank.TotalTokens());
+  const double seqs = rank.decode_sequences + rank.prefill_sequences;
   const double mean_ctx =
       s.decode_sequences > 0 ? static_cast<double>(s.decode_context_tokens) / s.decode_sequences : 0;
 
@@ -137,6 +160,16 @@ StepBreakdown RooflineStepTimeModel::Breakdown(const BatchShape& s) const {
   const double pair_flops = m.attention.mla
                                 ? 2.0 * heads_per_gpu * (2.0 * m.attention.kv_lora_rank + m.attention.qk_rope_head_dim)
                                 : 2.0 * heads_per_gpu * (m.attention.head_dim + m.attention.v_head_dim);
+  // MLA prefill runs in the decompressed (MHA) form, not the absorbed one decode uses (vLLM's MLA prefill, SGLang's
+  // forward_normal, TensorRT-LLM's context MLA): scores over qk_nope + qk_rope and values over v_head_dim per head,
+  // 2 x heads x (192 + 128) FLOPs a pair for DeepSeek-V3 against the absorbed 2 x heads x (2 x 512 + 64), 3.4x fewer;
+  // the chunk's cached latents are first expanded through kv_b_proj (2 x kv_lora_rank x heads x (qk_nope + v) FLOPs
+  // a cached token; the new tokens' expansion is in the attention projections already).
+  const double prefill_pair_flops =
+      m.attention.mla ? 2.0 * heads_per_gpu * (m.attention.head_dim + m.attention.v_head_dim) : pair_flops;
+  const double expand_flops_per_cached = m.attention.mla ? 2.0 * m.attention.kv_lora_rank * heads_per_gpu *
+                                                               (m.attention.qk_nope_head_dim + m.attention.v_head_dim)
+                                                         : 0.0;
 
   StepBreakdown out;
   const double dense_eff = MatmulEfficiency(c, tokens);
@@ -161,11 +194,11 @@ StepBreakdown RooflineStepTimeModel::Breakdown(const BatchShape& s) const {
   for (const LayerSpec& layer : m.layers) {
     const double window = layer.window > 0 ? static_cast<double>(layer.window) : 1e300;
     // Visible context: decodes read min(context, window) each; prefill chunks read their cache.
-    const double decode_visible = share * s.decode_sequences * std::min(mean_ctx, window);
+    const double decode_visible = rank.decode_sequences * std::min(mean_ctx, window);
     const double prefill_pairs =
-        share * std::min(s.prefill_attention_pairs, static_cast<double>(s.prefill_tokens) * window);
+        std::min(rank.prefill_attention_pairs, static_cast<double>(rank.prefill_tokens) * window);
     const double prefill_cached =
-        share * std::min(static_cast<double>(s.prefill_cached_tokens), s.prefill_sequences * window);
+        std::min(static_cast<double>(rank.prefill_cached_tokens), rank.prefill_sequences * window);
 
     Seconds layer_time{0};
     auto add = [&](const OpCost& o) { layer_time += price(o); };
@@ -179,10 +212,11 @@ StepBreakdown RooflineStepTimeModel::Breakdown(const BatchShape& s) const {
     if (plain_attention) {
       const double kv_token =
           layer.kv_shape ? static_cast<double>(KvElementsPerTokenOfLayer(m, layer, tp)) * kv_b : kv_bytes_token_layer;
-      add({Flops{pair_flops * (decode_visible + prefill_pairs)},
+      add({Flops{pair_flops * decode_visible + prefill_pair_flops * prefill_pairs +
+                 expand_flops_per_cached * prefill_cached},
            Bytes{kv_token * (decode_visible + prefill_cached + tokens)}, attn_rate, attn_rate, Traffic::kKv});
     } else {
-      add(MixerCost(m, layer, s, mean_ctx, d.kv_dtype, tp, pair_flops, prefill_pairs, prefill_cached, attn_rate));
+      add(MixerCost(m, layer, rank, mean_ctx, d.kv_dtype, tp, pair_flops, prefill_pairs, prefill_cached, attn_rate));
     }
 
     if (layer.dense_mlp_params > 0) {

@@ -60,6 +60,82 @@ TEST(RooflineStepTimeModel, ExpertParallelismSplitsTheExpertsOverRanks) {
   EXPECT_GT(s.distinct_experts, 3.99);
 }
 
+// Attention DP: the busiest rank's whole sequences, by hand. 10 decodes at 2,000 tokens on 4 ranks: 3 on the busiest
+// (6,000 context tokens); 2 prompts (3,000 new tokens, 1,000 cached, 5e6 pairs) on 4 ranks: 1 of them, half of each.
+TEST(BusiestRankShape, WholeSequencesCeilOfTheirShare) {
+  BatchShape s;
+  s.decode_sequences = 10;
+  s.decode_context_tokens = 20'000;
+  s.prefill_sequences = 2;
+  s.prefill_tokens = 3'000;
+  s.prefill_cached_tokens = 1'000;
+  s.prefill_attention_pairs = 5e6;
+  const BatchShape r = BusiestRankShape(s, 4);
+  EXPECT_EQ(r.decode_sequences, 3);
+  EXPECT_EQ(r.decode_context_tokens, 6'000);
+  EXPECT_EQ(r.prefill_sequences, 1);
+  EXPECT_EQ(r.prefill_tokens, 1'500);
+  EXPECT_EQ(r.prefill_cached_tokens, 500);
+  EXPECT_DOUBLE_EQ(r.prefill_attention_pairs, 2.5e6);
+  // Divisible: the even split; one rank: the shape itself.
+  EXPECT_EQ(BusiestRankShape(DecodeShape(64, 100), 8).decode_sequences, 8);
+  EXPECT_EQ(BusiestRankShape(PrefillShape(8192, 0), 1).prefill_tokens, 8192);
+  // One prompt on 8 ranks stays whole on its rank.
+  EXPECT_EQ(BusiestRankShape(PrefillShape(8192, 0), 8).prefill_tokens, 8192);
+}
+
+// One 8,192-token prompt under attention DP 8 runs on one rank: its attention and dense layers cost what the same
+// prompt costs at DP 1 (one GPU holds the whole attention either way); only the routed experts are spread. Pricing
+// an even 1/8 of its tokens on every rank (the old split) made it ~8x cheaper in the attention and dense parts.
+TEST(RooflineStepTimeModel, AttentionDpPromptRunsWholeOnOneRank) {
+  const ModelSpec m = *LoadPreset("deepseek-v3");
+  Deployment dp{.gpu = *GpuCatalog::BuiltIn().Find("h200"),
+                .parallel = {.tp = 1, .ep = 8, .dp_attention = 8},
+                .weights = NativeWeightPrecision(m),
+                .engine = DefaultEngineProfile(Engine::kTrtllm)};
+  const RooflineStepTimeModel model(m, dp, Ideal());
+  const BatchShape one = PrefillShape(8192, 0);
+  BatchShape eight = one;  // eight such prompts, one on each rank
+  eight.prefill_sequences = 8;
+  eight.prefill_tokens = 8 * 8192;
+  eight.prefill_attention_pairs = 8 * one.prefill_attention_pairs;
+  const StepBreakdown a = model.Breakdown(one);
+  const StepBreakdown b = model.Breakdown(eight);
+  // Eight prompts, one per rank: the busiest rank does exactly one prompt's attention and dense work, plus the
+  // experts for 8x the tokens. So the one-prompt step costs more than 1/8 of the eight-prompt step by a wide margin:
+  // the non-expert part is the same in both.
+  EXPECT_GT(a.total.v, b.total.v / 8 * 2);
+  EXPECT_LT(a.total, b.total);
+  // The attention FLOPs of the one-prompt step are one whole prompt's: 61 layers x 2 x 128 heads x (192 + 128)
+  // x pairs (MLA prefill, decompressed), at least, on the busiest GPU (the even split gave ~1e14 in all).
+  const double pairs = one.prefill_attention_pairs;
+  EXPECT_GT(a.flops.v, 61 * 2.0 * 128 * (192 + 128) * pairs);
+}
+
+// MLA: decode scores in the absorbed latent form, prefill in the decompressed (MHA) form, by hand on DeepSeek-V3 at
+// TP 8 (16 heads a GPU, 61 layers). The FLOPs a query-key pair adds: prefill 2 x 16 x (192 + 128) = 10,240 a layer;
+// decode 2 x 16 x (2 x 512 + 64) = 34,816 a layer. A cached token adds its kv_b_proj expansion to a prefill chunk:
+// 2 x 512 x 16 x (128 + 128) = 4,194,304 a layer.
+TEST(RooflineStepTimeModel, MlaPrefillAttendsDecompressedDecodeAbsorbed) {
+  const ModelSpec m = *LoadPreset("deepseek-v3");
+  Deployment d{.gpu = *GpuCatalog::BuiltIn().Find("h200"),
+               .parallel = {.tp = 8, .ep = 8},
+               .weights = NativeWeightPrecision(m),
+               .engine = DefaultEngineProfile(Engine::kSglang)};
+  const RooflineStepTimeModel model(m, d, Ideal());
+  BatchShape no_pairs = PrefillShape(4096, 0);
+  no_pairs.prefill_attention_pairs = 0;
+  const BatchShape prefill = PrefillShape(4096, 0);
+  EXPECT_NEAR(model.Breakdown(prefill).flops.v - model.Breakdown(no_pairs).flops.v,
+              61 * 10'240.0 * prefill.prefill_attention_pairs, 1e-6 * model.Breakdown(prefill).flops.v);
+  BatchShape cached = no_pairs;
+  cached.prefill_cached_tokens = 1000;
+  EXPECT_NEAR(model.Breakdown(cached).flops.v - model.Breakdown(no_pairs).flops.v, 61 * 4'194'304.0 * 1000,
+              1e-6 * model.Breakdown(cached).flops.v);
+  EXPECT_NEAR(model.Breakdown(DecodeShape(1, 2000)).flops.v - model.Breakdown(DecodeShape(1, 1000)).flops.v,
+              61 * 34'816.0 * 1000, 1e-3 * 61 * 34'816.0 * 1000);
+}
+
 TEST(RooflineStepTimeModel, LongPrefillIsComputeBound) {
   const ModelSpec m = *LoadPreset("llama-3.1-70b");
   const RooflineStepTimeModel model(m, On("h100-sxm", {.tp = 4}, DType::kFP8),

@@ -156,6 +156,15 @@ std::vector<SweepCase> ExpressSweeps(const std::vector<SweepRow>& rows) {
         return Error::Infeasible(std::string(pool) + "capplan predicts it does not fit: " + b.error().message);
       return *b;
     };
+    // attention_dp_size 0 (the 15 TensorRT-LLM Qwen3-32B GB200 rows, moe_tp/moe_ep 0 too, ids "tp2_epnone"): the
+    // file's no-value marker, not a rank count. Neither reading fits the rows: batch_size is concurrency / 2 at
+    // 2000/500 (attention DP 2?) but concurrency / 4 at 4000/1000, and TPOT falls as concurrency rises (41.9 ms at
+    // 2 clients, 8.1 at 1, 28.6 at 32), so mapping them to either layout would be a guess: a gap.
+    if (lay.attention_dp && *lay.attention_dp == 0) {
+      gap("attention_dp_size 0 (no value): attention DP or not is not stated, and batch_size (concurrency / 2 or / 4) "
+          "fits neither reading");
+      continue;
+    }
     c.decode = d;
     auto budget = layout(lay, d, disagg ? "prefill pool: " : "");
     if (!budget.ok()) {
@@ -174,6 +183,13 @@ std::vector<SweepCase> ExpressSweeps(const std::vector<SweepRow>& rows) {
     }
     c.kv_sequences = std::max(1, budget->max_concurrent_sequences);
     if (disagg) {
+      // The pools' worker counts decide the prefill pool's throughput and the decode pool's slots; a row that does
+      // not state them (the 50 gpt-oss-120b GB200 rows: no prefill_num_workers, decode_num_workers nor
+      // decode_batch_size) cannot be priced without guessing them, so it is a gap, not a 1 + 1 worker run.
+      if (!r.prefill.num_workers || !r.decode.num_workers) {
+        gap("disaggregated row without prefill_num_workers / decode_num_workers: the pools' sizes are not stated");
+        continue;
+      }
       auto decode_budget = layout(r.decode, c.decode, "decode pool: ");
       if (!decode_budget.ok()) {
         gap(decode_budget.error().message);
