@@ -162,5 +162,47 @@ TEST(ClosedLoopPolicy, SchedulingFileErrorsNameTheField) {
   EXPECT_FALSE(ParseScheduling("{", "s.json").ok());
 }
 
+TEST(KvAdmission, BuiltInRulesFollowTheEngines) {
+  EXPECT_EQ(KvAdmissionOf(Engine::kVllm), KvAdmission::kOnDemand);
+  EXPECT_EQ(KvAdmissionOf(Engine::kTrtllm), KvAdmission::kFullSequence);
+  EXPECT_EQ(KvAdmissionOf(Engine::kSglang), KvAdmission::kFullSequence);
+  // 1024 in, 8192 out: on demand the running sequences hold 1024 + 4096 tokens on average, reserved 9216.
+  EXPECT_EQ(SteadyStateKvContext(KvAdmission::kOnDemand, 1024, 8192), 5120);
+  EXPECT_EQ(SteadyStateKvContext(KvAdmission::kFullSequence, 1024, 8192), 9216);
+}
+
+TEST(KvAdmission, OnDemandPoolHoldsMoreClientsAtTheMeanContext) {
+  // Llama 3.1 70B FP8 on one H200 at 1024 in / 8192 out, 32 clients: reserved at full context the pool holds fewer
+  // than 32 and the rest queue for whole requests; on demand (vLLM) it holds them at their mean context.
+  const ModelSpec m = *LoadPreset("llama-3.1-70b");
+  Deployment d{.gpu = *GpuCatalog::BuiltIn().Find("h200-sxm"),
+               .parallel = Parallelism{},
+               .weights = UniformWeightPrecision(DType::kFP8),
+               .kv_dtype = DType::kBF16,
+               .engine = DefaultEngineProfile(Engine::kVllm)};
+  auto p = PredictPerformance(m, d, PerfQuery{.input_tokens = 1024, .output_tokens = 8192, .concurrency = 32});
+  ASSERT_TRUE(p.ok()) << p.error().message;
+  const int full = p->memory.max_concurrent_sequences;  // at 9216 tokens each
+  ASSERT_LT(full, 32);
+  auto at_mean = FittingBudget(m, d, BudgetQuery{.context = 5120, .batch = 1});
+  ASSERT_TRUE(at_mean.ok());
+  EXPECT_EQ(p->closed_loop.running, std::min(32, at_mean->max_concurrent_sequences));
+  EXPECT_GT(p->closed_loop.running, full);
+  d.engine = DefaultEngineProfile(Engine::kTrtllm);
+  auto t = PredictPerformance(m, d, PerfQuery{.input_tokens = 1024, .output_tokens = 8192, .concurrency = 32});
+  ASSERT_TRUE(t.ok()) << t.error().message;
+  EXPECT_EQ(t->closed_loop.running, std::min(t->memory.max_concurrent_sequences, 32));
+}
+
+TEST(KvAdmission, SchedulingFileErrorsNameTheField) {
+  auto bad = ParseKvAdmission(
+      R"({"engines": [{"engine": "vllm", "kv_admission": "greedy", "kv_admission_source": "x"}]})", "s.json");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().message, "s.json: engines[0].kv_admission 'greedy' is not on_demand or full_sequence");
+  auto nosrc = ParseKvAdmission(R"({"engines": [{"engine": "vllm", "kv_admission": "on_demand"}]})", "s.json");
+  ASSERT_FALSE(nosrc.ok());
+  EXPECT_EQ(nosrc.error().field, "kv_admission_source");
+}
+
 }  // namespace
 }  // namespace capplan

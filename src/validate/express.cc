@@ -173,6 +173,13 @@ std::vector<SweepCase> ExpressSweeps(const std::vector<SweepRow>& rows) {
       continue;
     }
     c.kv_sequences = std::max(1, budget->max_concurrent_sequences);
+    // In the steady state a running sequence holds what the engine's KV admission makes it hold: its mean context
+    // when blocks are allocated on demand (vLLM), its whole input + output when reserved at admission.
+    if (const int64_t kv_context = SteadyStateKvContext(KvAdmissionOf(*engine), r.isl, r.osl);
+        kv_context < r.isl + r.osl) {
+      if (auto steady = FittingBudget(*m, d, BudgetQuery{.context = kv_context, .batch = 1}); steady.ok())
+        c.kv_sequences = std::max(1, steady->max_concurrent_sequences);
+    }
     if (disagg) {
       auto decode_budget = layout(r.decode, c.decode, "decode pool: ");
       if (!decode_budget.ok()) {
