@@ -63,6 +63,22 @@ Result<std::vector<std::pair<Engine, PrefillPolicy>>> ParseScheduling(std::strin
 /// The engine's default policy from the built-in file.
 PrefillPolicy PrefillPolicyOf(Engine e);
 
+/// What a running sequence holds in the KV pool (data/calibration/scheduling.json, each with its source):
+/// kOnDemand = paged blocks allocated as its tokens are written, preempting when the pool runs out (vLLM V1);
+/// kFullSequence = blocks for input + max output reserved at admission (TensorRT-LLM's GUARANTEED_NO_EVICT; SGLang's
+/// reservation, of which it is the upper bound).
+enum class KvAdmission { kFullSequence, kOnDemand };
+/// Parses the kv_admission of every engine in a scheduling file ("on_demand" or "full_sequence", with
+/// kv_admission_source); errors name the file and field.
+Result<std::vector<std::pair<Engine, KvAdmission>>> ParseKvAdmission(std::string_view json_text,
+                                                                     std::string_view source_name);
+/// The engine's KV admission from the built-in file.
+KvAdmission KvAdmissionOf(Engine e);
+/// The context per running sequence that sets how many sequences the KV pool holds in a closed loop's steady state:
+/// input + output under kFullSequence, the mean context input + output / 2 under kOnDemand (the running sequences
+/// are spread over their outputs).
+int64_t SteadyStateKvContext(KvAdmission a, int64_t input_tokens, int64_t output_tokens);
+
 /// Calibration for a GPU (by its vendor and generation) from the built-in file.
 PerfCalibration CalibrationFor(const GpuSpec& g);
 /// Calibration for an engine on a GPU: the (engine, family) entry, else the family's, else "default".

@@ -76,12 +76,26 @@ ClosedLoopPoint ClosedLoopSteadyState(const RooflineStepTimeModel& model, int cl
     p.tpot = decode + prefill * (q / k);
     wait = decode * 0.5;
   } else {
-    // The mean step: R decodes and their prompts' share of prefill (one prompt of `input` per `output` decodes).
-    p.tpot = SteadyState(model, r, input, output).step;
+    // The k prompts join the decodes' step as a group (in ceil(input / chunk) steps), once every k / q decode
+    // steps; the other steps are decodes alone. Spreading the prompts' tokens evenly over every step instead would
+    // be wrong where a step's cost is concave in its tokens: an MoE decode step of R tokens reads the few experts
+    // they route to, one with R + q x input tokens reads nearly all of them (gpt-oss-120b at 4 clients and 8192
+    // input: 32 prompt tokens a step, 15 -> ~90 experts read per layer, every step).
     const int decodes = std::max(0, r - k);
     const int64_t room = std::max<int64_t>(1, budget - decodes);
     const int64_t chunk = policy == PrefillPolicy::kMixedWhole ? input : std::max<int64_t>(1, room / k);
     prefill = PrefillSteps(model, k, input, chunk, decodes, mid_context);
+    const int64_t prefill_steps = (input + chunk - 1) / chunk;
+    const double groups_per_step = q / k;
+    if (groups_per_step * static_cast<double>(prefill_steps) >= 1.0) {
+      // Prompts in every step: the mean step, R decodes and their prompts' share of prefill (one prompt of
+      // `input` per `output` decodes), within the budget.
+      p.tpot = SteadyState(model, r, input, output).step;
+    } else {
+      const Seconds decode = model.StepTime(DecodeShape(r, mid_context));
+      const Seconds extra = prefill - decode * static_cast<double>(prefill_steps);
+      p.tpot = decode + std::max(Seconds{0}, extra) * groups_per_step;
+    }
     wait = p.tpot * 0.5;
   }
   // The first wave: every client's prompt at once, before any decodes: a budget of prompt tokens per step (whole

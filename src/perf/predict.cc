@@ -156,7 +156,16 @@ Result<PerfPrediction> PredictPerformance(const ModelSpec& m, const Deployment& 
 
   if (q.concurrency > 0) {
     const int per_replica = (q.concurrency + replicas - 1) / replicas;
-    p.closed_loop = ClosedLoopSteadyState(model, per_replica, q.input_tokens, q.output_tokens, cap, kv_sequences);
+    // The running sequences hold what the engine's KV admission makes them hold (their mean context when blocks
+    // are allocated on demand).
+    int closed_loop_kv = kv_sequences;
+    if (const int64_t kv_context =
+            SteadyStateKvContext(KvAdmissionOf(d.engine.engine), q.input_tokens, q.output_tokens);
+        kv_context < context) {
+      if (auto steady = FittingBudget(m, d, BudgetQuery{.context = kv_context, .batch = 1}); steady.ok())
+        closed_loop_kv = std::max(1, steady->max_concurrent_sequences);
+    }
+    p.closed_loop = ClosedLoopSteadyState(model, per_replica, q.input_tokens, q.output_tokens, cap, closed_loop_kv);
     p.has_closed_loop = true;
     if (p.closed_loop.running < per_replica) {
       if (!p.note.empty()) p.note += "; ";

@@ -40,6 +40,22 @@ ComputeClass ComputeClassOf(DType t, const GpuSpec& g) {
   return HasNativeCompute(g, c) ? c : ComputeClass::kBF16;
 }
 
+// A weight-only format on this GPU: stored narrower than the class it computes in (MXFP4 or NVFP4 on Hopper, FP8 on
+// Ampere). Its kernels (Marlin, machete, triton matmul_ogs) stream the packed weights through a dequantizing GEMV-like
+// path at small row counts, so a small GEMM is bound by its weight read: the small-GEMM inefficiency (half-efficiency
+// rows) measured on native GEMMs, whose weights are 4x wider per FLOP, does not apply to them.
+bool WeightOnly(DType t, const GpuSpec& g) {
+  switch (t) {
+    case DType::kFP8:
+    case DType::kINT8:
+    case DType::kNVFP4:
+    case DType::kMXFP4:
+      return ComputeClassOf(t, g) == ComputeClass::kBF16;
+    default:
+      return false;
+  }
+}
+
 // What an operation's memory traffic is: weights (and activations) or the KV cache.
 enum class Traffic { kWeights, kKv };
 
@@ -172,7 +188,9 @@ StepBreakdown RooflineStepTimeModel::Breakdown(const BatchShape& s) const {
                                                          : 0.0;
 
   StepBreakdown out;
-  const double dense_eff = MatmulEfficiency(c, tokens);
+  const bool linear_weight_only = WeightOnly(linear_t, g);
+  const bool expert_weight_only = WeightOnly(expert_t, g);
+  const double dense_eff = linear_weight_only ? c.matmul_efficiency : MatmulEfficiency(c, tokens);
   // Prices one operation as max(compute, memory) and records its terms in the breakdown, with what limits it:
   // its reads, or its FLOPs; FLOPs that would hide under the reads at large-GEMM efficiency are GEMM efficiency.
   auto price = [&](const OpCost& o) {
@@ -236,7 +254,7 @@ StepBreakdown RooflineStepTimeModel::Breakdown(const BatchShape& s) const {
       // half-efficiency point; token permutation reads and writes each routed token's hidden state twice
       // (gather before the experts, scatter-add after).
       const double half = c.expert_half_tokens > 0 ? c.expert_half_tokens : c.matmul_half_tokens;
-      const double expert_eff = tokens_per_expert > 0
+      const double expert_eff = tokens_per_expert > 0 && !expert_weight_only
                                     ? c.matmul_efficiency * tokens_per_expert / (tokens_per_expert + half)
                                     : c.matmul_efficiency;
       const double permute_bytes = load.assignments * m.hidden_size * kActivationBytes * 4;

@@ -169,6 +169,29 @@ TEST(RooflineStepTimeModel, SlidingWindowLayersReadAtMostTheirWindow) {
   EXPECT_NEAR(b16k - b8k, 64.0 * 8192 * per_token_full * full_layers, 0.01 * (b16k - b8k));
 }
 
+// gpt-oss-120b as published (BF16 attention, MXFP4 experts) at decode batch 8, with an expert-GEMM half-efficiency
+// far beyond the rows each expert gets.
+StepBreakdown GptOssDecodeWithHalf(const char* gpu, double half) {
+  const ModelSpec m = *LoadPreset("gpt-oss-120b");
+  Deployment d = On(gpu, {}, DType::kBF16);
+  d.weights = NativeWeightPrecision(m);
+  PerfCalibration c = Ideal();
+  c.expert_half_tokens = half;  // the attention and router GEMMs (BF16) keep none
+  return RooflineStepTimeModel(m, d, c).Breakdown(DecodeShape(8, 2048));
+}
+
+TEST(RooflineStepTimeModel, WeightOnlyExpertsAtSmallBatchAreBoundByTheirRead) {
+  // On Hopper MXFP4 has no tensor cores: the experts are a weight-only (W4A16) kernel, bound by reading the packed
+  // weights, so the small-GEMM half-efficiency does not slow them: the step is the same with it as without.
+  const StepBreakdown hopper = GptOssDecodeWithHalf("h100-sxm", 4096);
+  EXPECT_NEAR(hopper.total.v, GptOssDecodeWithHalf("h100-sxm", 0).total.v, 1e-12);
+  EXPECT_EQ(hopper.bound, Bound::kWeightsRead);
+  // On B200 MXFP4 runs on the FP4 tensor cores: a native small GEMM pays the half-efficiency.
+  const StepBreakdown blackwell = GptOssDecodeWithHalf("b200-hgx", 4096);
+  EXPECT_GT(blackwell.total.v, 1.5 * GptOssDecodeWithHalf("b200-hgx", 0).total.v);
+  EXPECT_EQ(blackwell.bound, Bound::kGemmEfficiency);
+}
+
 TEST(RooflineStepTimeModel, SameShapeSameTime) {
   const ModelSpec m = *LoadPreset("qwen3-30b-a3b");
   const RooflineStepTimeModel model(m, On("h200-sxm", {.tp = 2, .ep = 2}, DType::kFP8),

@@ -182,6 +182,13 @@ std::vector<SweepCase> ExpressSweeps(const std::vector<SweepRow>& rows) {
       continue;
     }
     c.kv_sequences = std::max(1, budget->max_concurrent_sequences);
+    // In the steady state a running sequence holds what the engine's KV admission makes it hold: its mean context
+    // when blocks are allocated on demand (vLLM), its whole input + output when reserved at admission.
+    if (const int64_t kv_context = SteadyStateKvContext(KvAdmissionOf(*engine), r.isl, r.osl);
+        kv_context < r.isl + r.osl) {
+      if (auto steady = FittingBudget(*m, d, BudgetQuery{.context = kv_context, .batch = 1}); steady.ok())
+        c.kv_sequences = std::max(1, steady->max_concurrent_sequences);
+    }
     if (disagg) {
       // The pools' worker counts decide the prefill pool's throughput and the decode pool's slots; a row that does
       // not state them (the 50 gpt-oss-120b GB200 rows: no prefill_num_workers, decode_num_workers nor

@@ -26,8 +26,13 @@ struct Range {
   double lo, hi;
 };
 // Per request, the API server's own path (HTTP, tokenization, detokenization of the first token): 0-50 ms.
-constexpr Range kHbm{0.55, 0.92}, kMatmul{0.30, 0.85}, kHalf{4, 2048}, kStep{0, 0.030}, kSeq{0, 200e-6},
-    kLayer{0, 100e-6}, kRequest{0, 0.050};
+// Expert GEMMs: a grouped GEMM pads each expert's rows to its M tile (128 rows in the Hopper and Blackwell grouped
+// kernels of CUTLASS, DeepGEMM, triton), so at one row per expert it computes at most one tile: half efficiency
+// beyond 128 rows would make a one-row expert GEMM slower than a full tile's, and compute-bound where it reads its
+// weights (BF16 on H100: the ridge is ~130 rows at 45% of peak; Mixtral's decode at batch 4 then ran slower than a
+// dense model of its total size).
+constexpr Range kHbm{0.55, 0.92}, kMatmul{0.30, 0.85}, kHalf{4, 2048}, kExpertHalf{4, 128}, kStep{0, 0.030},
+    kSeq{0, 200e-6}, kLayer{0, 100e-6}, kRequest{0, 0.050};
 
 double Get(const PerfCalibration& c, int k) {
   switch (k) {
@@ -64,7 +69,7 @@ void Set(PerfCalibration& c, int k, double v) {
       c.matmul_half_tokens = std::clamp(v, kHalf.lo, kHalf.hi);
       break;
     case 3:
-      c.expert_half_tokens = std::clamp(v, kHalf.lo, kHalf.hi);
+      c.expert_half_tokens = std::clamp(v, kExpertHalf.lo, kExpertHalf.hi);
       break;
     case 4:
       c.step_overhead = Seconds{std::clamp(v, kStep.lo, kStep.hi)};
