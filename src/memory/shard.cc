@@ -130,7 +130,10 @@ SequenceCache StageSequenceCache(const ModelSpec& m, const Parallelism& p, DType
     // keys replicated on every rank, as vLLM does.
     const int64_t entries = KvEntriesOfLayer(l, context, e.per_layer_type_kv);
     const int64_t keys = IndexerEntriesOfLayer(m, l, context);
-    const auto paged = [&](int64_t n) { return static_cast<double>((n + block - 1) / block * block); };
+    const auto paged = [&](int64_t n) {
+      const int64_t pages = (n + block - 1) / block;  // whole blocks
+      return static_cast<double>(pages * block);
+    };
     c.kv += Bytes{static_cast<double>(KvElementsPerTokenOfLayer(m, l, p.tp)) * BytesPerElement(kv) * paged(entries)} +
             IndexerBytesPerTokenOfLayer(m, l) * paged(keys);
     const Bytes state = RecurrentStateOfLayer(m, l, p.tp).Total();

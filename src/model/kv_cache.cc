@@ -29,7 +29,7 @@ int64_t KvElementsPerTokenOfLayer(const ModelSpec& m, const LayerSpec& l, int tp
   const int heads = l.kv_shape ? l.kv_shape->num_kv_heads : m.attention.num_kv_heads;
   const int64_t head_dim = l.kv_shape ? l.kv_shape->head_dim : m.attention.head_dim;
   const int per_value = l.kv_shape && l.kv_shape->k_eq_v ? 1 : 2;
-  return per_value * KvHeadsPerRank(heads, tp) * head_dim;
+  return int64_t{per_value} * KvHeadsPerRank(heads, tp) * head_dim;
 }
 
 int64_t KvEntriesOfLayer(const LayerSpec& l, int64_t context, bool per_layer_type) {
@@ -64,6 +64,7 @@ std::vector<KvByLayerKind> KvBytesPerTokenByLayerKind(const ModelSpec& m, DType 
                 IndexerBytesPerTokenOfLayer(m, l);
   }
   std::vector<KvByLayerKind> out;
+  out.reserve(groups.size());
   for (const auto& [key, g] : groups) {
     out.push_back({.kind = static_cast<AttentionKind>(key.first),
                    .num_layers = g.first,
