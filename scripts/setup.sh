@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(cmake ninja-build g++ pkg-config nlohmann-json3-dev libcli11-dev libfmt-dev libgtest-dev libgmock-dev
-              libbenchmark-dev libcpp-httplib-dev clang-format)
+              libbenchmark-dev libcpp-httplib-dev clang-format clang-tidy)
 if [[ "${CAPPLAN_WITH_BROWSER:-0}" == 1 ]]; then APT_PACKAGES+=(chromium nodejs npm); fi
 if [[ "${CAPPLAN_WITH_FUZZ:-0}" == 1 ]]; then APT_PACKAGES+=(clang libclang-rt-14-dev); fi
 

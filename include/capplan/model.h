@@ -9,6 +9,8 @@
 //    leaves the input embedding out (OpenAI's and DeepSeek's convention).
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -31,6 +33,55 @@ std::string_view AttentionKindName(AttentionKind k);  // "full", "sliding", "chu
 enum class MixerKind { kAttention, kGatedDeltaNet, kMamba2, kNone };
 std::string_view MixerKindName(MixerKind k);  // "attention", "gated_deltanet", "mamba2", "none"
 
+/// The weight components, one field each of ParamBreakdown and WeightBytes (same names, same order).
+/// Every place that lists the components iterates kWeightComponents through WeightComponentOf.
+enum class WeightComponent {
+  kEmbedding,
+  kAttention,
+  kDenseMlp,
+  kRoutedExperts,
+  kSharedExperts,
+  kRouter,
+  kNorms,
+  kLmHead,
+  kVision,
+};
+inline constexpr std::array<WeightComponent, 9> kWeightComponents = {
+    WeightComponent::kEmbedding,     WeightComponent::kAttention,     WeightComponent::kDenseMlp,
+    WeightComponent::kRoutedExperts, WeightComponent::kSharedExperts, WeightComponent::kRouter,
+    WeightComponent::kNorms,         WeightComponent::kLmHead,        WeightComponent::kVision};
+/// The component's field name: "embedding", "attention", "dense_mlp", "routed_experts", "shared_experts",
+/// "router", "norms", "lm_head", "vision".
+std::string_view WeightComponentName(WeightComponent c);
+/// Position of `c` in kWeightComponents, for arrays indexed by component.
+constexpr std::size_t IndexOf(WeightComponent c) { return static_cast<std::size_t>(c); }
+
+/// The field of `b` (a ParamBreakdown or a WeightBytes, const or not) that holds component `c`.
+template <class Breakdown>
+constexpr auto& WeightComponentOf(Breakdown& b, WeightComponent c) {
+  switch (c) {
+    case WeightComponent::kEmbedding:
+      return b.embedding;
+    case WeightComponent::kAttention:
+      return b.attention;
+    case WeightComponent::kDenseMlp:
+      return b.dense_mlp;
+    case WeightComponent::kRoutedExperts:
+      return b.routed_experts;
+    case WeightComponent::kSharedExperts:
+      return b.shared_experts;
+    case WeightComponent::kRouter:
+      return b.router;
+    case WeightComponent::kNorms:
+      return b.norms;
+    case WeightComponent::kLmHead:
+      return b.lm_head;
+    case WeightComponent::kVision:
+      break;
+  }
+  return b.vision;
+}
+
 /// Parameter counts (number of weights, not bytes) per component.
 struct ParamBreakdown {
   int64_t embedding = 0;       // input token embedding
@@ -43,7 +94,9 @@ struct ParamBreakdown {
   int64_t lm_head = 0;  // 0 when tied to the input embedding
   int64_t vision = 0;   // vision encoder + projector (not used by text tokens)
   int64_t Total() const {
-    return embedding + attention + dense_mlp + routed_experts + shared_experts + router + norms + lm_head + vision;
+    int64_t total = 0;
+    for (const WeightComponent c : kWeightComponents) total += WeightComponentOf(*this, c);
+    return total;
   }
   friend bool operator==(const ParamBreakdown&, const ParamBreakdown&) = default;
 };
@@ -243,7 +296,9 @@ bool HasMoeLayers(const ModelSpec& m);
 struct WeightBytes {
   Bytes embedding, attention, dense_mlp, routed_experts, shared_experts, router, norms, lm_head, vision;
   Bytes Total() const {
-    return embedding + attention + dense_mlp + routed_experts + shared_experts + router + norms + lm_head + vision;
+    Bytes total;
+    for (const WeightComponent c : kWeightComponents) total += WeightComponentOf(*this, c);
+    return total;
   }
 };
 WeightBytes WeightBytesOf(const ModelSpec& m, const WeightPrecision& p);
@@ -251,6 +306,14 @@ WeightBytes WeightBytesOf(const ModelSpec& m, const WeightPrecision& p);
 /// KV elements one token stores in one layer: 2 x kv_heads x head_dim (GQA/MHA), or
 /// kv_lora_rank + qk_rope_head_dim (MLA).
 int64_t KvElementsPerTokenPerLayer(const ModelSpec& m);
+
+/// KV heads one of `tp` tensor-parallel ranks holds: kv_heads / tp, one whole head (replicated, as vLLM does) when
+/// tp exceeds them; 0 without KV heads. The one KV-per-rank rule (ValidateLayout admits only a tp that divides
+/// the KV heads or is a multiple of them).
+int KvHeadsPerRank(int kv_heads, int tp);
+/// KvElementsPerTokenPerLayer on one of `tp` ranks: the KvHeadsPerRank heads (GQA/MHA), or MLA's latent, which
+/// every rank holds whole.
+int64_t KvElementsPerTokenPerLayerPerRank(const ModelSpec& m, int tp);
 
 /// Per-token KV bytes (indexer keys included), every attention layer holding full context (the
 /// number without per-layer-type allocation). Recurrent layers hold no KV.

@@ -113,6 +113,7 @@ std::vector<GpuQuote> PriceCatalog::QuoteGpus(std::string_view gpu_id, int gpu_c
       best[p.provider] = std::move(q);
   }
   std::vector<GpuQuote> out;
+  out.reserve(best.size());
   for (auto& [provider, q] : best) out.push_back(std::move(q));
   std::stable_sort(out.begin(), out.end(),
                    [](const GpuQuote& a, const GpuQuote& b) { return a.usd_per_hour < b.usd_per_hour; });

@@ -1,6 +1,7 @@
 #include "memory/shard.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "memory/engine_defaults.h"
@@ -8,26 +9,18 @@
 namespace capplan {
 namespace {
 
-// Bytes per parameter of each component, as WeightBytesOf prices it (one dtype per component).
-struct BytesPerParam {
-  double embedding = 0, attention = 0, dense_mlp = 0, routed = 0, shared = 0, router = 0, norms = 0, lm_head = 0,
-         vision = 0;
-};
+// A number per weight component, indexed by IndexOf.
+using PerComponent = std::array<double, kWeightComponents.size()>;
 
 double Ratio(Bytes b, int64_t params) { return params > 0 ? b.v / static_cast<double>(params) : 0; }
 
-BytesPerParam PriceOf(const ModelSpec& m, const WeightPrecision& w) {
+// Bytes per parameter of each component, as WeightBytesOf prices it (one dtype per component).
+PerComponent PriceOf(const ModelSpec& m, const WeightPrecision& w) {
   const WeightBytes b = WeightBytesOf(m, w);
-  const ParamBreakdown& n = m.params;
-  return {.embedding = Ratio(b.embedding, n.embedding),
-          .attention = Ratio(b.attention, n.attention),
-          .dense_mlp = Ratio(b.dense_mlp, n.dense_mlp),
-          .routed = Ratio(b.routed_experts, n.routed_experts),
-          .shared = Ratio(b.shared_experts, n.shared_experts),
-          .router = Ratio(b.router, n.router),
-          .norms = Ratio(b.norms, n.norms),
-          .lm_head = Ratio(b.lm_head, n.lm_head),
-          .vision = Ratio(b.vision, n.vision)};
+  PerComponent price{};
+  for (const WeightComponent c : kWeightComponents)
+    price[IndexOf(c)] = Ratio(WeightComponentOf(b, c), WeightComponentOf(m.params, c));
+  return price;
 }
 
 // Attention parameters one TP rank holds in one layer.
@@ -40,9 +33,11 @@ double AttentionParamsPerRank(const ModelSpec& m, const LayerSpec& l, int tp) {
         static_cast<double>(m.hidden_size) * (a.q_lora_rank + a.kv_lora_rank + a.qk_rope_head_dim);
     return std::min(total, replicated) + std::max(0.0, total - replicated) / tp;
   }
+  // k/v projections: this rank's KV heads (whole heads replicated beyond them); the rest split by TP.
   const double kv_proj = 2.0 * static_cast<double>(m.hidden_size) * a.num_kv_heads * a.head_dim;
-  const int kv_shards = std::min(tp, a.num_kv_heads);  // beyond kv heads, whole heads are replicated
-  return (total - kv_proj) / tp + kv_proj / kv_shards;
+  const double kv_proj_per_rank =
+      2.0 * static_cast<double>(m.hidden_size) * KvHeadsPerRank(a.num_kv_heads, tp) * a.head_dim;
+  return (total - kv_proj) / tp + kv_proj_per_rank;
 }
 
 }  // namespace
@@ -61,39 +56,36 @@ std::vector<StageRange> PipelineStages(int num_layers, int pp) {
 
 WeightBytes StageWeightsPerGpu(const ModelSpec& m, const WeightPrecision& w, const Parallelism& p,
                                const std::vector<StageRange>& stages, int stage) {
-  const BytesPerParam price = PriceOf(m, w);
+  const PerComponent price = PriceOf(m, w);
   const double tp = p.tp;
   const StageRange& r = stages[stage];
-  double attention = 0, dense = 0, routed = 0, shared = 0, router = 0, norms = 0;
+  PerComponent params{};  // this GPU's parameters of each component
+  const auto at = [&params](WeightComponent c) -> double& { return params[IndexOf(c)]; };
   int64_t layer_norms_all = 0;
   for (const auto& l : m.layers) layer_norms_all += l.norm_params;
   for (int i = r.first_layer; i < r.first_layer + r.num_layers; ++i) {
     const LayerSpec& l = m.layers[i];
-    attention += AttentionParamsPerRank(m, l, p.tp);
-    dense += l.dense_mlp_params / tp;
+    at(WeightComponent::kAttention) += AttentionParamsPerRank(m, l, p.tp);
+    at(WeightComponent::kDenseMlp) += l.dense_mlp_params / tp;
     // E expert groups x M shards per expert = T x A GPUs; EPLB's redundant copies ride on top.
     const int copies = l.num_experts > 0 ? l.num_experts + p.eplb_redundant : 0;
-    routed += static_cast<double>(copies) * l.expert_params / p.GpusPerStage();
-    shared += l.shared_expert_params / tp;
-    router += l.router_params;
-    norms += l.norm_params;
+    at(WeightComponent::kRoutedExperts) += static_cast<double>(copies) * l.expert_params / p.GpusPerStage();
+    at(WeightComponent::kSharedExperts) += l.shared_expert_params / tp;
+    at(WeightComponent::kRouter) += l.router_params;
+    at(WeightComponent::kNorms) += l.norm_params;
   }
-  WeightBytes b;
-  b.attention = Bytes{attention * price.attention};
-  b.dense_mlp = Bytes{dense * price.dense_mlp};
-  b.routed_experts = Bytes{routed * price.routed};
-  b.shared_experts = Bytes{shared * price.shared};
-  b.router = Bytes{router * price.router};
   const bool first = stage == 0;
   const bool last = stage + 1 == static_cast<int>(stages.size());
   // The final norm is what m.params.norms holds beyond the layers' own norms.
-  const double final_norm = last ? static_cast<double>(m.params.norms - layer_norms_all) : 0;
-  b.norms = Bytes{(norms + final_norm) * price.norms};
+  if (last) at(WeightComponent::kNorms) += static_cast<double>(m.params.norms - layer_norms_all);
   // VocabParallelEmbedding / ParallelLMHead split the vocabulary across TP.
-  if (first) b.embedding = Bytes{m.params.embedding / tp * price.embedding};
-  if (last) b.lm_head = Bytes{m.params.lm_head / tp * price.lm_head};
+  if (first) at(WeightComponent::kEmbedding) = m.params.embedding / tp;
+  if (last) at(WeightComponent::kLmHead) = m.params.lm_head / tp;
   // The vision tower runs on the first stage; vLLM shards its linear layers by TP.
-  if (first) b.vision = Bytes{m.params.vision / tp * price.vision};
+  if (first) at(WeightComponent::kVision) = m.params.vision / tp;
+  WeightBytes b;
+  for (const WeightComponent c : kWeightComponents)
+    WeightComponentOf(b, c) = Bytes{params[IndexOf(c)] * price[IndexOf(c)]};
   return b;
 }
 
@@ -138,7 +130,10 @@ SequenceCache StageSequenceCache(const ModelSpec& m, const Parallelism& p, DType
     // keys replicated on every rank, as vLLM does.
     const int64_t entries = KvEntriesOfLayer(l, context, e.per_layer_type_kv);
     const int64_t keys = IndexerEntriesOfLayer(m, l, context);
-    const auto paged = [&](int64_t n) { return static_cast<double>((n + block - 1) / block * block); };
+    const auto paged = [&](int64_t n) {
+      const int64_t pages = (n + block - 1) / block;  // whole blocks
+      return static_cast<double>(pages * block);
+    };
     c.kv += Bytes{static_cast<double>(KvElementsPerTokenOfLayer(m, l, p.tp)) * BytesPerElement(kv) * paged(entries)} +
             IndexerBytesPerTokenOfLayer(m, l) * paged(keys);
     const Bytes state = RecurrentStateOfLayer(m, l, p.tp).Total();
@@ -156,7 +151,7 @@ Bytes ActivationBytesPerGpu(const ModelSpec& m, const Parallelism& p, const Engi
   const double t = e.max_num_batched_tokens;
   const double h = static_cast<double>(m.hidden_size);
   const AttentionSpec& a = m.attention;
-  const int kv_per_gpu = a.mla ? 1 : std::max(1, a.num_kv_heads / p.tp);
+  const int kv_per_gpu = a.mla ? 1 : KvHeadsPerRank(a.num_kv_heads, p.tp);
   // Attention temporaries: q and output (heads/tp x head_dim each), k and v of this GPU's heads.
   const double attention =
       t * (2.0 * a.num_heads / p.tp * std::max(a.head_dim, a.v_head_dim) + 2.0 * kv_per_gpu * a.head_dim);

@@ -17,6 +17,30 @@ std::string_view AttentionKindName(AttentionKind k) {
   return "full";
 }
 
+std::string_view WeightComponentName(WeightComponent c) {
+  switch (c) {
+    case WeightComponent::kEmbedding:
+      return "embedding";
+    case WeightComponent::kAttention:
+      return "attention";
+    case WeightComponent::kDenseMlp:
+      return "dense_mlp";
+    case WeightComponent::kRoutedExperts:
+      return "routed_experts";
+    case WeightComponent::kSharedExperts:
+      return "shared_experts";
+    case WeightComponent::kRouter:
+      return "router";
+    case WeightComponent::kNorms:
+      return "norms";
+    case WeightComponent::kLmHead:
+      return "lm_head";
+    case WeightComponent::kVision:
+      break;
+  }
+  return "vision";
+}
+
 int64_t TotalParams(const ModelSpec& m) { return m.params.Total(); }
 
 ParamBreakdown ActiveParamBreakdown(const ModelSpec& m, bool include_embedding) {
@@ -60,20 +84,32 @@ WeightPrecision UniformWeightPrecision(DType t) {
 }
 
 WeightBytes WeightBytesOf(const ModelSpec& m, const WeightPrecision& p) {
-  const auto bytes = [](int64_t n, DType t) { return Bytes{static_cast<double>(n) * BytesPerElement(t)}; };
   const DType linear = p.linear.value_or(p.base);
   const DType experts = p.routed_experts.value_or(linear);
   const DType embed = p.quantize_embeddings ? linear : p.base;
-  const ParamBreakdown& n = m.params;
-  return {.embedding = bytes(n.embedding, embed),
-          .attention = bytes(n.attention, linear),
-          .dense_mlp = bytes(n.dense_mlp, linear),
-          .routed_experts = bytes(n.routed_experts, experts),
-          .shared_experts = bytes(n.shared_experts, linear),
-          .router = bytes(n.router, linear),
-          .norms = bytes(n.norms, p.base),
-          .lm_head = bytes(n.lm_head, embed),
-          .vision = bytes(n.vision, p.base)};
+  // The dtype each component is stored in.
+  const auto dtype = [&](WeightComponent c) {
+    switch (c) {
+      case WeightComponent::kEmbedding:
+      case WeightComponent::kLmHead:
+        return embed;
+      case WeightComponent::kRoutedExperts:
+        return experts;
+      case WeightComponent::kNorms:
+      case WeightComponent::kVision:
+        return p.base;
+      case WeightComponent::kAttention:
+      case WeightComponent::kDenseMlp:
+      case WeightComponent::kSharedExperts:
+      case WeightComponent::kRouter:
+        break;
+    }
+    return linear;
+  };
+  WeightBytes out;
+  for (const WeightComponent c : kWeightComponents)
+    WeightComponentOf(out, c) = Bytes{static_cast<double>(WeightComponentOf(m.params, c)) * BytesPerElement(dtype(c))};
+  return out;
 }
 
 }  // namespace capplan

@@ -49,7 +49,7 @@ CommonDims ReadCommonDims(ConfigReader& r);
 /// "chunked_attention") when present; otherwise every layer is `fallback`.
 std::vector<AttentionKind> ReadLayerTypes(ConfigReader& r, int64_t layers, AttentionKind fallback);
 
-/// Fills m.params from the layers plus the pieces outside them, and sets the name fields.
+/// Fills m.params from the layers plus the pieces outside them.
 void Assemble(ModelSpec& m, int64_t embedding, int64_t lm_head, int64_t final_norm, int64_t vision);
 
 /// The base spec from the common dims: sizes, GQA attention geometry, BF16 (or torch_dtype) base.

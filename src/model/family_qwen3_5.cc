@@ -19,7 +19,7 @@ int64_t GatedDeltaNetParams(const GatedDeltaNetSpec& g, int64_t hidden) {
   const int64_t k = static_cast<int64_t>(g.num_key_heads) * g.key_head_dim;
   const int64_t v = static_cast<int64_t>(g.num_value_heads) * g.value_head_dim;
   return hidden * (2 * k + 2 * v) + hidden * 2 * g.num_value_heads + (2 * k + v) * g.conv_kernel +
-         2 * g.num_value_heads + g.value_head_dim + v * hidden;
+         int64_t{2} * g.num_value_heads + g.value_head_dim + v * hidden;
 }
 
 // Qwen3-VL vision tower: Conv3d patch embedding with bias, learned positions, `depth` blocks

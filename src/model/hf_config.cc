@@ -2,6 +2,7 @@
 // adapters (family_*.cc) do the rest.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <nlohmann/json.hpp>
 
@@ -15,15 +16,62 @@ namespace {
 
 using model_internal::ConfigReader;
 
-constexpr std::array<std::string_view, 22> kSupportedFamilies = {
-    "dbrx",        "deepseek_v3", "deepseek_v32",     "deepseek_v4", "gemma4",     "gemma4_text",
-    "glm4_moe",    "glm_moe_dsa", "gpt_oss",          "kimi_k2",     "llama",      "llama4",
-    "llama4_text", "minimax_m2",  "mistral",          "mixtral",     "nemotron_h", "qwen2",
-    "qwen3",       "qwen3_5_moe", "qwen3_5_moe_text", "qwen3_moe"};
+using Adapter = Result<ModelSpec> (*)(ConfigReader& top, ConfigReader& text, const std::string& type);
 
-bool IsSupported(std::string_view t) {
-  return std::find(kSupportedFamilies.begin(), kSupportedFamilies.end(), t) != kSupportedFamilies.end();
+// The adapters' three shapes as one: `top` is the whole file, `text` the language model's config (text_config when
+// nested, else the same object), `type` the model_type.
+template <Result<ModelSpec> (*Parse)(ConfigReader&, const std::string&)>
+Result<ModelSpec> TextAndType(ConfigReader& /*top*/, ConfigReader& text, const std::string& type) {
+  return Parse(text, type);
 }
+template <Result<ModelSpec> (*Parse)(ConfigReader&)>
+Result<ModelSpec> TextOnly(ConfigReader& /*top*/, ConfigReader& text, const std::string& /*type*/) {
+  return Parse(text);
+}
+template <Result<ModelSpec> (*Parse)(ConfigReader&, ConfigReader&)>
+Result<ModelSpec> TopAndText(ConfigReader& top, ConfigReader& text, const std::string& /*type*/) {
+  return Parse(top, text);
+}
+
+struct Family {
+  std::string_view model_type;
+  Adapter parse;
+};
+
+// The family registry: every supported model_type with its adapter, in the order the error lists them.
+constexpr std::array<Family, 22> kFamilies = {{
+    {"dbrx", TextOnly<model_internal::ParseDbrx>},
+    {"deepseek_v3", TextAndType<model_internal::ParseDeepSeekFamily>},
+    {"deepseek_v32", TextAndType<model_internal::ParseDeepSeekFamily>},
+    {"deepseek_v4", TextOnly<model_internal::ParseDeepSeekV4>},
+    {"gemma4", TopAndText<model_internal::ParseGemma4>},
+    {"gemma4_text", TopAndText<model_internal::ParseGemma4>},
+    {"glm4_moe", TextOnly<model_internal::ParseGlm4Moe>},
+    {"glm_moe_dsa", TextAndType<model_internal::ParseDeepSeekFamily>},
+    {"gpt_oss", TextOnly<model_internal::ParseGptOss>},
+    {"kimi_k2", TextAndType<model_internal::ParseDeepSeekFamily>},
+    {"llama", TextAndType<model_internal::ParseDenseFamily>},
+    {"llama4", TopAndText<model_internal::ParseLlama4>},
+    {"llama4_text", TopAndText<model_internal::ParseLlama4>},
+    {"minimax_m2", TextOnly<model_internal::ParseMiniMaxM2>},
+    {"mistral", TextAndType<model_internal::ParseDenseFamily>},
+    {"mixtral", TextAndType<model_internal::ParseMixtralFamily>},
+    {"nemotron_h", TextOnly<model_internal::ParseNemotronH>},
+    {"qwen2", TextAndType<model_internal::ParseDenseFamily>},
+    {"qwen3", TextAndType<model_internal::ParseDenseFamily>},
+    {"qwen3_5_moe", TopAndText<model_internal::ParseQwen35Moe>},
+    {"qwen3_5_moe_text", TopAndText<model_internal::ParseQwen35Moe>},
+    {"qwen3_moe", TextAndType<model_internal::ParseMixtralFamily>},
+}};
+
+// The registry's entry for `type`, or nullptr.
+const Family* FindFamily(std::string_view type) {
+  const auto* it =
+      std::find_if(kFamilies.begin(), kFamilies.end(), [type](const Family& f) { return f.model_type == type; });
+  return it == kFamilies.end() ? nullptr : it;
+}
+
+bool IsSupported(std::string_view t) { return FindFamily(t) != nullptr; }
 
 // nlohmann's what() reads "[json.exception.parse_error.101] parse error at line 1, column 5: syntax
 // error while parsing ..."; keep the part after the location, since the byte offset is given.
@@ -32,23 +80,6 @@ std::string ParseErrorDetail(const nlohmann::json::parse_error& e) {
   const auto at = what.find("parse error");
   const auto colon = what.find(": ", at == std::string::npos ? 0 : at);
   return colon == std::string::npos ? what : what.substr(colon + 2);
-}
-
-Result<ModelSpec> Dispatch(ConfigReader& top, ConfigReader& text, const std::string& type) {
-  using namespace model_internal;  // NOLINT: the adapters
-  if (type == "llama" || type == "mistral" || type == "qwen2" || type == "qwen3") return ParseDenseFamily(text, type);
-  if (type == "mixtral" || type == "qwen3_moe") return ParseMixtralFamily(text, type);
-  if (type == "gpt_oss") return ParseGptOss(text);
-  if (type == "dbrx") return ParseDbrx(text);
-  if (type == "deepseek_v3" || type == "kimi_k2" || type == "deepseek_v32" || type == "glm_moe_dsa")
-    return ParseDeepSeekFamily(text, type);
-  if (type == "glm4_moe") return ParseGlm4Moe(text);
-  if (type == "qwen3_5_moe" || type == "qwen3_5_moe_text") return ParseQwen35Moe(top, text);
-  if (type == "minimax_m2") return ParseMiniMaxM2(text);
-  if (type == "nemotron_h") return ParseNemotronH(text);
-  if (type == "gemma4" || type == "gemma4_text") return ParseGemma4(top, text);
-  if (type == "deepseek_v4") return ParseDeepSeekV4(text);
-  return ParseLlama4(top, text);  // llama4, llama4_text
 }
 
 }  // namespace
@@ -86,12 +117,12 @@ Result<ModelSpec> ParseHfConfig(std::string_view json_text, std::string_view sou
   }
   if (!IsSupported(type)) {
     std::string list;
-    for (auto f : kSupportedFamilies) list += (list.empty() ? "" : ", ") + std::string(f);
+    for (const Family& f : kFamilies) list += (list.empty() ? "" : ", ") + std::string(f.model_type);
     return Error::Unsupported(fmt::format("{}: model_type '{}' is not supported (supported: {})", source, type, list),
                               "model_type");
   }
   ConfigReader text = nested ? top.Nested("text_config") : ConfigReader(j, source);
-  auto spec = Dispatch(top, text, type);
+  auto spec = FindFamily(type)->parse(top, text, type);
   if (!spec.ok()) return spec;
   if (!top.ok()) return top.error();
   nlohmann::json quant;

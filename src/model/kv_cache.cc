@@ -15,14 +15,21 @@ int64_t KvElementsPerTokenPerLayer(const ModelSpec& m) {
   return 2LL * a.num_kv_heads * a.head_dim;
 }
 
+int KvHeadsPerRank(int kv_heads, int tp) { return kv_heads <= 0 ? 0 : std::max(1, kv_heads / std::max(1, tp)); }
+
+int64_t KvElementsPerTokenPerLayerPerRank(const ModelSpec& m, int tp) {
+  const AttentionSpec& a = m.attention;
+  if (a.mla) return KvElementsPerTokenPerLayer(m);  // the latent is replicated on every rank
+  return 2LL * KvHeadsPerRank(a.num_kv_heads, tp) * a.head_dim;
+}
+
 int64_t KvElementsPerTokenOfLayer(const ModelSpec& m, const LayerSpec& l, int tp) {
   if (l.mixer != MixerKind::kAttention) return 0;
   if (m.attention.mla) return KvElementsPerTokenPerLayer(m);  // the latent is replicated on every rank
   const int heads = l.kv_shape ? l.kv_shape->num_kv_heads : m.attention.num_kv_heads;
   const int64_t head_dim = l.kv_shape ? l.kv_shape->head_dim : m.attention.head_dim;
   const int per_value = l.kv_shape && l.kv_shape->k_eq_v ? 1 : 2;
-  const int heads_per_gpu = std::max(1, heads / std::max(1, tp));
-  return per_value * heads_per_gpu * head_dim;
+  return int64_t{per_value} * KvHeadsPerRank(heads, tp) * head_dim;
 }
 
 int64_t KvEntriesOfLayer(const LayerSpec& l, int64_t context, bool per_layer_type) {
@@ -57,6 +64,7 @@ std::vector<KvByLayerKind> KvBytesPerTokenByLayerKind(const ModelSpec& m, DType 
                 IndexerBytesPerTokenOfLayer(m, l);
   }
   std::vector<KvByLayerKind> out;
+  out.reserve(groups.size());
   for (const auto& [key, g] : groups) {
     out.push_back({.kind = static_cast<AttentionKind>(key.first),
                    .num_layers = g.first,

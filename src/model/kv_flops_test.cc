@@ -1,6 +1,9 @@
 // KV-cache and FLOPs accounting: golden numbers from the domain primer, worked by hand.
 #include <gtest/gtest.h>
 
+#include <string_view>
+#include <vector>
+
 #include "capplan/model.h"
 
 namespace capplan {
@@ -115,6 +118,61 @@ TEST(WeightBytes, DeepSeekNativeIsFp8LinearWithBf16Embeddings) {
   EXPECT_EQ(w.routed_experts, Bytes{1.0 * m.params.routed_experts});
   EXPECT_EQ(w.embedding, Bytes{2.0 * m.params.embedding});
   EXPECT_EQ(w.lm_head, Bytes{2.0 * m.params.lm_head});
+}
+
+// kWeightComponents lists each component once, in enum order, and WeightComponentOf reaches the field of its name.
+TEST(WeightComponents, EachComponentIsOneFieldOfItsName) {
+  ParamBreakdown p;
+  int64_t bit = 1;
+  for (size_t i = 0; i < kWeightComponents.size(); ++i, bit *= 2) {
+    EXPECT_EQ(IndexOf(kWeightComponents[i]), i);
+    WeightComponentOf(p, kWeightComponents[i]) = bit;
+  }
+  EXPECT_EQ(p.embedding, 1);
+  EXPECT_EQ(p.attention, 2);
+  EXPECT_EQ(p.dense_mlp, 4);
+  EXPECT_EQ(p.routed_experts, 8);
+  EXPECT_EQ(p.shared_experts, 16);
+  EXPECT_EQ(p.router, 32);
+  EXPECT_EQ(p.norms, 64);
+  EXPECT_EQ(p.lm_head, 128);
+  EXPECT_EQ(p.vision, 256);
+  EXPECT_EQ(p.Total(), 511);
+  std::vector<std::string_view> names;
+  for (const WeightComponent c : kWeightComponents) names.push_back(WeightComponentName(c));
+  EXPECT_EQ(names, (std::vector<std::string_view>{"embedding", "attention", "dense_mlp", "routed_experts",
+                                                  "shared_experts", "router", "norms", "lm_head", "vision"}));
+}
+
+TEST(WeightComponents, WeightBytesTotalIsTheSumOfItsComponents) {
+  const ModelSpec m = Preset("deepseek-v3");
+  const WeightBytes w = WeightBytesOf(m, NativeWeightPrecision(m));
+  EXPECT_EQ(w.Total(), w.embedding + w.attention + w.dense_mlp + w.routed_experts + w.shared_experts + w.router +
+                           w.norms + w.lm_head + w.vision);
+  EXPECT_GT(w.shared_experts.v, 0);
+}
+
+// KV heads split across TP ranks; beyond them each rank keeps one whole head.
+TEST(KvPerRank, HeadsSplitThenOneWholeHeadPerRank) {
+  EXPECT_EQ(KvHeadsPerRank(8, 1), 8);
+  EXPECT_EQ(KvHeadsPerRank(8, 2), 4);
+  EXPECT_EQ(KvHeadsPerRank(8, 8), 1);
+  EXPECT_EQ(KvHeadsPerRank(8, 16), 1);
+  EXPECT_EQ(KvHeadsPerRank(1, 4), 1);
+  EXPECT_EQ(KvHeadsPerRank(0, 4), 0);
+}
+
+// Llama 3.1 8B: 8 KV heads of 128: 2048 elements per token and layer, 512 on TP 4, one head (256) on TP 16.
+// DeepSeek-V3's MLA latent (512 + 64) is whole on every rank.
+TEST(KvPerRank, GqaSplitsAndMlaLatentIsReplicated) {
+  const ModelSpec llama = Preset("llama-3.1-8b");
+  EXPECT_EQ(KvElementsPerTokenPerLayerPerRank(llama, 1), KvElementsPerTokenPerLayer(llama));
+  EXPECT_EQ(KvElementsPerTokenPerLayerPerRank(llama, 4), 512);
+  EXPECT_EQ(KvElementsPerTokenPerLayerPerRank(llama, 16), 256);
+  EXPECT_EQ(KvElementsPerTokenOfLayer(llama, llama.layers[0], 4), 512);
+  const ModelSpec ds = Preset("deepseek-v3");
+  EXPECT_EQ(KvElementsPerTokenPerLayerPerRank(ds, 8), 512 + 64);
+  EXPECT_EQ(KvElementsPerTokenOfLayer(ds, ds.layers[0], 8), 512 + 64);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "capplan/model.h"
+#include "model/builder.h"
 
 namespace capplan {
 
@@ -138,16 +139,8 @@ Result<ModelSpec> BuildSimpleModel(const SimpleModelInput& in) {
     }
     m.layers.push_back(l);
   }
-  m.params = {.embedding = vocab * hidden, .lm_head = vocab * hidden};
-  for (const auto& l : m.layers) {
-    m.params.attention += l.attention_params;
-    m.params.dense_mlp += l.dense_mlp_params;
-    m.params.routed_experts += l.num_experts * l.expert_params;
-    m.params.shared_experts += l.shared_expert_params;
-    m.params.router += l.router_params;
-    m.params.norms += l.norm_params;
-  }
-  m.params.norms += hidden;
+  // Untied: the LM head as large as the embedding; the final norm of `hidden` weights.
+  model_internal::Assemble(m, vocab * hidden, vocab * hidden, hidden, 0);
   m.native.description = "bf16 weights (assumed)";
 
   auto& lim = m.limitations;

@@ -142,6 +142,7 @@ std::vector<SequenceMemoryByKind> SequenceMemoryByLayerKind(const ModelSpec& m, 
     g.state_per_sequence += RecurrentStateOfLayer(m, l).Total();
   }
   std::vector<SequenceMemoryByKind> out;
+  out.reserve(order.size());
   for (const auto& k : order) out.push_back(groups[k]);
   return out;
 }

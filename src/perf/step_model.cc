@@ -168,9 +168,7 @@ StepBreakdown RooflineStepTimeModel::Breakdown(const BatchShape& s) const {
 
   // KV geometry: GQA heads split across TP ranks, replicated when TP exceeds them; MLA's latent is
   // replicated on every rank (one latent per token, not per head).
-  const double kv_elems = static_cast<double>(KvElementsPerTokenPerLayer(m));
-  const double kv_split = m.attention.mla ? 1.0 : std::min<double>(tp, std::max(1, m.attention.num_kv_heads));
-  const double kv_bytes_token_layer = kv_elems * kv_b / kv_split;
+  const double kv_bytes_token_layer = static_cast<double>(KvElementsPerTokenPerLayerPerRank(m, tp)) * kv_b;
   // Attention score FLOPs per query-key pair per layer (QK^T and AV, 2 FLOPs per MAC), per GPU.
   const double heads_per_gpu = static_cast<double>(m.attention.num_heads) / tp;
   const double pair_flops = m.attention.mla

@@ -195,9 +195,8 @@ void Confirm(Candidate& c, const ModelSpec& m, const PlanRequest& r, const Price
                               c.note.empty() ? "" : "; ", requests, r.sim_requests);
       return;
     }
-    c.note +=
-        fmt::format("{}simulated p95 TTFT {} / TPOT {} with {} replica(s) missed a target; ", c.note.empty() ? "" : "",
-                    FormatSeconds(sm.ttft.p95), FormatSeconds(sm.tpot.p95), c.deployment.parallel.replicas);
+    c.note += fmt::format("simulated p95 TTFT {} / TPOT {} with {} replica(s) missed a target; ",
+                          FormatSeconds(sm.ttft.p95), FormatSeconds(sm.tpot.p95), c.deployment.parallel.replicas);
     if (c.deployment.parallel.replicas >= r.max_replicas) break;
     c.deployment.parallel.replicas += 1;
     if (!Price(c, prices, r).ok()) break;
