@@ -1,5 +1,7 @@
 // The GPU catalog: JSON (data/hardware/gpus.json or a user file) to GpuSpec, lookup by id or
 // alias, and user overrides. This file is the only place that knows the catalog's JSON keys.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 #include <nlohmann/json.hpp>
@@ -85,12 +87,14 @@ class GpuReader {
     if (key == "engine_defaults") {
       if (!v.is_object()) return Bad(key, "must be an object such as {\"vllm\": {\"max_num_seqs\": 1024}}");
       for (const auto& [engine, d] : v.items()) {
-        if (!d.is_object()) return Bad(key + "." + engine, "must be an object such as {\"max_num_seqs\": 1024}");
+        if (!d.is_object())
+          return Bad(fmt::format("{}.{}", key, engine), "must be an object such as {\"max_num_seqs\": 1024}");
         GpuSpec::EngineDefaults out;
         for (const auto& [field, x] : d.items()) {
-          if (field != "max_num_seqs") return Bad(key + "." + engine + "." + field, "is not a known engine default");
+          if (field != "max_num_seqs")
+            return Bad(fmt::format("{}.{}.{}", key, engine, field), "is not a known engine default");
           if (!x.is_number_integer() || x.get<int64_t>() < 1 || x.get<int64_t>() > 1'000'000)
-            return Bad(key + "." + engine + "." + field, "must be a positive integer");
+            return Bad(fmt::format("{}.{}.{}", key, engine, field), "must be a positive integer");
           out.max_num_seqs = x.get<int>();
         }
         g.engine_defaults[engine] = out;
@@ -120,10 +124,12 @@ class GpuReader {
         else if (cls == "fp4")
           c = ComputeClass::kFP4;
         else
-          return Bad(key + "." + cls, "is not a compute class (expected bf16, fp8, int8 or fp4)");
-        CAPPLAN_ASSIGN_OR_RETURN(double t, NonNegative(key + "." + cls, tflops));
+          return Bad(fmt::format("{}.{}", key, cls), "is not a compute class (expected bf16, fp8, int8 or fp4)");
+        CAPPLAN_ASSIGN_OR_RETURN(double t, NonNegative(fmt::format("{}.{}", key, cls), tflops));
         // A peak of 0 would divide every compute time (TPOT "inf s", issue 17); a class without a peak is left out.
-        if (!(t > 0)) return Bad(key + "." + cls, "must be positive (leave the class out if the GPU has no such peak)");
+        if (!(t > 0))
+          return Bad(fmt::format("{}.{}", key, cls),
+                     "must be positive (leave the class out if the GPU has no such peak)");
         g.dense_peak[c] = TFlopsPerSec(t);
       }
       return Ok{};

@@ -1,5 +1,7 @@
 // The per-GPU memory budget: weights, activations and overhead first, the KV pool from what is
 // left, then what the pool holds. See docs/memory.md for the engine rules.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -163,11 +165,11 @@ MemoryBudget BudgetOf(const ModelSpec& m, const Deployment& d, const BudgetQuery
                  FormatBytes(usable - capacity) + " left outside --mem-fraction-static";
     } else if (x.kv_seq * batch > x.pool) {
       const std::string per_rank =
-          ranks > 1 ? " (" + Thousands(batch) + " on each of " + Thousands(ranks) + " attention-DP ranks)" : "";
-      b.reason = "KV for " + Thousands(q.batch) + " sequence" + (q.batch > 1 ? "s" : "") + " of " +
-                 Thousands(q.context) + " tokens" + per_rank + " needs " + FormatBytes(x.kv_seq * batch) + " per GPU" +
-                 stage_note + ", the KV pool holds " + FormatBytes(x.pool) + " (" +
-                 Thousands(HowMany(x.pool, x.kv_seq)) + " sequences" + (ranks > 1 ? " per rank" : "") + ")";
+          ranks > 1 ? fmt::format(" ({} on each of {} attention-DP ranks)", Thousands(batch), Thousands(ranks)) : "";
+      b.reason = fmt::format(
+          "KV for {} sequence{} of {} tokens{} needs {} per GPU{}, the KV pool holds {} ({} sequences{})",
+          Thousands(q.batch), q.batch > 1 ? "s" : "", Thousands(q.context), per_rank, FormatBytes(x.kv_seq * batch),
+          stage_note, FormatBytes(x.pool), Thousands(HowMany(x.pool, x.kv_seq)), ranks > 1 ? " per rank" : "");
     } else if (d.max_model_len > 0) {
       Bytes one = StageKvBytesPerSequence(m, d.parallel, d.kv_dtype, e, ranges[s], d.max_model_len);
       if (one > x.pool)

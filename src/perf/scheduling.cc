@@ -1,4 +1,6 @@
 // The engines' prefill scheduling policies, read from data/calibration/scheduling.json (embedded).
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cassert>
 #include <nlohmann/json.hpp>
@@ -47,7 +49,8 @@ Result<std::vector<std::pair<Engine, PrefillPolicy>>> ParseScheduling(std::strin
       }
     if (!known)
       return Error::InvalidArgument(
-          where + "prefill_policy '" + name + "' is not mixed_chunked, prefill_first or mixed_whole", "prefill_policy");
+          fmt::format("{}prefill_policy '{}' is not mixed_chunked, prefill_first or mixed_whole", where, name),
+          "prefill_policy");
     out.emplace_back(*engine, policy);
   }
   return out;
@@ -87,7 +90,7 @@ Result<std::vector<std::pair<Engine, KvAdmission>>> ParseKvAdmission(std::string
     if (name == "on_demand") {
       a = KvAdmission::kOnDemand;
     } else if (name != "full_sequence") {
-      return Error::InvalidArgument(where + "kv_admission '" + name + "' is not on_demand or full_sequence",
+      return Error::InvalidArgument(fmt::format("{}kv_admission '{}' is not on_demand or full_sequence", where, name),
                                     "kv_admission");
     }
     if (!e.contains("kv_admission_source") || !e["kv_admission_source"].is_string() ||

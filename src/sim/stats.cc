@@ -44,7 +44,7 @@ LatencySummary SummarizeLatency(std::vector<WeightedValue> values) {
   return s;
 }
 
-LatencySummary SummarizeLatency(std::vector<double> values) {
+LatencySummary SummarizeLatency(const std::vector<double>& values) {
   std::vector<WeightedValue> weighted;
   weighted.reserve(values.size());
   for (double v : values) weighted.push_back({v, 1});

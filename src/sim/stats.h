@@ -20,7 +20,7 @@ struct WeightedValue {
 double Quantile(const std::vector<WeightedValue>& sorted, int64_t total_weight, double q);
 
 /// Sorts `values` and summarizes them; an empty sample gives count 0 and zeros.
-LatencySummary SummarizeLatency(std::vector<double> values);
+LatencySummary SummarizeLatency(const std::vector<double>& values);
 LatencySummary SummarizeLatency(std::vector<WeightedValue> values);
 
 /// `counts[b]` = number of steps with batch size b.

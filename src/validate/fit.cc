@@ -354,7 +354,10 @@ std::vector<PerfCalibration> FitAllEngines(const std::vector<SweepCase>& cases,
     start.overlap_scheduler = engine != "vllm";
     PerfCalibration fitted = FitEngineCalibration(cases, start);
     std::string vs;
-    for (const auto& v : versions[{engine, family}]) vs += (vs.empty() ? "" : ", ") + v;
+    for (const auto& v : versions[{engine, family}]) {
+      if (!vs.empty()) vs += ", ";
+      vs += v;
+    }
     fitted.fitted_on = "serving-sweeps " + engine + " " + vs;
     out.push_back(fitted);
   }

@@ -320,6 +320,7 @@ std::vector<ValidationPoint> CrossValidateByModel(const std::vector<MeasurementR
     for (const auto& [preset, rs] : by_model)
       if (preset != held_out) train.insert(train.end(), rs.begin(), rs.end());
     std::vector<PerfCalibration> fitted;
+    fitted.reserve(start.size());
     // Engine sets are fitted on the serving sweeps, not on these rows: they pass through unchanged.
     for (const auto& c : start)
       fitted.push_back(c.family == "default" || !c.engine.empty() ? c : FitCalibration(train, c));

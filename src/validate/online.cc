@@ -1,5 +1,6 @@
 // The online-serving rows of the published measurements, replayed through the simulator: requests arrive
 // as a Poisson stream at the row's rate, with the row's fixed lengths, on the TensorRT-LLM profile.
+#include <cmath>
 #include <map>
 
 #include "capplan/serve.h"
@@ -51,7 +52,7 @@ std::vector<ValidationPoint> ValidateOnline(const std::vector<MeasurementRow>& r
     else
       continue;
     p.error_pct = (p.predicted - p.expressed.measured) / p.expressed.measured * 100.0;
-    p.concurrency = static_cast<int>(s.batch_size.mean + 0.5);
+    p.concurrency = static_cast<int>(std::lround(s.batch_size.mean));
     p.concurrency_limit = "simulated";
     out.push_back(std::move(p));
   }

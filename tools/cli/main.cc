@@ -8,7 +8,9 @@
 
 #include "commands.h"
 
-int main(int argc, char** argv) {
+namespace {
+
+int Run(int argc, char** argv) {
   CLI::App app{
       "capplan: how many of which GPUs to serve an LLM (MoE-aware), what it delivers and what it costs.\n"
       "Run `capplan COMMAND --help` for a command's flags and defaults."};
@@ -45,4 +47,18 @@ int main(int argc, char** argv) {
     return exit_code != 0 ? exit_code : 1;
   }
   return exit_code;
+}
+
+}  // namespace
+
+// A defect that escapes as an exception is reported as one, with a non-zero exit, never std::terminate's abort.
+int main(int argc, char** argv) {
+  try {
+    return Run(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "capplan: internal error: " << e.what() << "\n";
+  } catch (...) {
+    std::cerr << "capplan: internal error\n";
+  }
+  return 70;  // EX_SOFTWARE
 }

@@ -21,7 +21,7 @@ Result<std::vector<double>> ParseRates(const std::string& text) {
       out.push_back(std::stod(item, &used));
       if (used != item.size()) throw std::invalid_argument(item);
     } catch (const std::exception&) {
-      return Error::InvalidArgument("--spec-acceptance='" + text + "': '" + item + "' is not a number",
+      return Error::InvalidArgument(fmt::format("--spec-acceptance='{}': '{}' is not a number", text, item),
                                     "spec-acceptance");
     }
   }

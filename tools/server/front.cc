@@ -225,7 +225,7 @@ struct Front::Impl {
 };
 
 Front::Front(FrontOptions options, Dispatch dispatch) : impl_(std::make_unique<Impl>()) {
-  impl_->options = std::move(options);
+  impl_->options = options;
   impl_->dispatch = std::move(dispatch);
 }
 

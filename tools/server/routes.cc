@@ -18,13 +18,11 @@ namespace capplan::server {
 int HttpStatusFor(ErrorCode code) {
   switch (code) {
     case ErrorCode::kInvalidArgument:
-      return 400;
     case ErrorCode::kParse:
       return 400;
     case ErrorCode::kNotFound:
       return 404;
     case ErrorCode::kUnsupported:
-      return 422;
     case ErrorCode::kInfeasible:
       return 422;
     case ErrorCode::kResourceLimit:

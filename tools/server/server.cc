@@ -184,7 +184,7 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
       res.status = 404;
       return;
     }
-    res.set_content(std::move(asset->bytes), asset->content_type.c_str());
+    res.set_content(asset->bytes, asset->content_type.c_str());
     // index.html changes with every build; hashed asset names are not used, so nothing is cached long.
     res.set_header("Cache-Control", "no-cache");
   });
@@ -196,7 +196,7 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
     Send(res, {status, json::EncodeError(HttpError(status, req, max_body))});
     AddSecurityHeaders(res);
   });
-  http.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+  http.set_exception_handler([](const httplib::Request&, httplib::Response& res, const std::exception_ptr& ep) {
     std::string what = "unknown exception";
     try {
       std::rethrow_exception(ep);
