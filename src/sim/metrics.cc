@@ -56,10 +56,10 @@ SimMetrics ComputeMetrics(const std::vector<Sequence>& seqs, const StepStats& st
     if (MeetsSlo(s, t, total, slo)) ++good;
   }
   m.completed_requests = static_cast<int64_t>(e2e.size());
-  m.ttft = SummarizeLatency(std::move(ttft));
-  m.tpot = SummarizeLatency(std::move(tpot));
-  m.e2e = SummarizeLatency(std::move(e2e));
-  m.queueing_delay = SummarizeLatency(std::move(queueing));
+  m.ttft = SummarizeLatency(ttft);
+  m.tpot = SummarizeLatency(tpot);
+  m.e2e = SummarizeLatency(e2e);
+  m.queueing_delay = SummarizeLatency(queueing);
   m.itl = SummarizeLatency(stats.itl);
   m.batch_size = SummarizeBatchSizes(stats.batch_sizes);
   m.preemptions = stats.preemptions;

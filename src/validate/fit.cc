@@ -1,5 +1,7 @@
 // Predicting the sweep rows, summarising the error, fitting the per-(engine, GPU family) constants and
 // cross-validating the fit by model and by GPU.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -358,7 +360,7 @@ std::vector<PerfCalibration> FitAllEngines(const std::vector<SweepCase>& cases,
       if (!vs.empty()) vs += ", ";
       vs += v;
     }
-    fitted.fitted_on = "serving-sweeps " + engine + " " + vs;
+    fitted.fitted_on = fmt::format("serving-sweeps {} {}", engine, vs);
     out.push_back(fitted);
   }
   return out;
