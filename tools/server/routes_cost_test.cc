@@ -3,25 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <cstdio>
-#include <memory>
 #include <string>
 
+#include "cli_json.h"
 #include "routes.h"
 
 namespace capplan::server {
 namespace {
-
-// `capplan` run on the CLI the test binary sits beside (build/), its stdout as JSON; null when it cannot run.
-nlohmann::json CliJson(const std::string& args) {
-  const std::string cmd = std::string(CAPPLAN_CLI_PATH) + " " + args + " 2>/dev/null";
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), pclose);
-  if (!pipe) return nullptr;
-  std::string out;
-  char buf[4096];
-  while (size_t n = fread(buf, 1, sizeof buf, pipe.get())) out.append(buf, n);
-  return nlohmann::json::parse(out, nullptr, /*allow_exceptions=*/false);
-}
 
 TEST(FitRoute, AnswersWithTheKeysOfTheCliPlusTheCheapestPrice) {
   ApiResponse r = HandleFit(R"({"model": {"preset": "llama-4-scout"}, "context": 8192, "batch": 16})");

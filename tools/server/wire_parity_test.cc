@@ -12,20 +12,11 @@
 #include <set>
 #include <string>
 
+#include "cli_json.h"
 #include "routes.h"
 
 namespace capplan::server {
 namespace {
-
-nlohmann::json RunCli(const std::string& args) {
-  const std::string cmd = std::string(CAPPLAN_CLI_PATH) + " " + args + " 2>/dev/null";
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), pclose);
-  if (!pipe) return nullptr;
-  std::string out;
-  char buf[4096];
-  while (size_t n = fread(buf, 1, sizeof buf, pipe.get())) out.append(buf, n);
-  return nlohmann::json::parse(out, nullptr, /*allow_exceptions=*/false);
-}
 
 // "a.b[].c": objects add ".key", arrays add "[]" and merge their elements' paths.
 void CollectPaths(const nlohmann::json& j, const std::string& prefix, std::set<std::string>& out) {
@@ -64,7 +55,7 @@ struct Pair {
   nlohmann::json cli, api;
 };
 Pair ExpectSameKeys(const std::string& cli_args, const ApiResponse& api) {
-  nlohmann::json cli = RunCli(cli_args);
+  nlohmann::json cli = CliJson(cli_args);
   EXPECT_FALSE(cli.is_null() || cli.is_discarded()) << "capplan " << cli_args << " printed no JSON";
   EXPECT_EQ(api.status, 200) << api.body.dump();
   std::set<std::string> c = Paths(cli), a = Paths(api.body);
@@ -79,7 +70,7 @@ Pair ExpectSameKeys(const std::string& cli_args, const ApiResponse& api) {
 class WireParity : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (RunCli("gpus --json").is_null()) GTEST_SKIP() << "no capplan binary at " << CAPPLAN_CLI_PATH;
+    if (CliJson("gpus --json").is_null()) GTEST_SKIP() << "no capplan binary at " << CAPPLAN_CLI_PATH;
   }
 };
 
