@@ -106,6 +106,30 @@ TEST(ExpressSweeps, DisaggregatedRowsWithoutWorkerCountsAreGaps) {
   EXPECT_EQ(gaps, 50);
 }
 
+// KV dtype of vLLM's quantized runs: a quantization the named checkpoint does not ship (Llama 3.1 70B, a BF16
+// checkpoint, at fp8 or nvfp4; MiniMax-M2.5, an FP8 checkpoint, at nvfp4) is a re-quantized ModelOpt checkpoint with
+// an FP8 KV scheme; the checkpoint's own format (MiniMax-M2.5 at fp8, gpt-oss) keeps "auto", BF16. SGLang's rows are
+// not affected.
+TEST(ExpressSweeps, VllmRequantizedCheckpointsServeAnFp8KvCache) {
+  int fp8 = 0, bf16 = 0;
+  for (const auto& c : ExpressSweeps(BuiltInSweeps())) {
+    if (!c.expressible || c.row->mode != "agg") continue;
+    const std::string& path = c.row->model_path;
+    const std::string& q = c.row->gemm_quant_mode;
+    if (c.row->backend == "vllm" && path == "meta-llama/Llama-3.1-70B") {
+      EXPECT_EQ(c.deployment.kv_dtype, DType::kFP8) << c.row->id;
+      ++fp8;
+    } else if (c.row->backend == "vllm" && path == "MiniMaxAI/MiniMax-M2.5") {
+      EXPECT_EQ(c.deployment.kv_dtype, q == "nvfp4" ? DType::kFP8 : DType::kBF16) << c.row->id;
+      ++(q == "nvfp4" ? fp8 : bf16);
+    } else if (path == "openai/gpt-oss-120b" || (c.row->backend == "sglang" && path.rfind("nvidia/", 0) != 0)) {
+      EXPECT_EQ(c.deployment.kv_dtype, DType::kBF16) << c.row->id;
+    }
+  }
+  EXPECT_GT(fp8, 200);   // 225 Llama 3.1 70B rows, 104 MiniMax nvfp4 rows, less the gaps
+  EXPECT_GT(bf16, 250);  // 309 MiniMax fp8 rows, less the gaps
+}
+
 // attention_dp_size 0 is the file's no-value marker (dense Qwen3-32B TensorRT-LLM rows): a gap saying so, not
 // "--dp-attention=0 must be at least 1" and not a guessed layout.
 TEST(ExpressSweeps, AttentionDpSizeZeroIsAGapNamingTheMissingValue) {
