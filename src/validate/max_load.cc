@@ -136,11 +136,15 @@ ExpressedRow ExpressRow(const MeasurementRow& r) {
   e.parallel.tp = static_cast<int>(tp);
   e.parallel.pp = static_cast<int>(pp);
   e.parallel.replicas = static_cast<int>(count / (tp * pp));
-  // Attention data parallelism with MoE (TensorRT-LLM's PyTorch backend): experts are spread over the
-  // TP ranks (EP = TP); capplan prices the expert side, attention stays TP-sharded (an approximation).
+  // Attention data parallelism with MoE (TensorRT-LLM's PyTorch backend, enable_attention_dp): the table's tp GPUs
+  // are that many attention ranks of TP 1, each with its own sequences, KV and batch, and the experts spread over
+  // all of them (EP = tp): the attention-DP layout (docs/scale.md), with the dispatch and combine it pays.
   if (Contains(r.dp, "attention DP") &&
-      (e.preset == "llama-4-scout" || e.preset == "qwen3-30b-a3b" || e.preset == "llama-4-maverick"))
+      (e.preset == "llama-4-scout" || e.preset == "qwen3-30b-a3b" || e.preset == "llama-4-maverick")) {
+    e.parallel.dp_attention = e.parallel.tp;
     e.parallel.ep = e.parallel.tp;
+    e.parallel.tp = 1;
+  }
   if (!ParseInt(r.input_len, e.input_tokens) || !ParseInt(r.output_len, e.output_tokens))
     return no("input/output lengths are a dataset distribution, not fixed lengths");
   try {

@@ -49,5 +49,37 @@ TEST(Validation, MalformedNumbersAreReasonsNotAborts) {
   EXPECT_DOUBLE_EQ(ok.request_rate, 2.5);
 }
 
+// TensorRT-LLM's attention DP on an MoE model (the Llama 4 Scout H100 rows: tp 4, "attention DP (yaml)"): four
+// attention ranks of TP 1, each with its own sequences, the experts spread over all four (EP 4), on the table's
+// 4 GPUs; not TP 4 attention with EP = TP, which paid no dispatch/combine and read a quarter of the attention
+// weights per GPU (and made the Hopper fit without Mixtral slow every MoE: Mixtral held out -24% -> +6% bias).
+TEST(Validation, AttentionDpMoeRowsUseTheAttentionDpLayout) {
+  MeasurementRow r;
+  r.model = "Llama-4-Scout-17B-16E-Instruct";
+  r.gpu = "H100";
+  r.weights_dtype = "FP8";
+  r.gpu_count = std::string("4");
+  r.tp = std::string("4");
+  r.pp = std::string("1");
+  r.dp = std::string("attention DP (yaml)");
+  r.input_len = std::string("128");
+  r.output_len = std::string("2048");
+  r.value = std::string("15130");
+  r.concurrency = std::string("unbounded");
+  r.metric = "output_throughput_total";
+  const ExpressedRow e = ExpressRow(r);
+  ASSERT_TRUE(e.expressible) << e.reason;
+  EXPECT_EQ(e.parallel.tp, 1);
+  EXPECT_EQ(e.parallel.dp_attention, 4);
+  EXPECT_EQ(e.parallel.ep, 4);
+  EXPECT_EQ(e.parallel.TotalGpus(), 4);
+  // A dense model with the same note keeps its TP layout.
+  r.model = "Llama-3.1-8B";
+  const ExpressedRow dense = ExpressRow(r);
+  ASSERT_TRUE(dense.expressible) << dense.reason;
+  EXPECT_EQ(dense.parallel.tp, 4);
+  EXPECT_EQ(dense.parallel.dp_attention, 1);
+}
+
 }  // namespace
 }  // namespace capplan
