@@ -56,6 +56,11 @@ bool WeightOnly(DType t, const GpuSpec& g) {
   }
 }
 
+// The half-efficiency rows of a weight-only format relative to a native 16-bit GEMM's: the fixed cost they stand for is
+// streaming the weights, which the packed format reads at its stored bytes per weight against the 2 of the BF16
+// GEMM it computes as (MXFP4: 4.25 bits, 0.27x the rows; FP8 on Ampere: 0.5x).
+double WeightOnlyHalfScale(DType t) { return BytesPerElement(t) / BytesPerElement(DType::kBF16); }
+
 // What an operation's memory traffic is: weights (and activations) or the KV cache.
 enum class Traffic { kWeights, kKv };
 
@@ -186,9 +191,12 @@ StepBreakdown RooflineStepTimeModel::Breakdown(const BatchShape& s) const {
                                                          : 0.0;
 
   StepBreakdown out;
-  const bool linear_weight_only = WeightOnly(linear_t, g);
-  const bool expert_weight_only = WeightOnly(expert_t, g);
-  const double dense_eff = linear_weight_only ? c.matmul_efficiency : MatmulEfficiency(c, tokens);
+  // A weight-only kernel streams its packed weights: the small-GEMM inefficiency (the half-efficiency rows, fitted on
+  // native GEMMs of 16-bit weights) shrinks with the bytes it reads per weight, WeightOnlyHalfScale.
+  const double linear_half_scale = WeightOnly(linear_t, g) ? WeightOnlyHalfScale(linear_t) : 1.0;
+  const double expert_half_scale = WeightOnly(expert_t, g) ? WeightOnlyHalfScale(expert_t) : 1.0;
+  const double dense_eff =
+      c.matmul_efficiency * (tokens > 0 ? tokens / (tokens + c.matmul_half_tokens * linear_half_scale) : 1.0);
   // Prices one operation as max(compute, memory) and records its terms in the breakdown, with what limits it:
   // its reads, or its FLOPs; FLOPs that would hide under the reads at large-GEMM efficiency are GEMM efficiency.
   auto price = [&](const OpCost& o) {
@@ -251,8 +259,8 @@ StepBreakdown RooflineStepTimeModel::Breakdown(const BatchShape& s) const {
       // Grouped-GEMM efficiency follows the rows each expert's GEMM gets (tokens per expert), with its own
       // half-efficiency point; token permutation reads and writes each routed token's hidden state twice
       // (gather before the experts, scatter-add after).
-      const double half = c.expert_half_tokens > 0 ? c.expert_half_tokens : c.matmul_half_tokens;
-      const double expert_eff = tokens_per_expert > 0 && !expert_weight_only
+      const double half = (c.expert_half_tokens > 0 ? c.expert_half_tokens : c.matmul_half_tokens) * expert_half_scale;
+      const double expert_eff = tokens_per_expert > 0
                                     ? c.matmul_efficiency * tokens_per_expert / (tokens_per_expert + half)
                                     : c.matmul_efficiency;
       const double permute_bytes = load.assignments * m.hidden_size * kActivationBytes * 4;
