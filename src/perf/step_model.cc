@@ -42,8 +42,9 @@ ComputeClass ComputeClassOf(DType t, const GpuSpec& g) {
 
 // A weight-only format on this GPU: stored narrower than the class it computes in (MXFP4 or NVFP4 on Hopper, FP8 on
 // Ampere). Its kernels (Marlin, machete, triton matmul_ogs) stream the packed weights through a dequantizing GEMV-like
-// path at small row counts, so a small GEMM is bound by its weight read: the small-GEMM inefficiency (half-efficiency
-// rows) measured on native GEMMs, whose weights are 4x wider per FLOP, does not apply to them.
+// path at small row counts, so a small GEMM is bound by its (narrow) weight read: the small-GEMM inefficiency
+// (half-efficiency rows) measured on native GEMMs, whose weights are up to 4x wider per FLOP, applies scaled by the
+// packed bytes (WeightOnlyHalfScale).
 bool WeightOnly(DType t, const GpuSpec& g) {
   switch (t) {
     case DType::kFP8:
