@@ -40,7 +40,10 @@ struct PerfCalibration {
   double routing_skew = 0.2;           // busiest EP rank's excess load over uniform routing (0 = uniform)
   double expert_matmul_scale = 1.0;    // grouped expert GEMMs' efficiency relative to a dense GEMM of the same rows
   Seconds moe_layer_overhead{0};       // per MoE layer per step: routing, token permutation and un-permutation kernels
-  int max_batch = 1024;                // published max-load rows only: trtllm-bench's own batch heuristic
+  /// Per GEMM a step launches (GemmLaunchesOfLayer): a kernel's fixed time (its launch inside the CUDA graph, ramp
+  /// and tail, and the quantization of its input activations), which no byte or FLOP count contains; 0: none.
+  Seconds gemm_launch_overhead{0};
+  int max_batch = 1024;            // published max-load rows only: trtllm-bench's own batch heuristic
   double expert_half_tokens = 0;   // tokens per expert at which grouped-GEMM efficiency halves (0: matmul_half_tokens)
   bool overlap_scheduler = false;  // the engine schedules step n+1 on the CPU while step n runs on the GPU
   /// Measured sweeps only: the share of a benchmark's requests that belong to its synchronised first wave (1 /
@@ -165,6 +168,11 @@ BatchShape PrefillShape(int64_t tokens, int64_t cached);
 /// and ceil(n / ranks) of its prompts (their tokens, cached tokens and attention pairs in proportion). Sequences are
 /// whole: one prompt is one rank's, and the step waits for that rank. `ranks` <= 1: the shape itself.
 BatchShape BusiestRankShape(const BatchShape& shape, int ranks);
+/// The GEMM kernels one layer launches in a step (each pays PerfCalibration::gemm_launch_overhead): GQA/MHA attention
+/// 2 (fused QKV, output), MLA 5 (fused q_a + kv_a, q_b, the absorbed kv_b as two batched GEMMs, output), another
+/// mixer 2 (input and output projections); a dense MLP 2 (fused gate-up, down), shared experts 2, routed experts 3
+/// (router, the grouped up and down GEMMs).
+int GemmLaunchesOfLayer(const ModelSpec& m, const LayerSpec& layer);
 
 // ---- Predictions -----------------------------------------------------------------------------
 

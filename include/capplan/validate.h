@@ -169,8 +169,8 @@ std::vector<SweepSummary> SummariseSweeps(const std::vector<SweepPoint>& points,
 /// The constants a per-(engine, family) fit moves, each a physical quantity (docs/validation.md): achievable HBM
 /// bandwidth, large-GEMM efficiency, the GEMM half-efficiency size, the experts' half-efficiency size, host time
 /// per step and per sequence, launch time per layer, the benchmark harness's first-wave share of requests, and
-/// the API server's time per request (request_overhead).
-inline constexpr int kFittedConstantsPerSet = 9;
+/// the API server's time per request (request_overhead); and the fixed time per GEMM kernel (gemm_launch_overhead).
+inline constexpr int kFittedConstantsPerSet = 10;
 
 /// Fits the (engine, family) set `start` on the cases of that engine and family. Deterministic.
 PerfCalibration FitEngineCalibration(const std::vector<SweepCase>& cases, const PerfCalibration& start);

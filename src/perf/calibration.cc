@@ -90,6 +90,9 @@ Result<std::vector<PerfCalibration>> ParseCalibration(std::string_view json_text
     CAPPLAN_RETURN_IF_ERROR(ReadNumber(e, "expert_matmul_scale", c.expert_matmul_scale, src, i, 1.0));
     CAPPLAN_RETURN_IF_ERROR(ReadNumber(e, "moe_layer_overhead_seconds", moe, src, i));
     c.moe_layer_overhead = Seconds{moe};
+    double gemm = c.gemm_launch_overhead.v;
+    CAPPLAN_RETURN_IF_ERROR(ReadNumber(e, "gemm_launch_overhead_seconds", gemm, src, i));
+    c.gemm_launch_overhead = Seconds{gemm};
     c.collective_latency = Seconds{lat};
     c.layer_overhead = Seconds{lay};
     c.step_overhead = Seconds{step};

@@ -132,6 +132,14 @@ BatchShape BusiestRankShape(const BatchShape& s, int ranks) {
   return r;
 }
 
+int GemmLaunchesOfLayer(const ModelSpec& m, const LayerSpec& layer) {
+  int n = layer.mixer == MixerKind::kAttention && m.attention.mla ? 5 : 2;
+  if (layer.dense_mlp_params > 0) n += 2;
+  if (layer.shared_expert_params > 0) n += 2;
+  if (layer.is_moe()) n += 3;
+  return n;
+}
+
 RooflineStepTimeModel::RooflineStepTimeModel(ModelSpec model, Deployment deployment, PerfCalibration calibration)
     : model_(std::move(model)), deployment_(std::move(deployment)), calibration_(std::move(calibration)) {}
 
@@ -277,7 +285,9 @@ StepBreakdown RooflineStepTimeModel::Breakdown(const BatchShape& s) const {
     const Seconds comm = LayerCommunicationOf(m, layer, d.parallel, g, c, stage_tokens).Total();
     out.communication += comm;
     out.roofline += layer_time;
-    out.overhead += c.layer_overhead;
+    // Each GEMM kernel's fixed time: a decode step of a few tokens is a chain of short kernels, so its floor grows
+    // with the kernels a layer launches (an MLA + shared-expert MoE layer launches 10, a Llama layer 4).
+    out.overhead += c.layer_overhead + c.gemm_launch_overhead * static_cast<double>(GemmLaunchesOfLayer(m, layer));
   }
 
   // LM head: logits only for the last token of each sequence in the step; embedding lookup is free.

@@ -208,6 +208,41 @@ TEST(RooflineStepTimeModel, WeightOnlyExpertsPayTheHalfEfficiencyAtTheirPackedBy
   EXPECT_GT(GptOssDecodeWithHalf("h100-sxm", 4096).total.v, GptOssDecodeWithHalf("h100-sxm", 0).total.v);
 }
 
+TEST(GemmLaunchesOfLayer, CountsTheKernelsOfEachLayerKind) {
+  // Llama 3.1 8B: fused QKV + output, fused gate-up + down: 4 a layer, 32 layers.
+  const ModelSpec llama = *LoadPreset("llama-3.1-8b");
+  int total = 0;
+  for (const LayerSpec& l : llama.layers) total += GemmLaunchesOfLayer(llama, l);
+  EXPECT_EQ(total, 32 * 4);
+  // DeepSeek-V3: MLA's 5 on every layer; 3 dense layers (+2 MLP), 58 MoE layers (+2 shared expert, +3 routed).
+  const ModelSpec ds = *LoadPreset("deepseek-v3");
+  total = 0;
+  for (const LayerSpec& l : ds.layers) total += GemmLaunchesOfLayer(ds, l);
+  EXPECT_EQ(total, 3 * (5 + 2) + 58 * (5 + 2 + 3));
+  // gpt-oss-120b: GQA attention 2 + routed experts 3, 36 layers.
+  const ModelSpec oss = *LoadPreset("gpt-oss-120b");
+  total = 0;
+  for (const LayerSpec& l : oss.layers) total += GemmLaunchesOfLayer(oss, l);
+  EXPECT_EQ(total, 36 * 5);
+}
+
+TEST(RooflineStepTimeModel, EveryGemmKernelAddsItsLaunchTime) {
+  // 10 us per GEMM kernel: Llama 3.1 8B's decode step gains 128 x 10 us = 1.28 ms, DeepSeek-V3's 601 x 10 us =
+  // 6.01 ms on the same GPUs: the floor of a small-batch step follows the kernels its layers launch.
+  PerfCalibration with = Ideal();
+  with.gemm_launch_overhead = Seconds{10e-6};
+  const ModelSpec llama = *LoadPreset("llama-3.1-8b");
+  const Deployment one = On("h100-sxm", {}, DType::kBF16);
+  const double llama_delta = RooflineStepTimeModel(llama, one, with).StepTime(DecodeShape(4, 1024)).v -
+                             RooflineStepTimeModel(llama, one, Ideal()).StepTime(DecodeShape(4, 1024)).v;
+  EXPECT_NEAR(llama_delta, 1.28e-3, 1e-9);
+  const ModelSpec ds = *LoadPreset("deepseek-v3");
+  const Deployment eight = On("h200-sxm", {.tp = 8, .ep = 8}, DType::kFP8);
+  const double ds_delta = RooflineStepTimeModel(ds, eight, with).StepTime(DecodeShape(4, 1024)).v -
+                          RooflineStepTimeModel(ds, eight, Ideal()).StepTime(DecodeShape(4, 1024)).v;
+  EXPECT_NEAR(ds_delta, 6.01e-3, 1e-9);
+}
+
 TEST(RooflineStepTimeModel, SameShapeSameTime) {
   const ModelSpec m = *LoadPreset("qwen3-30b-a3b");
   const RooflineStepTimeModel model(m, On("h200-sxm", {.tp = 2, .ep = 2}, DType::kFP8),

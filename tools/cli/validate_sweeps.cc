@@ -45,6 +45,7 @@ nlohmann::json CalibrationJson(const PerfCalibration& c) {
                       {"max_batch", c.max_batch},
                       {"expert_matmul_scale", c.expert_matmul_scale},
                       {"moe_layer_overhead_seconds", c.moe_layer_overhead.v},
+                      {"gemm_launch_overhead_seconds", c.gemm_launch_overhead.v},
                       {"sequence_overhead_seconds", c.sequence_overhead.v}};
   if (!c.engine.empty()) {
     j["engine"] = c.engine;
